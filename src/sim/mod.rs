@@ -1,0 +1,1 @@
+//! The value loop: a [`Scenario`](crate::sim) run period by period into a report.

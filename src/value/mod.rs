@@ -1,0 +1,1 @@
+//! The value ledger: who created which value, in exact decimals.

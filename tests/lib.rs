@@ -1,0 +1,1 @@
+//! Behaviour tests, compiled as one test binary.
