@@ -2,7 +2,9 @@
 //! of every move.
 
 mod id;
+mod profile;
 mod stage;
 
 pub use id::CustomerId;
+pub use profile::{Channel, Profile, Segment, Topic};
 pub use stage::Stage;
