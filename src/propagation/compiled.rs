@@ -38,8 +38,9 @@ use crate::network::{InfluenceNetwork, TieSign};
 ///   = **8.125 bytes**; plus 8 bytes (4 source + 4 forward arc index) once the
 ///   reverse CSR is built, i.e. **16.125 bytes** with in-arcs;
 /// * per node: 4 bytes offset + the [`CustomerId`] handle (16 bytes; the id's text is
-///   shared with the network, not copied) = **20 bytes**, plus 4 bytes of reverse
-///   offsets once built.
+///   shared with the network, not copied) = **20 bytes**, plus the id -> node hash
+///   index (another id handle and a `u32` per entry: about 30–50 bytes per node
+///   with the table's spare capacity), plus 4 bytes of reverse offsets once built.
 ///
 /// Working memory of a Monte Carlo worker is separate (see [`crate::propagation`]).
 ///
