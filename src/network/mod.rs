@@ -14,6 +14,7 @@
 //! # Ok::<(), social_loop::Error>(())
 //! ```
 
+pub mod io;
 mod tie;
 mod weights;
 
@@ -24,6 +25,10 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use serde::{Deserialize, Serialize};
 
+pub use io::{
+    DuplicateTies, EdgeFormat, ReadOptions, ReadReport, SelfLoops, read_edge_list,
+    read_edge_list_file,
+};
 pub use tie::{Tie, TieSign};
 pub use weights::{TRIVALENCY_VALUES, WeightScheme};
 
