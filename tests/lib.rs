@@ -1,1 +1,2 @@
 //! Behaviour tests, compiled as one test binary.
+mod network_io;
