@@ -1,2 +1,3 @@
 //! Behaviour tests, compiled as one test binary.
 mod network_io;
+mod bass;
