@@ -14,6 +14,7 @@
 //! # Ok::<(), social_loop::Error>(())
 //! ```
 
+pub mod generate;
 pub mod io;
 mod tie;
 mod weights;
@@ -25,6 +26,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use serde::{Deserialize, Serialize};
 
+pub use generate::{BarabasiAlbert, MicroCommunities, WattsStrogatz, generated_id};
 pub use io::{
     DuplicateTies, EdgeFormat, ReadOptions, ReadReport, SelfLoops, read_edge_list,
     read_edge_list_file,

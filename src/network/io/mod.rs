@@ -322,6 +322,9 @@ fn parse_error(line: usize, reason: String) -> Error {
     Error::Parse { line, reason }
 }
 
+/// The most customers, and the most ties, a network can hold (`u32` graph indices).
+const MAX_INDEX: usize = u32::MAX as usize - 1;
+
 /// An arc waiting to be added, in file order.
 struct PendingArc {
     from: NodeIndex<u32>,
@@ -351,16 +354,22 @@ impl Builder {
         }
     }
 
-    fn node(&mut self, id: &str) -> NodeIndex<u32> {
-        match self.net.node_index(id) {
-            Some(ix) => ix,
-            None => self.net.intern(CustomerId::new(id)),
+    fn node(&mut self, id: &str, line: usize) -> Result<NodeIndex<u32>> {
+        if let Some(ix) = self.net.node_index(id) {
+            return Ok(ix);
         }
+        if self.net.customer_count() >= MAX_INDEX {
+            return Err(parse_error(
+                line,
+                format!("more than {MAX_INDEX} customers"),
+            ));
+        }
+        Ok(self.net.intern(CustomerId::new(id)))
     }
 
     fn add(&mut self, arc: parse::ParsedArc<'_>, line: usize) -> Result<()> {
-        let from = self.node(arc.from);
-        let to = self.node(arc.to);
+        let from = self.node(arc.from, line)?;
+        let to = self.node(arc.to, line)?;
         if from == to {
             return match self.options.self_loops {
                 SelfLoops::Skip => {
@@ -393,6 +402,9 @@ impl Builder {
         let key = (u64::from(from.index() as u32) << 32) | u64::from(to.index() as u32);
         match self.seen.entry(key) {
             Entry::Vacant(slot) => {
+                if self.arcs.len() >= MAX_INDEX {
+                    return Err(parse_error(line, format!("more than {MAX_INDEX} ties")));
+                }
                 slot.insert(self.arcs.len());
                 self.arcs.push(PendingArc {
                     from,
