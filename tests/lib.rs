@@ -1,3 +1,4 @@
 //! Behaviour tests, compiled as one test binary.
 mod network_io;
 mod bass;
+mod network_generate;
