@@ -2,3 +2,5 @@
 mod network_io;
 mod bass;
 mod network_generate;
+mod propagation_estimator;
+mod propagation_exact;

@@ -172,8 +172,12 @@ impl Tally {
         });
         let trajectory = self.record.steps.then(|| {
             let mut cumulative = 0u64;
+            // The last step of every run activates no one: stop at the last step
+            // that activated someone (step 0, the seeds, is always kept).
+            let last = self.steps.iter().rposition(|&c| c > 0).unwrap_or(0);
             self.steps
                 .iter()
+                .take(last + 1)
                 .enumerate()
                 .map(|(step, &count)| {
                     cumulative += count;
