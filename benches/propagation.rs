@@ -1,0 +1,104 @@
+//! Independent Cascade throughput (runs per second) of the two engines, on 1 and 2
+//! threads:
+//! * Barabasi-Albert, 100,000 customers, 5 ties per newcomer (999,950 arcs), the 10
+//!   highest-degree customers as seeds, p = 0.01 and p = 0.1;
+//! * `../shared/data/soc-Epinions1.txt` (508,837 arcs) with weighted-cascade
+//!   probabilities, the 50 highest out-degree customers as seeds (skipped with a
+//!   note when the file is absent).
+//!
+//! `cargo bench --bench propagation -- --quick` for a fast pass;
+//! `cargo bench --bench propagation -- epinions` for one graph.
+
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+use social_loop::Probability;
+use social_loop::network::{
+    BarabasiAlbert, EdgeFormat, InfluenceNetwork, ReadOptions, WeightScheme, read_edge_list_file,
+};
+use social_loop::propagation::{CompiledNetwork, Engine, Model, MonteCarlo};
+
+/// The `k` customers with the most out-arcs (ties broken by node order).
+fn top_degree(compiled: &CompiledNetwork, k: usize) -> Vec<String> {
+    let mut nodes: Vec<u32> = (0..compiled.node_count() as u32).collect();
+    nodes.sort_by_key(|&v| (std::cmp::Reverse(compiled.out_degree(v)), v));
+    nodes
+        .iter()
+        .take(k)
+        .filter_map(|&v| compiled.customer(v).map(|c| c.to_string()))
+        .collect()
+}
+
+fn barabasi_albert(p: f64) -> InfluenceNetwork {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(2024);
+    BarabasiAlbert::new(100_000, 5)
+        .generate(Probability::new(p).expect("p"), &mut rng)
+        .expect("generator")
+}
+
+fn epinions() -> Option<InfluenceNetwork> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/soc-Epinions1.txt"
+    );
+    if !std::path::Path::new(path).exists() {
+        eprintln!("note: {path} is absent; skipping the Epinions benchmark");
+        return None;
+    }
+    let (mut net, _) =
+        read_edge_list_file(path, ReadOptions::default().format(EdgeFormat::Snap)).expect("read");
+    WeightScheme::WeightedCascade.apply(&mut net, &mut Xoshiro256PlusPlus::seed_from_u64(0));
+    Some(net)
+}
+
+fn bench_graph(c: &mut Criterion, name: &str, net: &InfluenceNetwork, seeds: usize, runs: u64) {
+    let compiled = CompiledNetwork::from_network(net);
+    let seeds = top_degree(&compiled, seeds);
+    let mut group = c.benchmark_group(format!("ic/{name}"));
+    group.throughput(Throughput::Elements(runs));
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(3));
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool");
+        for (engine, label) in [
+            (Engine::WordParallel, "word_parallel"),
+            (Engine::PerRun, "per_run"),
+        ] {
+            let mc = MonteCarlo::new(Model::IndependentCascade)
+                .engine(engine)
+                .runs(runs)
+                .seed(1);
+            let est = pool
+                .install(|| mc.estimate(&compiled, &seeds))
+                .expect("estimate");
+            eprintln!(
+                "{name} {label} {threads}t: mean spread {:.1} ± {:.1} over {runs} runs",
+                est.mean, est.std_err
+            );
+            group.bench_function(BenchmarkId::new(label, format!("{threads}t")), |b| {
+                b.iter(|| {
+                    pool.install(|| mc.estimate(&compiled, &seeds))
+                        .expect("estimate")
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+fn propagation(c: &mut Criterion) {
+    bench_graph(c, "ba100k_m5_p0.01", &barabasi_albert(0.01), 10, 1_024);
+    bench_graph(c, "ba100k_m5_p0.1", &barabasi_albert(0.1), 10, 256);
+    if let Some(net) = epinions() {
+        bench_graph(c, "epinions_wc_top50", &net, 50, 1_024);
+    }
+}
+
+criterion_group!(benches, propagation);
+criterion_main!(benches);
