@@ -4,3 +4,4 @@ mod bass;
 mod network_generate;
 mod propagation_estimator;
 mod propagation_exact;
+mod talk_of_network;

@@ -3,6 +3,7 @@
 pub mod bass;
 mod snapshot;
 mod stage;
+pub mod talk_of_network;
 
 pub use bass::{
     AdoptionPath, AgentSimulationOptions, BassFit, BassModel, BassStandardErrors, FitForm,
@@ -10,3 +11,7 @@ pub use bass::{
 };
 pub use snapshot::FunnelSnapshot;
 pub use stage::FunnelStage;
+pub use talk_of_network::{
+    DesignOutcome, DesignParameter, Elasticities, Estimate, TalkOfNetwork, TalkOfNetworkConfig,
+    TalkRates, TalkRun, TieCount, informing_probability,
+};
