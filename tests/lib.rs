@@ -1,6 +1,8 @@
 //! Behaviour tests, compiled as one test binary.
 mod network_io;
 mod bass;
+mod brand;
+mod business;
 mod network_generate;
 mod propagation_estimator;
 mod propagation_exact;
