@@ -2,8 +2,8 @@
 
 use proptest::prelude::*;
 use social_loop::business::{
-    Change, ChangeKind, ChangeLog, ChangePolicy, FeedbackBacklog, FeedbackItem, FeedbackKind,
-    FeedbackSource,
+    Business, Change, ChangeKind, ChangeLog, ChangePolicy, FeedbackBacklog, FeedbackItem,
+    FeedbackKind, FeedbackSource,
 };
 use social_loop::customer::Topic;
 use social_loop::{Decimal, Error, Probability};
@@ -214,8 +214,45 @@ fn bad_inputs_name_the_field() {
 }
 
 #[test]
+fn business_closes_the_feedback_loop() {
+    let scheduled = Change::builder(ChangeKind::Behaviour)
+        .start(0)
+        .lag(1)
+        .cost(Decimal::new(7, 0))
+        .bad_experience_reduction(0.5)
+        .build()
+        .unwrap();
+    let policy = ChangePolicy::new(2, change(0, 3, 0.5)).unwrap();
+    let mut business = Business::new(Some(policy));
+    business.schedule(scheduled);
+    business.receive(&complaint(), 1);
+    assert!(business.review(0).is_empty());
+    business.receive(&complaint(), 1);
+    let new = business.review(1);
+    assert_eq!(new.len(), 1);
+    assert_eq!(new[0].start(), 1);
+    assert_eq!(business.cost_in(0).unwrap(), Decimal::new(7, 0));
+    assert_eq!(business.cost_in(1).unwrap(), Decimal::new(100, 0));
+    let base = Probability::new(0.0).unwrap();
+    let quality = |b: &Business, t| b.experience_quality(base, t).get();
+    assert_eq!(quality(&business, 0), 0.0);
+    assert_eq!(quality(&business, 1), 0.5);
+    assert_eq!(quality(&business, 4), 0.75);
+    let json = serde_json::to_string(&business).unwrap();
+    assert_eq!(serde_json::from_str::<Business>(&json).unwrap(), business);
+
+    // Without a policy, feedback piles up and nothing changes.
+    let mut deaf = Business::new(None);
+    deaf.receive(&complaint(), 1_000);
+    assert!(deaf.review(0).is_empty());
+    assert_eq!(deaf.backlog.len(), 1_000);
+    assert_eq!(quality(&deaf, 100), 0.0);
+}
+
+#[test]
 fn public_types_are_send_and_sync() {
     fn check<T: Send + Sync>() {}
+    check::<Business>();
     check::<Change>();
     check::<ChangeLog>();
     check::<ChangePolicy>();

@@ -7,14 +7,16 @@
 //! [`Ownership::feedback_reach`](crate::brand::Ownership::feedback_reach)); a
 //! [`ChangePolicy`] turns enough of it into a [`Change`]; the [`ChangeLog`] says
 //! which changes are in effect and how much they cut the probability of a bad
-//! experience, which is what customers feel.
+//! experience, which is what customers feel. [`Business`] holds the three together.
 
 mod backlog;
 mod change;
 mod log;
 mod policy;
+mod state;
 
 pub use backlog::{FeedbackBacklog, FeedbackItem, FeedbackKind, FeedbackSource};
 pub use change::{Change, ChangeBuilder, ChangeKind};
 pub use log::ChangeLog;
 pub use policy::ChangePolicy;
+pub use state::Business;
