@@ -23,6 +23,9 @@ use super::engagement::Engagement;
 /// | channel | 1 if the customer [uses](Profile::uses) the channel, else `cross_channel` |
 /// | customer | 1 if the engagement's [`Target`](super::Target) matches the customer, else `targeting_miss` |
 ///
+/// Who owns social media scales this score once more: the effective relevance of
+/// an engagement is `relevance x` [`Ownership::relevance_factor`](super::Ownership::relevance_factor).
+///
 /// Defaults (each a parameter; the reason in one line):
 /// - `off_topic = 0.1`: off-topic content is mostly filtered out as noise, but not
 ///   always (a customer may still glance at it).
