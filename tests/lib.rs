@@ -7,3 +7,5 @@ mod network_generate;
 mod propagation_estimator;
 mod propagation_exact;
 mod talk_of_network;
+mod customer;
+mod value;

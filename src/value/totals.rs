@@ -9,25 +9,52 @@ use super::kind::KIND_COUNT;
 use super::{Actor, ValueKind};
 use crate::error::{Error, Result};
 
+/// The largest mantissa a `Decimal` can hold, `2^96 - 1`.
+const MAX_MANTISSA: u128 = (1 << 96) - 1;
+
 /// `a + b`, exactly, or [`Error::Overflow`].
 ///
-/// Besides overflow beyond [`Decimal::MAX`], a `Decimal` sum can silently lose
-/// digits when the operands' scales cannot be aligned within 96 bits (a huge
-/// total plus a tiny fraction); that is reported as an overflow too, so that
-/// every sum the ledger keeps is exact.
+/// Besides overflow beyond [`Decimal::MAX`], a plain `Decimal` sum silently
+/// rounds when the exact result needs more than 96 bits of mantissa at the
+/// operands' scale (a huge total plus a tiny fraction). This sum is computed in
+/// `i128` at the larger of the two scales, so it is either exact or refused
+/// (reported as an overflow that "would lose digits").
 pub(crate) fn exact_add(
     a: Decimal,
     b: Decimal,
     context: impl FnOnce() -> String,
 ) -> Result<Decimal> {
-    match a.checked_add(b) {
-        Some(sum) if sum.checked_sub(b) == Some(a) => Ok(sum),
-        Some(_) => Err(Error::overflow(format!(
+    // Operands with trailing zeros (`1.000...`) may not align in i128 while
+    // their normalised forms do.
+    match aligned_sum(a, b).or_else(|| aligned_sum(a.normalize(), b.normalize())) {
+        Some(sum) => Ok(sum),
+        None if a.checked_add(b).is_some() => Err(Error::overflow(format!(
             "{} (digits would be lost)",
             context()
         ))),
         None => Err(Error::overflow(context())),
     }
+}
+
+/// The exact sum at the larger scale of `a` and `b` (trailing zeros dropped
+/// only as far as needed to fit 96 bits), or `None` if it does not fit.
+fn aligned_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let scale = a.scale().max(b.scale());
+    let align = |d: Decimal| {
+        10i128
+            .checked_pow(scale - d.scale())
+            .and_then(|p| d.mantissa().checked_mul(p))
+    };
+    let mut mantissa = align(a)?.checked_add(align(b)?)?;
+    let mut scale = scale;
+    while mantissa.unsigned_abs() > MAX_MANTISSA && scale > 0 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    if mantissa.unsigned_abs() > MAX_MANTISSA {
+        return None;
+    }
+    Decimal::try_from_i128_with_scale(mantissa, scale).ok()
 }
 
 /// Exact sums of amounts: one per [`ValueKind`], one per [`Actor`] and the grand
@@ -162,5 +189,39 @@ impl TryFrom<TotalsRecord> for Totals {
             ));
         }
         Ok(totals)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn exact_add_keeps_the_scale_and_refuses_rounding() {
+        let ctx = || "test".to_string();
+        let sum = exact_add(dec("19.90"), dec("0.10"), ctx).unwrap();
+        assert_eq!(sum.to_string(), "20.00");
+        assert_eq!(
+            exact_add(dec("-5.25"), dec("5.25"), ctx).unwrap(),
+            Decimal::ZERO
+        );
+        // Trailing zeros beyond 96 bits are dropped, not refused.
+        let half = Decimal::MAX / Decimal::TWO;
+        let one = dec("1.0000000000000000000000000000");
+        assert_eq!(exact_add(half, one, ctx).unwrap(), half + Decimal::ONE);
+        // 10^28 + 0.1 needs 30 digits.
+        let big = Decimal::from_i128_with_scale(10i128.pow(28), 0);
+        let err = exact_add(big, dec("0.1"), ctx).unwrap_err();
+        assert!(matches!(err, Error::Overflow { ref context } if context.contains("digits")));
+        let err = exact_add(Decimal::MAX, Decimal::ONE, ctx).unwrap_err();
+        assert_eq!(err, Error::overflow("test"));
+        assert_eq!(
+            exact_add(Decimal::MIN, Decimal::MAX, ctx).unwrap(),
+            Decimal::ZERO
+        );
     }
 }
