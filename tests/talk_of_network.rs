@@ -194,6 +194,15 @@ fn runs_are_reproducible_and_independent_of_thread_count() {
 }
 
 #[test]
+fn public_types_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<TalkOfNetwork>();
+    check::<TalkOfNetworkConfig>();
+    check::<social_loop::funnel::TalkRun>();
+    check::<Elasticities>();
+}
+
+#[test]
 fn config_round_trips_through_serde() {
     let config = TalkOfNetworkConfig::default().weak_ties(TieCount::between(5, 29));
     let json = serde_json::to_string(&config).unwrap();
