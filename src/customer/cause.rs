@@ -339,6 +339,25 @@ impl Trigger {
         Trigger::ServiceRecovery,
     ];
 
+    /// Position in [`Trigger::ALL`]; handy for count arrays.
+    pub fn index(self) -> usize {
+        match self {
+            Trigger::Exposure => 0,
+            Trigger::Experience(ExperienceQuality::Delighted) => 1,
+            Trigger::Experience(ExperienceQuality::Satisfied) => 2,
+            Trigger::Experience(ExperienceQuality::Disappointed) => 3,
+            Trigger::Experience(ExperienceQuality::Outraged) => 4,
+            Trigger::WordOfMouth(Valence::Positive) => 5,
+            Trigger::WordOfMouth(Valence::Negative) => 6,
+            Trigger::Engagement { relevant: true } => 7,
+            Trigger::Engagement { relevant: false } => 8,
+            Trigger::Purchase => 9,
+            Trigger::Complaint => 10,
+            Trigger::NoContact => 11,
+            Trigger::ServiceRecovery => 12,
+        }
+    }
+
     /// The trigger's name, as used in the transition table and in rule names
     /// (`experience_delighted`, `word_of_mouth_negative`, `engagement_relevant`...).
     pub fn name(self) -> &'static str {
@@ -411,6 +430,37 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), Trigger::ALL.len());
+    }
+
+    #[test]
+    fn index_is_the_position_in_all() {
+        for (i, t) in Trigger::ALL.iter().enumerate() {
+            assert_eq!(t.index(), i, "{t}");
+        }
+    }
+
+    #[test]
+    fn sentiment_effects_follow_their_table() {
+        use ExperienceQuality::*;
+        let cases = [
+            (Trigger::Exposure, 0.0),
+            (Trigger::Purchase, 0.0),
+            (Trigger::Experience(Delighted), 0.4),
+            (Trigger::Experience(Satisfied), 0.1),
+            (Trigger::Experience(Disappointed), -0.2),
+            (Trigger::Experience(Outraged), -0.6),
+            (Trigger::WordOfMouth(Valence::Positive), 0.1),
+            (Trigger::WordOfMouth(Valence::Negative), -0.15),
+            (Trigger::Engagement { relevant: true }, 0.05),
+            (Trigger::Engagement { relevant: false }, -0.05),
+            (Trigger::Complaint, -0.2),
+            (Trigger::ServiceRecovery, 0.5),
+        ];
+        for (trigger, delta) in cases {
+            let moved = trigger.sentiment_effect(0.1) - 0.1;
+            assert!((moved - delta).abs() < 1e-6, "{trigger}: {moved}");
+        }
+        assert!((Trigger::NoContact.sentiment_effect(-0.5) + 0.4).abs() < 1e-6);
     }
 
     #[test]

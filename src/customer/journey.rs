@@ -9,9 +9,10 @@
 //! the kind of cause), which already answers "why is this customer an
 //! adversary?" at the level of the rule that fired. The full history, with each
 //! cause's payload (who spoke, at which touchpoint), lives in an [`AuditTrail`]
-//! that grows by one [`Transition`] (about 40 bytes) per move. A caller chooses
-//! per customer: keep a `Vec<CustomerState>` and no history, keep a `Journey`
-//! for everyone (a CRM), or keep journeys for a sample only. The step is the
+//! that grows by one [`Transition`] per move (32 bytes; a word-of-mouth
+//! speaker's id is shared, not copied). A caller chooses per customer: keep a
+//! `Vec<CustomerState>` and no history, keep a `Journey` for everyone (a CRM),
+//! or keep journeys for a sample only. The step is the
 //! same in every case ([`CustomerState::apply_trigger`]).
 
 use serde::{Deserialize, Serialize};
@@ -144,6 +145,13 @@ impl CustomerState {
         self
     }
 
+    /// Sets the sentiment (moved into the stage's band), for example from a
+    /// survey answer ([`Sentiment::from_likelihood`]). Not a move: the stage
+    /// does not change.
+    pub fn set_sentiment(&mut self, sentiment: Sentiment) {
+        self.sentiment = sentiment.within_stage(self.stage);
+    }
+
     /// The current stage.
     pub fn stage(&self) -> Stage {
         self.stage
@@ -203,12 +211,7 @@ impl CustomerState {
         fire: impl FnOnce(RuleId) -> bool,
     ) -> Option<Transition> {
         let m = self.apply_trigger(cause.trigger(), period, fire)?;
-        Some(Transition {
-            from: m.from,
-            to: m.to,
-            period: m.period,
-            cause,
-        })
+        Some(m.with_cause(cause))
     }
 
     /// The step itself, on a cause's [`Trigger`] only (no allocation, no id
@@ -420,6 +423,11 @@ impl Journey {
         self.state.stage()
     }
 
+    /// Sets the sentiment (see [`CustomerState::set_sentiment`]).
+    pub fn set_sentiment(&mut self, sentiment: Sentiment) {
+        self.state.set_sentiment(sentiment);
+    }
+
     /// Every move, oldest first.
     pub fn history(&self) -> &[Transition] {
         self.trail.transitions()
@@ -490,6 +498,7 @@ mod tests {
     #[test]
     fn state_is_small_and_shareable() {
         assert!(std::mem::size_of::<CustomerState>() <= 16);
+        assert!(std::mem::size_of::<Transition>() <= 32);
         fn shareable<T: Send + Sync>() {}
         shareable::<CustomerState>();
         shareable::<Journey>();

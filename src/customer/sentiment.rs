@@ -78,6 +78,23 @@ impl Sentiment {
         self.0
     }
 
+    /// The sentiment that answers `answer` to the likelihood-to-recommend
+    /// question: `answer / 5 - 1`, the inverse of
+    /// [`likelihood_to_recommend`](Self::likelihood_to_recommend) (for a CRM
+    /// that records survey answers).
+    ///
+    /// ```
+    /// use social_loop::customer::{LikelihoodToRecommend, Sentiment};
+    /// for score in 0..=10 {
+    ///     let answer = LikelihoodToRecommend::new(score)?;
+    ///     assert_eq!(Sentiment::from_likelihood(answer).likelihood_to_recommend(), answer);
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_likelihood(answer: LikelihoodToRecommend) -> Self {
+        Sentiment::saturating(f32::from(answer.get()) / 5.0 - 1.0)
+    }
+
     /// The sentiment clamped into the band of `stage` (see the
     /// [module docs](self)): at least [`Sentiment::ADVOCATE_FLOOR`] for an
     /// advocate, at most [`Sentiment::ADVERSARY_CEILING`] for an adversary,

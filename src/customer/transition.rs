@@ -72,6 +72,18 @@ pub struct Move {
 }
 
 impl Move {
+    /// The full record of this move, with the `cause` whose trigger it was
+    /// (for callers that step with [`CustomerState::apply_trigger`](super::CustomerState::apply_trigger)
+    /// and build causes only for the customers they audit).
+    pub fn with_cause(self, cause: Cause) -> Transition {
+        Transition {
+            from: self.from,
+            to: self.to,
+            period: self.period,
+            cause,
+        }
+    }
+
     /// The row of the transition table that fired, or `None` for a move the
     /// table cannot produce.
     pub fn rule(&self) -> Option<RuleId> {
