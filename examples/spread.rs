@@ -1,0 +1,450 @@
+//! `spread`: a researcher's command line for one Monte Carlo estimate of how far a
+//! cascade reaches on an edge-list file.
+//!
+//! ```text
+//! cargo run --release --example spread -- --edges FILE
+//!     [--format auto|snap|weighted|signed-csv] [--undirected]
+//!     --model ic|lt|signed
+//!     [--p P | --weighted-cascade | --trivalency]
+//!     (--seeds ID,ID,... | --top-degree K)
+//!     --runs N --rng-seed S [--threads T]
+//!     [--adversaries ID,ID,...] [--negativity-bias B]      (signed only)
+//!     [--engine auto|word-parallel|per-run]
+//! ```
+//!
+//! It prints exactly one JSON line on stdout:
+//!
+//! ```text
+//! {"model":"ic","nodes":N,"arcs":M,"runs":R,"mean":X,"std_err":S,"ci95":[LO,HI],"seeds":["id",...],"elapsed_ms":T}
+//! ```
+//!
+//! * **Weights.** `--p P` sets every tie to `P`; `--weighted-cascade` sets `u -> v`
+//!   to `1 / in-degree(v)`; `--trivalency` draws each tie's probability from
+//!   {0.1, 0.01, 0.001} with a `Xoshiro256PlusPlus` seeded by
+//!   `rng-seed XOR 0x7472_6976_616c_656e` (a stream apart from the runs'). Without any
+//!   of them the weights come from the file's third column (`weighted`), or
+//!   `|rating| / 10` for `signed-csv`; a `snap` file has no weights, and that is an
+//!   error. Tie signs are always kept from the file.
+//! * **Seeds.** `--seeds` lists customer ids (duplicates count once, in the order
+//!   given). `--top-degree K` takes the `K` nodes of highest out-degree (after
+//!   self-loops and duplicate arcs were dropped by the reader); ties are broken by
+//!   node order, which is the order in which ids first appear in the file (the
+//!   source id of a line before its target). `seeds` in the output lists the ids
+//!   used, in that order.
+//! * **Models.** `ic` is Independent Cascade and `lt` Linear Threshold (incoming
+//!   weights must sum to at most 1, as weighted cascade guarantees); both ignore
+//!   tie signs. `signed` is the advocate/adversary cascade: the seeds are the
+//!   **advocates** (positive opinion) and `--adversaries` (optional; never
+//!   picked by `--top-degree`) start a negative one in the same runs; a negative
+//!   tie flips the message; first arrival wins, and a same-step clash goes
+//!   negative with probability `--negativity-bias` (default 0.5). For `signed`,
+//!   `mean`/`std_err`/`ci95` are the **positive reach** (customers ending
+//!   positive, advocates included), and these fields are appended after the
+//!   required ones: `"adversaries":[...]`, `"negativity_bias":B`,
+//!   `"negative_mean"`, `"negative_std_err"`, `"negative_ci95"`.
+//! * **Reproducibility.** The estimate depends only on the file, the flags and
+//!   `--rng-seed`, not on `--threads` (a rayon pool of `T` threads; default: all
+//!   cores). `--engine` chooses the simulation engine (default `auto`:
+//!   word-parallel for `ic`); the engines use different streams.
+//! * **Timing.** `elapsed_ms` times the Monte Carlo estimate alone, not reading
+//!   the file, weighting, compiling or choosing the seeds.
+//!
+//! Errors (a bad or missing flag, an unreadable file, a malformed line, an
+//! unknown seed id) go to stderr, naming the flag, the file or the line, and the
+//! exit code is 2. `--help` prints the usage and exits 0.
+
+use std::cmp::Reverse;
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+use serde::Serialize;
+use social_loop::Probability;
+use social_loop::network::{EdgeFormat, ReadOptions, WeightScheme, read_edge_list_file};
+use social_loop::propagation::{CompiledNetwork, Engine, Model, MonteCarlo};
+
+/// The usage text printed by `--help` and after an argument error.
+const USAGE: &str =
+    "usage: spread --edges FILE [--format auto|snap|weighted|signed-csv] [--undirected]
+              --model ic|lt|signed [--p P | --weighted-cascade | --trivalency]
+              (--seeds ID,ID,... | --top-degree K) --runs N --rng-seed S [--threads T]
+              [--adversaries ID,ID,...] [--negativity-bias B] [--engine auto|word-parallel|per-run]
+Prints one JSON line: model, nodes, arcs, runs, mean, std_err, ci95, seeds, elapsed_ms.
+Without --p/--weighted-cascade/--trivalency the weights come from the file's third column.";
+
+/// Mixed into `--rng-seed` for the trivalency draws ("trivalen" in ASCII).
+const TRIVALENCY_STREAM: u64 = 0x7472_6976_616c_656e;
+
+/// Which diffusion model to simulate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ModelChoice {
+    Ic,
+    Lt,
+    Signed,
+}
+
+/// Where the tie probabilities come from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Weights {
+    FromFile,
+    Uniform(Probability),
+    WeightedCascade,
+    Trivalency,
+}
+
+/// How the (advocate) seeds are chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum SeedChoice {
+    Ids(Vec<String>),
+    TopDegree(usize),
+}
+
+/// The parsed command line.
+#[derive(Debug, Clone, PartialEq)]
+struct Args {
+    edges: PathBuf,
+    format: EdgeFormat,
+    undirected: bool,
+    model: ModelChoice,
+    weights: Weights,
+    seeds: SeedChoice,
+    adversaries: Vec<String>,
+    negativity_bias: Probability,
+    runs: u64,
+    rng_seed: u64,
+    threads: Option<usize>,
+    engine: Engine,
+}
+
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq)]
+enum Command {
+    Run(Args),
+    Help,
+}
+
+/// The flags that take no value.
+const SWITCHES: [&str; 3] = ["--undirected", "--weighted-cascade", "--trivalency"];
+/// The flags that take one value.
+const VALUED: [&str; 12] = [
+    "--edges",
+    "--format",
+    "--model",
+    "--p",
+    "--seeds",
+    "--top-degree",
+    "--runs",
+    "--rng-seed",
+    "--threads",
+    "--adversaries",
+    "--negativity-bias",
+    "--engine",
+];
+
+/// Parses the arguments after the program name. Each flag may appear once; a
+/// value follows its flag as the next argument or after `=`.
+fn parse_args<I, S>(args: I) -> Result<Command, String>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    let mut values: Vec<(&'static str, String)> = Vec::new();
+    let mut switches: HashSet<&'static str> = HashSet::new();
+    let mut seen: HashSet<&'static str> = HashSet::new();
+    let mut args = args.into_iter().map(Into::into);
+    while let Some(arg) = args.next() {
+        if arg == "--help" || arg == "-h" {
+            return Ok(Command::Help);
+        }
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) => (n.to_string(), Some(v.to_string())),
+            None => (arg.clone(), None),
+        };
+        let known = SWITCHES.iter().chain(VALUED.iter()).find(|f| **f == name);
+        let Some(&flag) = known else {
+            return Err(format!("unknown argument `{arg}`"));
+        };
+        if !seen.insert(flag) {
+            return Err(format!("{flag} given more than once"));
+        }
+        if SWITCHES.contains(&flag) {
+            if inline.is_some() {
+                return Err(format!("{flag} takes no value"));
+            }
+            switches.insert(flag);
+            continue;
+        }
+        let value = match inline {
+            Some(v) => v,
+            None => args
+                .next()
+                .filter(|v| !v.starts_with("--"))
+                .ok_or_else(|| format!("{flag} needs a value"))?,
+        };
+        values.push((flag, value));
+    }
+    let get = |flag: &str| {
+        values
+            .iter()
+            .find(|(f, _)| *f == flag)
+            .map(|(_, v)| v.as_str())
+    };
+    let required = |flag: &str| get(flag).ok_or_else(|| format!("missing {flag}"));
+
+    let model = match required("--model")? {
+        "ic" => ModelChoice::Ic,
+        "lt" => ModelChoice::Lt,
+        "signed" => ModelChoice::Signed,
+        other => return Err(format!("--model: `{other}` is not ic, lt or signed")),
+    };
+    let weight_flags = [
+        get("--p").is_some(),
+        switches.contains("--weighted-cascade"),
+        switches.contains("--trivalency"),
+    ];
+    if weight_flags.iter().filter(|&&on| on).count() > 1 {
+        return Err("give at most one of --p, --weighted-cascade, --trivalency".into());
+    }
+    let weights = match (get("--p"), weight_flags) {
+        (Some(p), _) => Weights::Uniform(
+            Probability::new(number::<f64>("--p", p)?).map_err(|e| format!("--p: {e}"))?,
+        ),
+        (None, [_, true, _]) => Weights::WeightedCascade,
+        (None, [_, _, true]) => Weights::Trivalency,
+        _ => Weights::FromFile,
+    };
+    let seeds = match (get("--seeds"), get("--top-degree")) {
+        (Some(_), Some(_)) => return Err("give --seeds or --top-degree, not both".into()),
+        (None, None) => return Err("missing --seeds or --top-degree".into()),
+        (Some(list), None) => SeedChoice::Ids(id_list("--seeds", list)?),
+        (None, Some(k)) => match number::<usize>("--top-degree", k)? {
+            0 => return Err("--top-degree must be at least 1".into()),
+            k => SeedChoice::TopDegree(k),
+        },
+    };
+    let adversaries = match get("--adversaries") {
+        Some(list) if model == ModelChoice::Signed => id_list("--adversaries", list)?,
+        Some(_) => return Err("--adversaries needs --model signed".into()),
+        None => Vec::new(),
+    };
+    let negativity_bias = match get("--negativity-bias") {
+        Some(b) if model == ModelChoice::Signed => {
+            Probability::new(number("--negativity-bias", b)?)
+                .map_err(|e| format!("--negativity-bias: {e}"))?
+        }
+        Some(_) => return Err("--negativity-bias needs --model signed".into()),
+        None => Probability::saturating(0.5),
+    };
+    let runs = number::<u64>("--runs", required("--runs")?)?;
+    if runs < 2 {
+        return Err("--runs must be at least 2 (a standard error needs two runs)".into());
+    }
+    let threads = match get("--threads") {
+        Some(t) => match number::<usize>("--threads", t)? {
+            0 => return Err("--threads must be at least 1".into()),
+            t => Some(t),
+        },
+        None => None,
+    };
+    let engine = match get("--engine").unwrap_or("auto") {
+        "auto" => Engine::Auto,
+        "word-parallel" => Engine::WordParallel,
+        "per-run" => Engine::PerRun,
+        other => {
+            return Err(format!(
+                "--engine: `{other}` is not auto, word-parallel or per-run"
+            ));
+        }
+    };
+    Ok(Command::Run(Args {
+        edges: PathBuf::from(required("--edges")?),
+        format: get("--format")
+            .unwrap_or("auto")
+            .parse()
+            .map_err(|e| format!("--{e}"))?,
+        undirected: switches.contains("--undirected"),
+        model,
+        weights,
+        seeds,
+        adversaries,
+        negativity_bias,
+        runs,
+        rng_seed: number("--rng-seed", required("--rng-seed")?)?,
+        threads,
+        engine,
+    }))
+}
+
+/// Parses a flag's numeric value, naming the flag on failure.
+fn number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| format!("{flag}: `{text}` is not a valid number here"))
+}
+
+/// Splits `a,b,c` into ids, rejecting empty items.
+fn id_list(flag: &str, text: &str) -> Result<Vec<String>, String> {
+    text.split(',')
+        .map(|id| match id.trim() {
+            "" => Err(format!("{flag}: empty id in `{text}`")),
+            id => Ok(id.to_string()),
+        })
+        .collect()
+}
+
+/// The `K` nodes of highest out-degree, ties by node order, skipping `excluded`.
+fn top_degree(network: &CompiledNetwork, k: usize, excluded: &[u32]) -> Result<Vec<u32>, String> {
+    let excluded: HashSet<u32> = excluded.iter().copied().collect();
+    let mut nodes: Vec<u32> = (0..network.node_count() as u32)
+        .filter(|v| !excluded.contains(v))
+        .collect();
+    if k > nodes.len() {
+        return Err(format!(
+            "--top-degree {k}: only {} customers can be seeds",
+            nodes.len()
+        ));
+    }
+    nodes.sort_by_key(|&v| (Reverse(network.out_degree(v)), v));
+    nodes.truncate(k);
+    Ok(nodes)
+}
+
+/// The JSON line. Field order is the interface: required fields first, the
+/// signed cascade's extras after them.
+#[derive(Debug, Serialize)]
+struct Output<'a> {
+    model: &'static str,
+    nodes: usize,
+    arcs: usize,
+    runs: u64,
+    mean: f64,
+    std_err: f64,
+    ci95: [f64; 2],
+    seeds: Vec<&'a str>,
+    elapsed_ms: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    adversaries: Option<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    negativity_bias: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    negative_mean: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    negative_std_err: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    negative_ci95: Option<[f64; 2]>,
+}
+
+/// Reads, weights, compiles, picks the seeds, estimates, and returns the JSON line.
+fn run(args: &Args) -> Result<String, String> {
+    let file = args.edges.display().to_string();
+    let options = ReadOptions::default()
+        .format(args.format)
+        .undirected(args.undirected);
+    let (mut net, report) = read_edge_list_file(&args.edges, options).map_err(|e| match e {
+        social_loop::Error::Io { .. } => e.to_string(),
+        other => format!("{file}: {other}"),
+    })?;
+    let scheme = match args.weights {
+        Weights::FromFile if report.format == EdgeFormat::Snap => {
+            return Err(format!(
+                "{file} is a snap edge list (no third column), so it has no weights: \
+                 give --p, --weighted-cascade or --trivalency"
+            ));
+        }
+        Weights::FromFile => WeightScheme::FromData,
+        Weights::Uniform(p) => WeightScheme::Uniform(p),
+        Weights::WeightedCascade => WeightScheme::WeightedCascade,
+        Weights::Trivalency => WeightScheme::Trivalency,
+    };
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(args.rng_seed ^ TRIVALENCY_STREAM);
+    scheme.apply(&mut net, &mut rng);
+    let network = CompiledNetwork::from_network(&net);
+    drop(net);
+
+    let adversaries = network
+        .nodes_of(&args.adversaries)
+        .map_err(|e| format!("--adversaries: {e}"))?;
+    let seeds = match &args.seeds {
+        SeedChoice::Ids(ids) => {
+            let mut nodes = network.nodes_of(ids).map_err(|e| format!("--seeds: {e}"))?;
+            let mut once = HashSet::new();
+            nodes.retain(|v| once.insert(*v));
+            nodes
+        }
+        SeedChoice::TopDegree(k) => top_degree(&network, *k, &adversaries)?,
+    };
+    let model = match args.model {
+        ModelChoice::Ic => Model::IndependentCascade,
+        ModelChoice::Lt => Model::LinearThreshold,
+        ModelChoice::Signed => Model::signed(args.negativity_bias),
+    };
+    let estimator = MonteCarlo::new(model)
+        .runs(args.runs)
+        .seed(args.rng_seed)
+        .engine(args.engine);
+    let estimate = || {
+        let start = Instant::now();
+        let result = estimator.estimate_nodes(&network, &seeds, &adversaries);
+        (result, start.elapsed())
+    };
+    let (result, elapsed) = match args.threads {
+        Some(t) => rayon::ThreadPoolBuilder::new()
+            .num_threads(t)
+            .build()
+            .map_err(|e| format!("--threads {t}: {e}"))?
+            .install(estimate),
+        None => estimate(),
+    };
+    let est = result.map_err(|e| e.to_string())?;
+
+    let ids = |nodes: &[u32]| -> Vec<&str> {
+        nodes
+            .iter()
+            .filter_map(|&v| network.customer(v).map(|c| c.as_str()))
+            .collect()
+    };
+    let signed = est.signed.filter(|_| args.model == ModelChoice::Signed);
+    let headline = signed.map_or(est.summary(), |s| s.positive);
+    let output = Output {
+        model: model.name(),
+        nodes: network.node_count(),
+        arcs: network.arc_count(),
+        runs: est.runs,
+        mean: headline.mean,
+        std_err: headline.std_err,
+        ci95: headline.ci95,
+        seeds: ids(&seeds),
+        elapsed_ms: elapsed.as_secs_f64() * 1e3,
+        adversaries: signed.map(|_| ids(&adversaries)),
+        negativity_bias: signed.map(|_| args.negativity_bias.get()),
+        negative_mean: signed.map(|s| s.negative.mean),
+        negative_std_err: signed.map(|s| s.negative.std_err),
+        negative_ci95: signed.map(|s| s.negative.ci95),
+    };
+    serde_json::to_string(&output).map_err(|e| format!("cannot write the JSON line: {e}"))
+}
+
+fn main() -> ExitCode {
+    let outcome = parse_args(std::env::args().skip(1)).and_then(|command| match command {
+        Command::Help => Ok(None),
+        Command::Run(args) => run(&args).map(Some),
+    });
+    match outcome {
+        Ok(Some(line)) => {
+            println!("{line}");
+            ExitCode::SUCCESS
+        }
+        Ok(None) => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("spread: error: {message}");
+            eprintln!("(spread --help prints the usage)");
+            ExitCode::from(2)
+        }
+    }
+}
