@@ -1,23 +1,5 @@
 //! How a customer feels about the brand: [`Sentiment`], the 0-10
 //! [`LikelihoodToRecommend`] and its [`NpsClass`].
-//!
-//! # Sentiment, likelihood to recommend and stage
-//!
-//! Sentiment is the customer's mood toward the brand, a number in `[-1, 1]`
-//! (0 is neutral). The likelihood to recommend that a customer would answer in a
-//! survey is derived from it linearly:
-//! `ltr = round(5 * (sentiment + 1))`, so -1 answers 0, 0 answers 5 and 1 answers 10.
-//!
-//! Stages pin sentiment into a band, so that the roles and the survey agree:
-//!
-//! | stage | sentiment band | likelihood to recommend | NPS class |
-//! |---|---|---|---|
-//! | advocate | `[0.75, 1]` | 9-10 | promoter |
-//! | adversary | `[-1, -0.3]` | 0-3 | detractor |
-//! | every other stage | `[-1, 1]` | 0-10 | any |
-//!
-//! (Advocates are promoters, adversaries are detractors.) Note that the NPS scale
-//! is demanding: a neutral customer (sentiment 0, answer 5) is a detractor.
 
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +9,23 @@ use crate::error::{Error, Result};
 /// A customer's mood toward the brand: a finite number in `[-1, 1]`, 0 neutral.
 ///
 /// Stored as an `f32` (four bytes: the simulation holds a million of them).
+///
+/// # Sentiment, likelihood to recommend and stage
+///
+/// The likelihood to recommend that a customer would answer in a survey is
+/// derived from sentiment linearly: `ltr = round(5 * (sentiment + 1))`, so -1
+/// answers 0, 0 answers 5 and 1 answers 10.
+///
+/// Stages pin sentiment into a band, so that the roles and the survey agree:
+///
+/// | stage | sentiment band | likelihood to recommend | NPS class |
+/// |---|---|---|---|
+/// | advocate | `[0.75, 1]` | 9-10 | promoter |
+/// | adversary | `[-1, -0.3]` | 0-3 | detractor |
+/// | every other stage | `[-1, 1]` | 0-10 | any |
+///
+/// (Advocates are promoters, adversaries are detractors.) Note that the NPS scale
+/// is demanding: a neutral customer (sentiment 0, answer 5) is a detractor.
 ///
 /// ```
 /// use social_loop::customer::Sentiment;
@@ -96,7 +95,7 @@ impl Sentiment {
     }
 
     /// The sentiment clamped into the band of `stage` (see the
-    /// [module docs](self)): at least [`Sentiment::ADVOCATE_FLOOR`] for an
+    /// [`Sentiment`] docs): at least [`Sentiment::ADVOCATE_FLOOR`] for an
     /// advocate, at most [`Sentiment::ADVERSARY_CEILING`] for an adversary,
     /// unchanged otherwise.
     pub fn within_stage(self, stage: Stage) -> Self {

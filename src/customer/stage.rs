@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 /// Customers move in both directions ("one minute they might love the brand and
 /// the next minute they may hate it"): an advocate can become an adversary after
 /// one bad experience, and an adversary can be won back by service recovery.
-/// The moves themselves are in [`crate::customer`]'s transition table.
+/// The moves themselves are in the transition table,
+/// [`TRANSITIONS`](crate::customer::TRANSITIONS).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
