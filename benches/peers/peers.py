@@ -254,6 +254,8 @@ def cmd_run(args) -> None:
     weights = arc_weights(len(ids), arcs, file_weights, args.p, args.weighted_cascade)
     seeds = pick_seeds(ids, arcs, args.seeds, args.top_degree)
     base = {"nodes": len(ids), "arcs": len(arcs), "seeds": len(seeds), "rng_seed": args.rng_seed}
+    if args.case:
+        base = {"case": args.case} | base
     tools = [t for t in args.tools.split(",") if t]
     graph = None
     for tool in tools:
@@ -270,6 +272,92 @@ def cmd_run(args) -> None:
                 sys.exit(f"unknown tool {tool}")
         except ImportError as e:
             emit(base | {"tool": tool, "error": f"not installed: {e}"})
+
+
+def cmd_table(args) -> None:
+    """Reads compare.sh's JSON lines: peers' lines from `run --case`, and ours as
+    {"case":..,"tool":"social_loop","threads":T,"spread":<spread's JSON line>}
+    (several per thread count when repeated; the median time is used)."""
+    import statistics
+
+    cases: dict[str, dict] = {}
+    order: list[str] = []
+    with open(args.results, encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            case = rec["case"]
+            if case not in cases:
+                cases[case] = {"ours": {}, "peers": {}, "label": rec.get("label", case)}
+                order.append(case)
+            entry = cases[case]
+            if "label" in rec:
+                entry["label"] = rec["label"]
+            if rec.get("tool") == "social_loop":
+                spread = rec["spread"]
+                entry["ours"].setdefault(rec["threads"], []).append(spread)
+            elif "tool" in rec:
+                entry["peers"][rec["tool"]] = rec
+
+    def ours_ms(entry, threads):
+        runs = entry["ours"].get(threads)
+        if not runs:
+            return None, None
+        ms = statistics.median(r["elapsed_ms"] / r["runs"] for r in runs)
+        return ms, runs[0]
+
+    def peer_ms(entry, tool):
+        rec = entry["peers"].get(tool)
+        if not rec or "ms_per_run" not in rec:
+            return None
+        return rec["ms_per_run"]
+
+    def fmt_ms(ms):
+        return "n/a" if ms is None else (f"{ms:.3f}" if ms < 10 else f"{ms:,.1f}")
+
+    def ratio(num, den):
+        return "n/a" if num is None or den is None or den == 0 else f"{num / den:.2f}x"
+
+    print("| case | nodes / arcs | runs (ours, CyNetDiff, PyNetIM / NDlib) | ours 1 thread | ours 2 threads | CyNetDiff | PyNetIM | NDlib |")
+    print("|---|---|---|---|---|---|---|---|")
+    for case in order:
+        e = cases[case]
+        o1, first = ours_ms(e, 1)
+        o2, _ = ours_ms(e, 2)
+        nd = e["peers"].get("ndlib", {})
+        shape = f"{first['nodes']:,} / {first['arcs']:,}" if first else "?"
+        runs = f"{first['runs']:,} / {nd.get('runs', 'n/a')}" if first else "?"
+        cells = [fmt_ms(o1), fmt_ms(o2)] + [fmt_ms(peer_ms(e, t)) for t in ("cynetdiff", "pynetim", "ndlib")]
+        print(f"| {e['label']} | {shape} | {runs} | " + " | ".join(cells) + " |")
+    print()
+    print("Milliseconds per run (ours: median over repeats of `elapsed_ms / runs`).")
+    print()
+    print("| case | 1 thread vs CyNetDiff | 2 threads vs CyNetDiff | 2 threads / 1 thread | 1 thread vs PyNetIM | 1 thread vs NDlib |")
+    print("|---|---|---|---|---|---|")
+    for case in order:
+        e = cases[case]
+        o1, _ = ours_ms(e, 1)
+        o2, _ = ours_ms(e, 2)
+        cy, py, nd = (peer_ms(e, t) for t in ("cynetdiff", "pynetim", "ndlib"))
+        print(
+            f"| {e['label']} | {ratio(cy, o1)} | {ratio(cy, o2)} | {ratio(o1, o2)} | "
+            f"{ratio(py, o1)} | {ratio(nd, o1)} |"
+        )
+    print()
+    print("Throughput ratios (a peer's time per run divided by ours; higher is better for us).")
+    print()
+    print("| case | ours mean ± 1.96 s.e. | CyNetDiff mean | PyNetIM mean | NDlib mean (few runs) |")
+    print("|---|---|---|---|---|")
+    for case in order:
+        e = cases[case]
+        _, first = ours_ms(e, 1)
+        ours = f"{first['mean']:,.1f} ± {1.96 * first['std_err']:,.1f}" if first else "n/a"
+        means = []
+        for t in ("cynetdiff", "pynetim", "ndlib"):
+            rec = e["peers"].get(t, {})
+            means.append(f"{rec['mean']:,.1f}" if "mean" in rec else rec.get("error", "n/a"))
+        print(f"| {e['label']} | {ours} | " + " | ".join(means) + " |")
 
 
 def main() -> None:
@@ -297,7 +385,12 @@ def main() -> None:
     run.add_argument("--rng-seed", type=int, default=1)
     run.add_argument("--ndlib-runs", type=int, default=3)
     run.add_argument("--tools", default="cynetdiff,ndlib,pynetim")
+    run.add_argument("--case", help="a label copied into every JSON line")
     run.set_defaults(func=cmd_run)
+
+    table = sub.add_parser("table", help="markdown tables from compare.sh's JSON lines")
+    table.add_argument("results")
+    table.set_defaults(func=cmd_table)
 
     args = parser.parse_args()
     args.func(args)
