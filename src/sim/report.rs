@@ -1,0 +1,325 @@
+//! What a run produces: a [`PeriodReport`] per period and the [`Report`] of the
+//! whole run.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::customer::{CustomerId, CustomerState, NpsTally, Stage, Transition, Trigger};
+use crate::funnel::FunnelSnapshot;
+use crate::value::{Ledger, Totals};
+
+/// How many customers are in each lifecycle [`Stage`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct StageCounts {
+    /// Never heard of the brand.
+    pub unaware: u64,
+    /// Know the brand.
+    pub aware: u64,
+    /// Considering a purchase.
+    pub prospect: u64,
+    /// Customers.
+    pub customer: u64,
+    /// Advocates.
+    pub advocate: u64,
+    /// Adversaries.
+    pub adversary: u64,
+    /// Lapsed customers.
+    pub lapsed: u64,
+}
+
+impl StageCounts {
+    /// The count of `stage`.
+    pub fn get(&self, stage: Stage) -> u64 {
+        match stage {
+            Stage::Unaware => self.unaware,
+            Stage::Aware => self.aware,
+            Stage::Prospect => self.prospect,
+            Stage::Customer => self.customer,
+            Stage::Advocate => self.advocate,
+            Stage::Adversary => self.adversary,
+            Stage::Lapsed => self.lapsed,
+        }
+    }
+
+    fn get_mut(&mut self, stage: Stage) -> &mut u64 {
+        match stage {
+            Stage::Unaware => &mut self.unaware,
+            Stage::Aware => &mut self.aware,
+            Stage::Prospect => &mut self.prospect,
+            Stage::Customer => &mut self.customer,
+            Stage::Advocate => &mut self.advocate,
+            Stage::Adversary => &mut self.adversary,
+            Stage::Lapsed => &mut self.lapsed,
+        }
+    }
+
+    /// Counts one more customer in `stage`.
+    pub fn add(&mut self, stage: Stage) {
+        let c = self.get_mut(stage);
+        *c = c.saturating_add(1);
+    }
+
+    /// Adds another count.
+    pub fn merge(&mut self, other: &StageCounts) {
+        for stage in Stage::ALL {
+            let c = self.get_mut(stage);
+            *c = c.saturating_add(other.get(stage));
+        }
+    }
+
+    /// Everyone counted (the population, when every customer was counted once).
+    pub fn total(&self) -> u64 {
+        Stage::ALL
+            .iter()
+            .fold(0u64, |sum, &s| sum.saturating_add(self.get(s)))
+    }
+}
+
+/// The stage moves of one period: how many from each stage to each other, and
+/// how many by each kind of cause.
+///
+/// `moves[from][to]` is indexed by [`Stage::index`]; `by_trigger` follows the
+/// order of [`Trigger::ALL`]. In JSON both are lists of named counts (zero
+/// counts are left out).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(into = "TransitionRecord", from = "TransitionRecord")]
+pub struct TransitionCounts {
+    moves: [[u64; 7]; 7],
+    by_trigger: [u64; 13],
+}
+
+/// One `from -> to` count in a [`TransitionCounts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoveCount {
+    /// Stage before.
+    pub from: Stage,
+    /// Stage after.
+    pub to: Stage,
+    /// How many customers moved so.
+    pub count: u64,
+}
+
+/// One per-cause count in a [`TransitionCounts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TriggerCount {
+    /// The kind of cause.
+    pub trigger: Trigger,
+    /// How many moves it caused.
+    pub count: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct TransitionRecord {
+    moves: Vec<MoveCount>,
+    by_cause: Vec<TriggerCount>,
+}
+
+impl From<TransitionCounts> for TransitionRecord {
+    fn from(t: TransitionCounts) -> Self {
+        TransitionRecord {
+            moves: t.moves().collect(),
+            by_cause: t.by_trigger().collect(),
+        }
+    }
+}
+
+impl From<TransitionRecord> for TransitionCounts {
+    fn from(r: TransitionRecord) -> Self {
+        let mut t = TransitionCounts::default();
+        for m in r.moves {
+            if let Some(c) = t
+                .moves
+                .get_mut(m.from.index())
+                .and_then(|row| row.get_mut(m.to.index()))
+            {
+                *c = c.saturating_add(m.count);
+            }
+        }
+        for c in r.by_cause {
+            if let Some(slot) = t.by_trigger.get_mut(c.trigger.index()) {
+                *slot = slot.saturating_add(c.count);
+            }
+        }
+        t
+    }
+}
+
+impl TransitionCounts {
+    /// Counts one move.
+    pub fn record(&mut self, from: Stage, to: Stage, trigger: Trigger) {
+        if let Some(c) = self
+            .moves
+            .get_mut(from.index())
+            .and_then(|row| row.get_mut(to.index()))
+        {
+            *c = c.saturating_add(1);
+        }
+        if let Some(c) = self.by_trigger.get_mut(trigger.index()) {
+            *c = c.saturating_add(1);
+        }
+    }
+
+    /// Adds another period's (or block's) counts.
+    pub fn merge(&mut self, other: &TransitionCounts) {
+        for (row, other_row) in self.moves.iter_mut().zip(other.moves.iter()) {
+            for (c, o) in row.iter_mut().zip(other_row.iter()) {
+                *c = c.saturating_add(*o);
+            }
+        }
+        for (c, o) in self.by_trigger.iter_mut().zip(other.by_trigger.iter()) {
+            *c = c.saturating_add(*o);
+        }
+    }
+
+    /// How many customers moved from `from` to `to`.
+    pub fn count(&self, from: Stage, to: Stage) -> u64 {
+        self.moves
+            .get(from.index())
+            .and_then(|row| row.get(to.index()))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// How many moves `trigger` caused.
+    pub fn caused_by(&self, trigger: Trigger) -> u64 {
+        self.by_trigger.get(trigger.index()).copied().unwrap_or(0)
+    }
+
+    /// Every move.
+    pub fn total(&self) -> u64 {
+        self.by_trigger
+            .iter()
+            .fold(0u64, |a, &c| a.saturating_add(c))
+    }
+
+    /// The non-zero `from -> to` counts, in stage order.
+    pub fn moves(&self) -> impl Iterator<Item = MoveCount> + '_ {
+        Stage::ALL.into_iter().flat_map(move |from| {
+            Stage::ALL.into_iter().filter_map(move |to| {
+                let count = self.count(from, to);
+                (count > 0).then_some(MoveCount { from, to, count })
+            })
+        })
+    }
+
+    /// The non-zero per-cause counts, in [`Trigger::ALL`] order.
+    pub fn by_trigger(&self) -> impl Iterator<Item = TriggerCount> + '_ {
+        Trigger::ALL
+            .into_iter()
+            .zip(self.by_trigger.iter())
+            .filter(|(_, c)| **c > 0)
+            .map(|(trigger, &count)| TriggerCount { trigger, count })
+    }
+}
+
+/// Everything measured in one period, at its end.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeriodReport {
+    /// The period (0-based).
+    pub period: u32,
+    /// The funnel at the end of the period.
+    pub funnel: FunnelSnapshot,
+    /// Customers in each lifecycle stage at the end of the period; they add up
+    /// to the population.
+    pub stages: StageCounts,
+    /// Promoters, passives and detractors among customers who have ever bought.
+    pub nps: NpsTally,
+    /// The moves made during the period.
+    pub transitions: TransitionCounts,
+    /// Purchases made (including referral sales).
+    pub purchases: u64,
+    /// Purchases by prospects won by word of mouth (credited to the speaker).
+    pub referral_sales: u64,
+    /// Word-of-mouth messages received (positive, negative).
+    pub word_of_mouth: (u64, u64),
+    /// Engagements that landed on a customer (relevant), and that were noticed
+    /// as irrelevant noise.
+    pub engagements: (u64, u64),
+    /// Experiences customers had, and how many of them were inconsistent across
+    /// departments.
+    pub experiences: (u64, u64),
+    /// Feedback items given by customers or heard by listening, and how many of
+    /// them reached the business's backlog.
+    pub feedback: (u64, u64),
+    /// Business changes in effect during the period.
+    pub changes_live: u32,
+    /// Probability that a (consistent) experience was bad during the period,
+    /// after the changes in effect.
+    pub bad_experience: f64,
+    /// The ledger's totals of the period: by kind, by actor (customer, brand,
+    /// business) and net.
+    pub value: Totals,
+}
+
+impl PeriodReport {
+    /// The Net Promoter Score of customers who have ever bought (`None` when there
+    /// are none).
+    pub fn nps_score(&self) -> Option<f64> {
+        self.nps.score()
+    }
+}
+
+/// The run's totals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunTotals {
+    /// The ledger's totals over the run: by kind, by actor and net.
+    pub value: Totals,
+    /// Return on engagement: [`ValueKind::EngagementReturn`] per unit of
+    /// [`ValueKind::EngagementCost`] (`None` when nothing was spent).
+    ///
+    /// [`ValueKind::EngagementReturn`]: crate::value::ValueKind::EngagementReturn
+    /// [`ValueKind::EngagementCost`]: crate::value::ValueKind::EngagementCost
+    pub return_on_engagement: Option<Decimal>,
+    /// Return on change: [`ValueKind::ChangeReturn`] per unit of
+    /// [`ValueKind::ChangeCost`] (`None` when nothing was spent).
+    ///
+    /// [`ValueKind::ChangeReturn`]: crate::value::ValueKind::ChangeReturn
+    /// [`ValueKind::ChangeCost`]: crate::value::ValueKind::ChangeCost
+    pub return_on_change: Option<Decimal>,
+    /// Purchases over the run.
+    pub purchases: u64,
+    /// Referral sales over the run.
+    pub referral_sales: u64,
+    /// Business changes commissioned (scheduled or by the policy) during the run.
+    pub changes: u32,
+}
+
+/// A tracked customer's audit trail (see [`crate::sim::AuditOptions`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerAudit {
+    /// The customer.
+    pub customer: CustomerId,
+    /// Their state at the end of the run.
+    pub state: CustomerState,
+    /// Every move they made, oldest first, each with its full cause.
+    pub history: Vec<Transition>,
+}
+
+/// The result of a run: one [`PeriodReport`] per period plus the totals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// The scenario's seed.
+    pub seed: u64,
+    /// Number of customers.
+    pub population: u64,
+    /// Number of directed ties in the network.
+    pub ties: u64,
+    /// The funnel and stages before the first period.
+    pub initial: FunnelSnapshot,
+    /// One report per period, in order.
+    pub periods: Vec<PeriodReport>,
+    /// Totals over the run.
+    pub totals: RunTotals,
+    /// The value ledger: one entry per kind of value per period (sales and
+    /// feedback summed over customers), one per engagement run and per change.
+    pub ledger: Ledger,
+    /// Audit trails of the tracked customers (empty unless asked for).
+    pub audit: Vec<CustomerAudit>,
+}
+
+impl Report {
+    /// The last period's report, if the horizon was not zero.
+    pub fn last(&self) -> Option<&PeriodReport> {
+        self.periods.last()
+    }
+}
