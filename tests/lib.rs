@@ -9,3 +9,5 @@ mod propagation_exact;
 mod talk_of_network;
 mod customer;
 mod value;
+mod spread_cli;
+mod sim;
