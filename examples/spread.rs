@@ -67,7 +67,7 @@ use social_loop::network::{EdgeFormat, ReadOptions, WeightScheme, read_edge_list
 use social_loop::propagation::{CompiledNetwork, Engine, Model, MonteCarlo};
 
 /// The usage text printed by `--help` and after an argument error.
-const USAGE: &str =
+pub const USAGE: &str =
     "usage: spread --edges FILE [--format auto|snap|weighted|signed-csv] [--undirected]
               --model ic|lt|signed [--p P | --weighted-cascade | --trivalency]
               (--seeds ID,ID,... | --top-degree K) --runs N --rng-seed S [--threads T]
@@ -80,7 +80,7 @@ const TRIVALENCY_STREAM: u64 = 0x7472_6976_616c_656e;
 
 /// Which diffusion model to simulate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ModelChoice {
+pub enum ModelChoice {
     Ic,
     Lt,
     Signed,
@@ -88,7 +88,7 @@ enum ModelChoice {
 
 /// Where the tie probabilities come from.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Weights {
+pub enum Weights {
     FromFile,
     Uniform(Probability),
     WeightedCascade,
@@ -97,31 +97,32 @@ enum Weights {
 
 /// How the (advocate) seeds are chosen.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum SeedChoice {
+pub enum SeedChoice {
     Ids(Vec<String>),
     TopDegree(usize),
 }
 
-/// The parsed command line.
+/// The parsed command line (public so that `tests/spread_cli.rs`, which includes
+/// this file as a module, can check it).
 #[derive(Debug, Clone, PartialEq)]
-struct Args {
-    edges: PathBuf,
-    format: EdgeFormat,
-    undirected: bool,
-    model: ModelChoice,
-    weights: Weights,
-    seeds: SeedChoice,
-    adversaries: Vec<String>,
-    negativity_bias: Probability,
-    runs: u64,
-    rng_seed: u64,
-    threads: Option<usize>,
-    engine: Engine,
+pub struct Args {
+    pub edges: PathBuf,
+    pub format: EdgeFormat,
+    pub undirected: bool,
+    pub model: ModelChoice,
+    pub weights: Weights,
+    pub seeds: SeedChoice,
+    pub adversaries: Vec<String>,
+    pub negativity_bias: Probability,
+    pub runs: u64,
+    pub rng_seed: u64,
+    pub threads: Option<usize>,
+    pub engine: Engine,
 }
 
 /// What the command line asks for.
 #[derive(Debug, Clone, PartialEq)]
-enum Command {
+pub enum Command {
     Run(Args),
     Help,
 }
@@ -146,7 +147,7 @@ const VALUED: [&str; 12] = [
 
 /// Parses the arguments after the program name. Each flag may appear once; a
 /// value follows its flag as the next argument or after `=`.
-fn parse_args<I, S>(args: I) -> Result<Command, String>
+pub fn parse_args<I, S>(args: I) -> Result<Command, String>
 where
     I: IntoIterator<Item = S>,
     S: Into<String>,
@@ -338,7 +339,7 @@ struct Output<'a> {
 }
 
 /// Reads, weights, compiles, picks the seeds, estimates, and returns the JSON line.
-fn run(args: &Args) -> Result<String, String> {
+pub fn run(args: &Args) -> Result<String, String> {
     let file = args.edges.display().to_string();
     let options = ReadOptions::default()
         .format(args.format)
