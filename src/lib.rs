@@ -16,6 +16,7 @@
 
 pub mod brand;
 pub mod business;
+pub mod crm;
 pub mod customer;
 pub mod error;
 pub mod funnel;

@@ -1,0 +1,609 @@
+//! [`CustomerBook`]: the CRM's customers, built from their events.
+
+mod rules;
+mod store;
+mod ties;
+
+use std::borrow::Borrow;
+use std::collections::HashMap;
+use std::io::BufRead;
+
+use serde::{Deserialize, Serialize};
+
+use super::intern::Lookup;
+use super::jsonl::JsonLines;
+use super::outcome::{ImportReport, Outcome, OutcomeCounts, Position, RecordOutcome};
+use super::{Event, Money, MoneyTotals, Timestamp};
+use crate::customer::{CustomerId, CustomerState, NpsTally, Stage};
+use crate::error::{Error, Result};
+use crate::funnel::FunnelSnapshot;
+use crate::network::InfluenceNetwork;
+use crate::probability::Probability;
+
+pub(crate) use rules::{Effect, effect, replay, voice_score};
+pub(crate) use store::{Code, NONE, Store, Stored};
+
+/// How relationship events become influence ties (see the
+/// [book's rules](CustomerBook#rules)).
+///
+/// ```
+/// use social_loop::Probability;
+/// use social_loop::crm::BookOptions;
+/// let options = BookOptions::default().referral_tie(Probability::new(0.5)?);
+/// assert_eq!(options.referral_tie_probability().get(), 0.5);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BookOptions {
+    referral_tie: Probability,
+    reply_tie: Probability,
+}
+
+impl Default for BookOptions {
+    /// A referral passes influence with probability 0.3, a reply with 0.1.
+    fn default() -> Self {
+        BookOptions {
+            referral_tie: Probability::saturating(0.3),
+            reply_tie: Probability::saturating(0.1),
+        }
+    }
+}
+
+impl BookOptions {
+    /// The probability that one referral passes influence from the referrer.
+    pub fn referral_tie(mut self, p: Probability) -> Self {
+        self.referral_tie = p;
+        self
+    }
+
+    /// The probability that one reply passes influence from the person replied to.
+    pub fn reply_tie(mut self, p: Probability) -> Self {
+        self.reply_tie = p;
+        self
+    }
+
+    /// See [`BookOptions::referral_tie`].
+    pub fn referral_tie_probability(&self) -> Probability {
+        self.referral_tie
+    }
+
+    /// See [`BookOptions::reply_tie`].
+    pub fn reply_tie_probability(&self) -> Probability {
+        self.reply_tie
+    }
+}
+
+/// One customer: their state and their events in `(at, id)` order.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Person {
+    pub state: CustomerState,
+    pub events: Vec<u32>,
+    /// Their state waits for a replay (a late event arrived during a batch).
+    pub dirty: bool,
+}
+
+/// The customers of a CRM, built from the events it records: where each
+/// customer is and why, who influences whom, and what word of mouth is worth.
+///
+/// # Guarantees
+/// * **Idempotent**: an event whose id was applied before is ignored and
+///   counted as a duplicate ([`Outcome::Duplicate`]).
+/// * **Order-independent**: a customer's events are applied in
+///   `(occurred-at, event id)` order, whatever the order they arrive in, so the
+///   same set of events gives the same book. An event that arrives after a
+///   later event of the same customer is inserted in its place and the
+///   customer's state is recomputed from their first event.
+/// * **All or nothing per record**: a record that fails [`Event::validate`] is
+///   rejected with the reason and changes nothing (its id is not even
+///   remembered, so a corrected record with the same id is accepted later).
+/// * **Exact money, per currency**: amounts are `Decimal`s within the bounds of
+///   [`MAX_MAGNITUDE`](super::MAX_MAGNITUDE), so every total is exact; totals are
+///   kept per currency ([`MoneyTotals`]), never mixed.
+///
+/// # Rules
+///
+/// Each event becomes a cause of the one lifecycle
+/// [transition table](crate::customer::TRANSITIONS) for its customer, and every
+/// matching rule fires (these are real events, not simulated draws):
+///
+/// | event kind | cause for the customer | also |
+/// |---|---|---|
+/// | `purchase` | purchase | revenue (`money`, not negative) |
+/// | `refund` | complaint (sales) | refund (`money`, not negative) |
+/// | `referral` | positive word of mouth from the counterpart | tie counterpart → customer; the first referral names the customer's referrer |
+/// | `review`, `social_post` | experience of the quality of the tone: sentiment `±confidence`, else stars `(stars − 3) / 2`, through [`ExperienceQuality::from_score`](crate::customer::ExperienceQuality::from_score); exposure when neither is known | with a counterpart, tie counterpart → customer (a reply) |
+/// | `nps_response` | experience: 9-10 delighted, 7-8 satisfied, 4-6 disappointed, 0-3 outraged; then the sentiment is set to the answer | the measured NPS |
+/// | `ticket_opened` | complaint (customer service) | the ticket is open until resolved |
+/// | `ticket_resolved` | service recovery | closes the ticket |
+/// | `engagement_received` | `listen`: none; `conversation`, `service_recovery`: service recovery; otherwise an engagement, relevant or not | |
+/// | `product_feedback` | experience (product) of the quality of the sentiment; none without one | |
+/// | `inactivity` | no contact for `days` | |
+/// | `tie` | none | explicit tie counterpart → customer (the latest replaces earlier ones) |
+/// | other kinds | none | kept with their fields |
+///
+/// A tie from `r` referrals and `q` replies has probability
+/// `1 − (1 − p_referral)^r (1 − p_reply)^q` (see [`BookOptions`]).
+///
+/// # Cost
+/// Applying an event in time order for its customer is O(1) expected (a few
+/// hash lookups and one step of the state machine, no allocation once the
+/// arrays have grown). A late event costs O(k) for a customer with k events
+/// (an insertion and a replay of k steps); a batch ([`import`](Self::import))
+/// replays each customer at most once, at its end. Memory: about 52 bytes per
+/// event plus its id's bytes and the id table, and about 120 bytes per
+/// customer (see `BENCHMARKS.md`).
+///
+/// ```
+/// use social_loop::Stage;
+/// use social_loop::crm::{CustomerBook, Event, EventId, EventKind, Outcome};
+/// let at = |s: &str| s.parse::<social_loop::crm::Timestamp>();
+/// let mut book = CustomerBook::new();
+/// let buy = Event::new(EventId::new("e1")?, at("2024-03-01T10:00:00Z")?, "ann", EventKind::Purchase);
+/// let seen = Event::new(EventId::new("e0")?, at("2024-02-01T10:00:00Z")?, "ann", EventKind::SocialPost);
+/// assert_eq!(book.apply(&buy), Outcome::Applied { late: false });
+/// assert_eq!(book.apply(&seen), Outcome::Applied { late: true }); // earlier, arrived later
+/// assert_eq!(book.apply(&buy), Outcome::Duplicate);
+/// assert_eq!(book.stage("ann")?, Stage::Customer);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct CustomerBook {
+    options: BookOptions,
+    store: Store,
+    names: Vec<CustomerId>,
+    people: Vec<Person>,
+    index: HashMap<CustomerId, u32>,
+    network: InfluenceNetwork,
+    relations: ties::Relations,
+    latest: Option<i64>,
+    counts: OutcomeCounts,
+    dirty: Vec<u32>,
+}
+
+impl CustomerBook {
+    /// An empty book with the default options.
+    pub fn new() -> Self {
+        CustomerBook::default()
+    }
+
+    /// An empty book.
+    pub fn with_options(options: BookOptions) -> Self {
+        CustomerBook {
+            options,
+            ..CustomerBook::default()
+        }
+    }
+
+    /// The options.
+    pub fn options(&self) -> BookOptions {
+        self.options
+    }
+
+    /// Applies one event (see the [guarantees](Self#guarantees)).
+    ///
+    /// # Complexity
+    /// O(1) expected in time order; O(k) for a late event of a customer with k
+    /// events.
+    pub fn apply(&mut self, event: &Event) -> Outcome {
+        let outcome = self.insert(event, false);
+        self.counts.add(&outcome);
+        outcome
+    }
+
+    /// Applies a batch, returning one outcome per record in input order with
+    /// its 0-based [`Position::Index`]. Customers who received late events are
+    /// replayed once, at the end.
+    ///
+    /// # Complexity
+    /// O(records) expected, plus O(k) per customer with a late event.
+    pub fn import<I>(&mut self, events: I) -> ImportReport
+    where
+        I: IntoIterator,
+        I::Item: Borrow<Event>,
+    {
+        let mut report = ImportReport::default();
+        self.import_each(events, |r| report.push(r));
+        report
+    }
+
+    /// As [`import`](Self::import), handing each outcome to `each` instead of
+    /// collecting them (for batches too large to keep one outcome per record).
+    pub fn import_each<I>(&mut self, events: I, mut each: impl FnMut(RecordOutcome))
+    where
+        I: IntoIterator,
+        I::Item: Borrow<Event>,
+    {
+        for (i, event) in events.into_iter().enumerate() {
+            let outcome = self.insert(event.borrow(), true);
+            self.counts.add(&outcome);
+            each(RecordOutcome {
+                position: Position::Index(i),
+                outcome,
+            });
+        }
+        self.settle();
+    }
+
+    /// Reads JSON Lines (one [`Event`] per line, blank lines skipped) and
+    /// applies every line; a line that cannot be read as an event is rejected
+    /// with [`Error::Parse`] naming it. Positions are 1-based
+    /// [`Position::Line`]s. Never panics, whatever the bytes.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when reading fails; the lines before the failure stay
+    /// applied (and the book consistent).
+    pub fn import_jsonl(&mut self, reader: impl BufRead) -> Result<ImportReport> {
+        let mut report = ImportReport::default();
+        let mut failure = None;
+        for item in JsonLines::new(reader) {
+            let (line, parsed) = match item {
+                Ok(item) => item,
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            };
+            let outcome = match parsed {
+                Ok(event) => self.insert(&event, true),
+                Err(reason) => Outcome::Rejected {
+                    reason: Box::new(reason),
+                },
+            };
+            self.counts.add(&outcome);
+            report.push(RecordOutcome {
+                position: Position::Line(line),
+                outcome,
+            });
+        }
+        self.settle();
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(report),
+        }
+    }
+
+    /// Applies one record; with `defer`, a late event marks its customer for
+    /// a replay by [`settle`](Self::settle) instead of replaying now.
+    fn insert(&mut self, event: &Event, defer: bool) -> Outcome {
+        let hash = match self.store.lookup_id(event.id.as_str()) {
+            Lookup::Found(_) => return Outcome::Duplicate,
+            Lookup::Vacant(hash) => hash,
+        };
+        if let Err(reason) = event.validate() {
+            return Outcome::Rejected {
+                reason: Box::new(reason),
+            };
+        }
+        if !self.store.has_room() || self.names.len() + 2 >= store::MAX_EVENTS {
+            return Outcome::Rejected {
+                reason: Box::new(Error::invalid(
+                    "id",
+                    format!("the book is full ({} events)", self.store.records.len()),
+                )),
+            };
+        }
+        // Validated: nothing below can fail.
+        let customer = self.person(&event.customer);
+        let counterpart = event.counterpart.as_ref().map_or(NONE, |c| self.person(c));
+        let n = self.store.push(event, hash, customer, counterpart);
+        let at = event.at.unix_millis();
+        self.latest = Some(self.latest.map_or(at, |l| l.max(at)));
+        let Some(record) = self.store.record(n).copied() else {
+            return Outcome::Applied { late: false };
+        };
+        if counterpart != NONE {
+            self.relations.record(
+                n,
+                &record,
+                &self.store,
+                &self.names,
+                &mut self.network,
+                self.options.referral_tie,
+                self.options.reply_tie,
+            );
+        }
+        let late = self.place(customer, n, &record, defer);
+        Outcome::Applied { late }
+    }
+
+    /// The number of customer `id`, adding them when new.
+    fn person(&mut self, id: &CustomerId) -> u32 {
+        if let Some(&n) = self.index.get(id.as_str()) {
+            return n;
+        }
+        let n = self.names.len() as u32;
+        self.names.push(id.clone());
+        self.people.push(Person::default());
+        self.index.insert(id.clone(), n);
+        n
+    }
+
+    /// Puts event `n` of `customer` in its place and updates their state.
+    /// Returns whether it was late.
+    fn place(&mut self, customer: u32, n: u32, record: &Stored, defer: bool) -> bool {
+        let store = &self.store;
+        let Some(p) = self.people.get_mut(customer as usize) else {
+            return false;
+        };
+        let in_order = p.events.last().is_none_or(|&last| store.precedes(last, n));
+        if in_order {
+            p.events.push(n);
+            if !p.dirty {
+                rules::step(&mut p.state, record, (p.events.len() - 1) as u32);
+            }
+            return false;
+        }
+        let at = p.events.partition_point(|&e| store.precedes(e, n));
+        p.events.insert(at, n);
+        if defer {
+            if !p.dirty {
+                p.dirty = true;
+                self.dirty.push(customer);
+            }
+        } else {
+            p.state = replay(store, &p.events, |_, _, _, _| {});
+        }
+        true
+    }
+
+    /// Replays every customer marked by a deferred late event.
+    fn settle(&mut self) {
+        for c in std::mem::take(&mut self.dirty) {
+            if let Some(p) = self.people.get_mut(c as usize) {
+                p.state = replay(&self.store, &p.events, |_, _, _, _| {});
+                p.dirty = false;
+            }
+        }
+    }
+
+    /// Counts of every outcome so far.
+    pub fn counts(&self) -> OutcomeCounts {
+        self.counts
+    }
+
+    /// Number of customers (including those known only as a counterpart).
+    pub fn customer_count(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Number of events applied.
+    pub fn event_count(&self) -> usize {
+        self.store.records.len()
+    }
+
+    /// The latest occurred-at of any applied event: the book's "now" for
+    /// explanations (`None` when empty).
+    pub fn latest(&self) -> Option<Timestamp> {
+        self.latest
+            .and_then(|l| Timestamp::from_unix_millis(l).ok())
+    }
+
+    /// Whether event `id` was applied.
+    pub fn contains_event(&self, id: &str) -> bool {
+        self.store.ids.get(id).is_some()
+    }
+
+    /// Whether customer `id` is in the book.
+    pub fn contains(&self, id: &str) -> bool {
+        self.index.contains_key(id)
+    }
+
+    pub(crate) fn number(&self, id: &str) -> Result<u32> {
+        self.index
+            .get(id)
+            .copied()
+            .ok_or_else(|| Error::UnknownCustomer(CustomerId::new(id)))
+    }
+
+    pub(crate) fn person_of(&self, id: &str) -> Result<&Person> {
+        let n = self.number(id)?;
+        self.people
+            .get(n as usize)
+            .ok_or_else(|| Error::UnknownCustomer(CustomerId::new(id)))
+    }
+
+    /// Customer `id`'s lifecycle state.
+    ///
+    /// # Errors
+    /// [`Error::UnknownCustomer`].
+    pub fn state(&self, id: &str) -> Result<CustomerState> {
+        Ok(self.person_of(id)?.state)
+    }
+
+    /// Customer `id`'s stage.
+    ///
+    /// # Errors
+    /// [`Error::UnknownCustomer`].
+    pub fn stage(&self, id: &str) -> Result<Stage> {
+        Ok(self.state(id)?.stage())
+    }
+
+    /// Every customer with their state, in order of first appearance.
+    pub fn customers(&self) -> impl Iterator<Item = (&CustomerId, CustomerState)> {
+        self.names.iter().zip(self.people.iter().map(|p| p.state))
+    }
+
+    /// Number of customers in each stage, indexed by [`Stage::index`].
+    pub fn stage_counts(&self) -> [u64; 7] {
+        let mut counts = [0u64; 7];
+        for p in &self.people {
+            if let Some(c) = counts.get_mut(p.state.stage().index()) {
+                *c += 1;
+            }
+        }
+        counts
+    }
+
+    /// The funnel now: every customer counted in each funnel stage they have
+    /// reached.
+    pub fn funnel(&self) -> FunnelSnapshot {
+        FunnelSnapshot::from_stages(
+            self.people
+                .iter()
+                .map(|p| (p.state.stage(), p.state.ever_bought())),
+        )
+    }
+
+    /// The Net Promoter Score two ways: `measured` counts each customer's
+    /// latest NPS answer (customers who never answered are not counted);
+    /// `modelled` counts every customer's likelihood to recommend as the state
+    /// machine reads it from their sentiment.
+    ///
+    /// # Complexity
+    /// O(events) for the measured tally, O(customers) for the modelled one.
+    pub fn nps(&self) -> BookNps {
+        let mut nps = BookNps::default();
+        for p in &self.people {
+            nps.modelled.add(p.state.likelihood_to_recommend());
+            let last = p.events.iter().rev().find_map(|&n| {
+                self.store
+                    .record(n)
+                    .filter(|r| r.code == Code::Nps)
+                    .map(|r| r.aux)
+            });
+            if let Some(answer) =
+                last.and_then(|a| crate::customer::LikelihoodToRecommend::new(a).ok())
+            {
+                nps.measured.add(answer);
+            }
+        }
+        nps
+    }
+
+    /// Purchases, refunds and net revenue, per currency.
+    ///
+    /// # Errors
+    /// [`Error::Overflow`] (impossible within the event bounds, kept for safety).
+    ///
+    /// # Complexity
+    /// O(events).
+    pub fn revenue(&self) -> Result<Revenue> {
+        let mut revenue = Revenue::default();
+        for r in &self.store.records {
+            revenue.add(r.code, self.store.money_of(r))?;
+        }
+        Ok(revenue)
+    }
+
+    /// Customer `id`'s purchases, refunds and net revenue, per currency.
+    ///
+    /// # Errors
+    /// [`Error::UnknownCustomer`]; [`Error::Overflow`] as [`revenue`](Self::revenue).
+    pub fn revenue_of(&self, id: &str) -> Result<Revenue> {
+        let mut revenue = Revenue::default();
+        for &n in &self.person_of(id)?.events {
+            if let Some(r) = self.store.record(n) {
+                revenue.add(r.code, self.store.money_of(r))?;
+            }
+        }
+        Ok(revenue)
+    }
+
+    /// The influence network grown from relationship events (only customers
+    /// with at least one tie are in it).
+    pub fn network(&self) -> &InfluenceNetwork {
+        &self.network
+    }
+
+    /// Number of ordered customer pairs with relationship evidence.
+    pub fn relationship_count(&self) -> usize {
+        self.relations.len()
+    }
+
+    /// Event `id` as it was applied.
+    pub fn event(&self, id: &str) -> Option<Event> {
+        let n = self.store.ids.get(id)?;
+        self.store.event(n, &self.names)
+    }
+
+    /// Every applied event, in order of application.
+    pub fn events(&self) -> impl Iterator<Item = Event> + '_ {
+        (0..self.store.records.len() as u32).filter_map(|n| self.store.event(n, &self.names))
+    }
+
+    /// Customer `id`'s events in `(at, id)` order.
+    ///
+    /// # Errors
+    /// [`Error::UnknownCustomer`].
+    pub fn events_of(&self, id: &str) -> Result<Vec<Event>> {
+        Ok(self
+            .person_of(id)?
+            .events
+            .iter()
+            .filter_map(|&n| self.store.event(n, &self.names))
+            .collect())
+    }
+
+    /// Heap bytes held by the book (capacities of its arrays and tables;
+    /// hash tables estimated from their capacity), excluding the influence
+    /// network's petgraph storage and the text of customer ids.
+    pub fn heap_bytes(&self) -> usize {
+        let events: usize = self.people.iter().map(|p| p.events.capacity() * 4).sum();
+        self.store.heap_bytes()
+            + events
+            + self.people.capacity() * std::mem::size_of::<Person>()
+            + self.names.capacity() * std::mem::size_of::<CustomerId>()
+            + self.index.capacity() * (std::mem::size_of::<(CustomerId, u32)>() + 1)
+            + self.relations.heap_bytes()
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub(crate) fn names(&self) -> &[CustomerId] {
+        &self.names
+    }
+
+    pub(crate) fn people(&self) -> &[Person] {
+        &self.people
+    }
+}
+
+/// The NPS of a book, measured and modelled (see [`CustomerBook::nps`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct BookNps {
+    /// Latest answers of the customers who answered.
+    pub measured: NpsTally,
+    /// Every customer's likelihood to recommend, as modelled from sentiment.
+    pub modelled: NpsTally,
+}
+
+/// Purchases, refunds and net revenue, each per currency.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Revenue {
+    /// Sum of purchase amounts.
+    pub purchases: MoneyTotals,
+    /// Sum of refund amounts (positive).
+    pub refunds: MoneyTotals,
+    /// Purchases minus refunds.
+    pub net: MoneyTotals,
+}
+
+impl Revenue {
+    pub(crate) fn add(&mut self, code: Code, money: Option<Money>) -> Result<()> {
+        let Some(m) = money else { return Ok(()) };
+        match code {
+            Code::Purchase => {
+                self.purchases.add(m)?;
+                self.net.add(m)
+            }
+            Code::Refund => {
+                self.refunds.add(m)?;
+                self.net.add(Money::new(-m.amount, m.currency))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn book_is_send_and_sync() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<CustomerBook>();
+    }
+}
