@@ -91,8 +91,8 @@ fn a_fixed_seed_gives_a_fixed_number() {
     assert_ne!(word.seed(8).estimate(&path, ["a"]).unwrap().mean, first);
 }
 
-const PINNED_WORD: f64 = 1.768;
-const PINNED_PER_RUN: f64 = 1.739;
+const PINNED_WORD: f64 = 1.75;
+const PINNED_PER_RUN: f64 = 1.696;
 
 #[test]
 fn word_parallel_agrees_with_per_run_statistically() {
@@ -394,4 +394,29 @@ fn estimates_round_trip_through_serde() {
     let mc: MonteCarlo =
         serde_json::from_str(&serde_json::to_string(&signed(0.2)).unwrap()).unwrap();
     assert_eq!(mc, signed(0.2));
+}
+
+#[test]
+fn asking_for_outputs_does_not_change_the_spread() {
+    // With per-step or per-tie outputs the word-parallel engine runs step by step;
+    // without, it sweeps. Both compute each run's reachable set in the same
+    // live-edge world, so the spread statistics are identical.
+    let net = medium_graph(21, 1_000, 4);
+    let seeds = ["c5", "c6"];
+    for engine in [Engine::WordParallel, Engine::PerRun] {
+        let plain = MonteCarlo::new(Model::IndependentCascade)
+            .engine(engine)
+            .runs(700)
+            .seed(3);
+        let bare = plain.estimate(&net, seeds).unwrap();
+        let full = plain
+            .clone()
+            .trajectory(true)
+            .influence(true)
+            .node_probabilities(true)
+            .estimate(&net, seeds)
+            .unwrap();
+        assert!(bare.mean > 5.0);
+        assert_eq!((bare.mean, bare.std_err), (full.mean, full.std_err));
+    }
 }

@@ -92,7 +92,9 @@ fn textbook_values_by_monte_carlo_on_both_engines() {
                 est.mean,
                 est.std_err
             );
-            assert!(est.ci95[0] < truth && truth < est.ci95[1] + 2.0 * est.std_err);
+            let half_width = social_loop::propagation::Z_95 * est.std_err;
+            assert!((est.ci95[1] - est.mean - half_width).abs() < 1e-12);
+            assert!((est.mean - est.ci95[0] - half_width).abs() < 1e-12);
         }
     }
 }

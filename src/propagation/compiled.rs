@@ -31,7 +31,7 @@ use crate::network::{InfluenceNetwork, TieSign};
 /// stored as `f32`: the nearest `f32` to the tie's `f64` value (relative error at most
 /// 2⁻²⁴ ≈ 6·10⁻⁸, far below any Monte Carlo error). The cascades then sample an arc
 /// with probability `p` as live with probability exactly `t / 2³²`, where
-/// `t = round(p · 2³²)` (see [`crate::propagation`]).
+/// `t = floor(p · 2³²)` (see [`crate::propagation`]).
 ///
 /// # Memory
 /// * per arc: 4 bytes target (`u32`) + 4 bytes probability (`f32`) + 1 bit sign

@@ -44,45 +44,56 @@
 //! `R` runs are split into fixed units (one run, or a batch of 64 runs for the
 //! word-parallel engine). Unit `i` gets its own `Xoshiro256PlusPlus` stream from
 //! `(seed, i)` by SplitMix64 mixing, and draws two keys from it. Every random
-//! decision is then a pure function of a key and a counter: the coin of arc `a` is
-//! derived from `(arc key, a)`, the Linear Threshold threshold and the signed
-//! tie-break of node `v` from `(node key, v)`. Consequences:
+//! decision is then a pure function of a key and a counter (the counter-th output
+//! of the wyrand generator started at the key): the coin of arc `a` comes from
+//! `(arc key, a)`, the Linear Threshold threshold and the signed tie-break of node
+//! `v` from `(node key, v)`. Consequences:
 //! * results are bit-identical for 1, 2 or 16 threads (tallies are exact integers
 //!   combined associatively);
-//! * a run's live-edge world does not depend on the visiting order, so raising any
-//!   probability never lowers any run's spread with the same seed (a common random
-//!   numbers coupling for paired comparisons).
+//! * a run's live-edge world does not depend on the order in which the engine
+//!   visits arcs, so raising any probability never lowers any run's spread with the
+//!   same seed (a common-random-numbers coupling for paired comparisons), and asking
+//!   for per-step or per-tie outputs does not change the spread.
 //!
 //! # Sampling precision
 //! Arc probabilities are stored as `f32`. An arc with stored probability `p` is live
-//! with probability exactly `t / 2³²`, `t = round(p · 2³²)`: each run compares its
-//! own uniform 32-bit number with `t`. Probabilities 0 and 1 are exact; any other
-//! is within 2⁻³³ of `p`. The signed tie rule's `negativity_bias` is sampled the same
-//! way; Linear Threshold thresholds are uniform on `(0, 1]` at 53-bit resolution.
+//! with probability exactly `t / 2³²`, `t = floor(p · 2³²)`: each run compares its
+//! own uniform 32-bit number with `t`. Probabilities 0 and 1 (and every multiple of
+//! 2⁻³²) are exact; any other is less than 2⁻³² ≈ 2.3·10⁻¹⁰ below `p`. The signed
+//! tie rule's `negativity_bias` is sampled the same way; Linear Threshold thresholds
+//! are uniform on `(0, 1]` at 53-bit resolution.
 //!
 //! # Engines
 //! * **Word-parallel** ([`Engine::WordParallel`], the default for Independent
-//!   Cascade): 64 runs at once, one bit per run, a `u64` active mask per node; a
-//!   frontier node reads its out-arcs once for all runs in which it just became
-//!   active and draws a 64-lane Bernoulli mask per arc, only for the lanes where the
-//!   arc matters, comparing the lanes' uniforms with `t` bit by bit from the top and
-//!   stopping once every lane is decided (about `log2(lanes) + 2` random words).
-//!   Per-run spreads are kept exactly (bit-sliced counters), so the standard error
-//!   is the runs' own.
-//! * **Per-run** ([`Engine::PerRun`]): one run at a time, for every model; the
-//!   reference the word-parallel engine is tested against.
+//!   Cascade): 64 runs at once, one bit per run. Each node holds a `u64` mask of
+//!   the runs in which it is active and one of the runs in which it has yet to act.
+//!   A node acting reads its out-arcs **once** for all those runs, and per arc
+//!   draws the live runs only among those where the arc matters (source acting,
+//!   target inactive): each run's 32-bit uniform is compared with `t` bit by bit
+//!   from the top, 64 runs per random word, stopping once every run asked for is
+//!   decided (about `log2(runs asked) + 2` words). The graph is renumbered in
+//!   breadth-first order from the seeds, and the engine sweeps the nodes with
+//!   pending runs in that order, so a node mostly acts once per sweep with the runs
+//!   of all its nearer in-neighbours merged, and neighbours sit in nearby memory.
+//!   When per-step or per-tie outputs are asked for it advances step by step
+//!   instead. Per-run spreads are kept exactly (bit-sliced counters), so the
+//!   standard error is the runs' own.
+//! * **Per-run** ([`Engine::PerRun`]): one run at a time, breadth-first, for every
+//!   model; the reference the word-parallel engine is tested against.
 //!
-//! Working memory per rayon thread: 16 bytes per node (word-parallel) or 2 bytes
+//! Working memory per rayon thread: 16 bytes per node (word-parallel, plus one
+//! shared renumbered copy of the arcs: 8 bytes per arc and 12 per node) or 2 bytes
 //! per node (per-run; 10 for Linear Threshold), plus 8 bytes per node and per arc
-//! for the optional per-node and per-tie counts, plus frontier lists.
+//! for the optional per-node and per-tie counts, plus work lists.
 
+mod bfs_order;
 mod compiled;
 mod estimate;
 pub mod exact;
 mod model;
 mod monte_carlo;
 mod per_run;
-mod streams;
+pub(crate) mod streams;
 mod tally;
 mod word_parallel;
 

@@ -3,6 +3,7 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::bfs_order::BfsCsr;
 use super::per_run::{RunRules, RunWorker, SeedNodes};
 use super::streams::UnitKeys;
 use super::tally::{Record, Tally};
@@ -228,10 +229,11 @@ impl MonteCarlo {
                 0 => u64::MAX,
                 k => (1u64 << k) - 1,
             };
+            let bfs = BfsCsr::new(network, &seeds.positive, record.arcs);
             (0..units)
                 .into_par_iter()
                 .fold(
-                    || (WordWorker::new(network), Tally::new(record, n, m)),
+                    || (WordWorker::new(&bfs), Tally::new(record, n, m)),
                     |(mut worker, mut tally), unit| {
                         let lanes = if unit + 1 == units {
                             last_lanes
@@ -239,7 +241,7 @@ impl MonteCarlo {
                             u64::MAX
                         };
                         let keys = UnitKeys::new(self.seed, unit);
-                        worker.run_batch(network, &seeds.positive, lanes, keys.arc, &mut tally);
+                        worker.run_batch(&bfs, lanes, keys.arc, &mut tally);
                         (worker, tally)
                     },
                 )

@@ -15,7 +15,7 @@
 //! per-run spreads are read, so the standard error is computed from the runs
 //! themselves, not from batch means.
 
-use super::CompiledNetwork;
+use super::bfs_order::BfsCsr;
 use super::streams::{live_lanes, threshold};
 use super::tally::Tally;
 
@@ -58,62 +58,140 @@ impl LaneCounter {
     }
 }
 
-/// Reusable buffers of one worker thread: 16 bytes per node (active and
-/// newly-active masks) plus the frontier lists; nothing is allocated per batch once
-/// the lists have grown.
+/// The state of one node in a batch: the runs in which it is active, and the runs
+/// in which it became active but has not yet acted (its *pending* lanes). Kept
+/// together so that visiting a target is one cache access.
+#[derive(Debug, Clone, Copy, Default)]
+struct Lanes {
+    active: u64,
+    pending: u64,
+}
+
+/// Reusable buffers of one worker thread: 16 bytes per node plus the work lists;
+/// nothing is allocated per batch once the lists have grown.
 #[derive(Debug)]
 pub(crate) struct WordWorker {
-    active: Vec<u64>,
-    fresh: Vec<u64>,
+    nodes: Vec<Lanes>,
+    /// Step-synchronous mode: the frontier of the current step with its masks.
     frontier: Vec<(u32, u64)>,
-    next: Vec<u32>,
+    /// Nodes with pending lanes (the next step's frontier, or the work queue).
+    queue: Vec<u32>,
+    /// Sweep mode: one bit per node with pending lanes.
+    waiting: Vec<u64>,
     touched: Vec<u32>,
 }
 
 impl WordWorker {
-    pub(crate) fn new(network: &CompiledNetwork) -> Self {
-        let n = network.node_count();
+    pub(crate) fn new(network: &BfsCsr) -> Self {
         WordWorker {
-            active: vec![0; n],
-            fresh: vec![0; n],
+            nodes: vec![Lanes::default(); network.node_count()],
             frontier: Vec::new(),
-            next: Vec::new(),
+            queue: Vec::new(),
+            waiting: vec![0; network.node_count().div_ceil(64)],
             touched: Vec::new(),
         }
     }
 
     /// Simulates the runs whose bits are set in `lanes` (a batch keyed by `key`)
     /// from `seeds` (distinct, `< node_count()`), and adds them to `tally`.
-    pub(crate) fn run_batch(
-        &mut self,
-        network: &CompiledNetwork,
-        seeds: &[u32],
-        lanes: u64,
-        key: u64,
-        tally: &mut Tally,
-    ) {
+    ///
+    /// Without per-step or per-tie outputs the batch runs as a work queue: a node
+    /// acts once for all the lanes that reached it while it waited, whatever the
+    /// step, which merges lanes and visits fewer nodes. Because every arc's coin
+    /// is fixed per run, the final active set of each run is its reachable set in
+    /// its live-edge world in both modes: the spread is the same, bit for bit.
+    pub(crate) fn run_batch(&mut self, network: &BfsCsr, lanes: u64, key: u64, tally: &mut Tally) {
         let record = tally.record();
-        let targets = network.targets();
-        let probabilities = network.probabilities();
-        for &s in seeds {
-            if let Some(a) = self.active.get_mut(s as usize) {
-                *a = lanes;
+        for &s in &network.seeds {
+            if let Some(state) = self.nodes.get_mut(s as usize) {
+                *state = Lanes {
+                    active: lanes,
+                    pending: lanes,
+                };
                 self.touched.push(s);
-                self.frontier.push((s, lanes));
+                self.queue.push(s);
             }
         }
-        tally.add_step(
-            0,
-            self.frontier.len() as u64 * u64::from(lanes.count_ones()),
-        );
+        if record.steps || record.arcs {
+            self.spread_by_steps(network, key, lanes, tally);
+        } else {
+            self.spread_by_sweeps(network, key);
+        }
+        self.finish(network, lanes, tally);
+    }
+
+    /// Sweep propagation: repeated passes over the nodes with pending lanes in
+    /// increasing node order, until none is left. A node reached from a lower
+    /// node acts in the same pass, after its lanes have accumulated.
+    fn spread_by_sweeps(&mut self, network: &BfsCsr, key: u64) {
+        let targets = &network.targets;
+        let probabilities = &network.probabilities;
+        for &s in &self.queue {
+            self.waiting[(s / 64) as usize] |= 1 << (s % 64);
+        }
+        self.queue.clear();
+        loop {
+            let mut acted = false;
+            for w in 0..self.waiting.len() {
+                while self.waiting[w] != 0 {
+                    let bit = self.waiting[w].trailing_zeros();
+                    self.waiting[w] &= !(1u64 << bit);
+                    acted = true;
+                    let u = (w as u32) * 64 + bit;
+                    let mask = std::mem::take(&mut self.nodes[u as usize].pending);
+                    for arc in network.arc_range(u) {
+                        let v = targets[arc] as usize;
+                        let target = &mut self.nodes[v];
+                        let asked = mask & !target.active;
+                        if asked == 0 {
+                            continue;
+                        }
+                        let live =
+                            live_lanes(key, arc as u32, threshold(probabilities[arc]), asked);
+                        if live == 0 {
+                            continue;
+                        }
+                        if target.active == 0 {
+                            self.touched.push(v as u32);
+                        }
+                        target.active |= live;
+                        if target.pending == 0 {
+                            self.waiting[v / 64] |= 1 << (v % 64);
+                        }
+                        target.pending |= live;
+                    }
+                }
+            }
+            if !acted {
+                break;
+            }
+        }
+    }
+
+    /// Step-synchronous propagation, for the per-step and per-tie outputs.
+    fn spread_by_steps(&mut self, network: &BfsCsr, key: u64, lanes: u64, tally: &mut Tally) {
+        let record = tally.record();
+        let targets = &network.targets;
+        let probabilities = &network.probabilities;
+        tally.add_step(0, self.queue.len() as u64 * u64::from(lanes.count_ones()));
         let mut step = 0;
-        while !self.frontier.is_empty() {
+        loop {
+            self.frontier.clear();
+            for &v in &self.queue {
+                let state = &mut self.nodes[v as usize];
+                self.frontier.push((v, std::mem::take(&mut state.pending)));
+            }
+            self.queue.clear();
+            if self.frontier.is_empty() {
+                break;
+            }
             step += 1;
             let mut activations = 0u64;
             for &(u, newly) in &self.frontier {
                 for arc in network.arc_range(u) {
                     let v = targets[arc] as usize;
-                    let asked = newly & !self.active[v];
+                    let target = &mut self.nodes[v];
+                    let asked = newly & !target.active;
                     if asked == 0 {
                         continue;
                     }
@@ -121,39 +199,38 @@ impl WordWorker {
                     if live == 0 {
                         continue;
                     }
-                    if self.active[v] == 0 {
+                    if target.active == 0 {
                         self.touched.push(v as u32);
                     }
-                    self.active[v] |= live;
-                    if self.fresh[v] == 0 {
-                        self.next.push(v as u32);
+                    target.active |= live;
+                    if target.pending == 0 {
+                        self.queue.push(v as u32);
                     }
-                    self.fresh[v] |= live;
+                    target.pending |= live;
+                    let count = u64::from(live.count_ones());
+                    activations += count;
                     if record.arcs {
-                        tally.add_arc(arc, u64::from(live.count_ones()));
-                    }
-                    if record.steps {
-                        activations += u64::from(live.count_ones());
+                        let original = network.original_arc.get(arc).copied().unwrap_or(0);
+                        tally.add_arc(original as usize, count);
                     }
                 }
             }
-            self.frontier.clear();
-            for &v in &self.next {
-                let fresh = &mut self.fresh[v as usize];
-                self.frontier.push((v, *fresh));
-                *fresh = 0;
-            }
-            self.next.clear();
             tally.add_step(step, activations);
         }
+    }
+
+    /// Counts the batch's per-run spreads and per-node activations, and resets.
+    fn finish(&mut self, network: &BfsCsr, lanes: u64, tally: &mut Tally) {
+        let record = tally.record();
         let mut counter = LaneCounter::new();
         for &v in &self.touched {
-            let a = &mut self.active[v as usize];
-            counter.add(*a);
+            let state = &mut self.nodes[v as usize];
+            counter.add(state.active);
             if record.nodes {
-                tally.add_node(v as usize, u64::from(a.count_ones()), 0);
+                let original = network.original_node.get(v as usize).copied().unwrap_or(0);
+                tally.add_node(original as usize, u64::from(state.active.count_ones()), 0);
             }
-            *a = 0;
+            *state = Lanes::default();
         }
         self.touched.clear();
         let mut remaining = lanes;
