@@ -11,3 +11,4 @@ mod customer;
 mod value;
 mod spread_cli;
 mod sim;
+mod crm;

@@ -303,7 +303,7 @@ impl CustomerBook {
                         (Code::Feedback, Some(s)) if s < 0.0 => "feedback-",
                         (_, Some(s)) if s > 0.0 => "voice+",
                         (_, Some(s)) if s < 0.0 => "voice-",
-                        _ => "voice0",
+                        _ => "voice=",
                     };
                     t.entry(key).or_default().add(n);
                 }
@@ -400,7 +400,7 @@ impl CustomerBook {
                 format!(" ({})", tally.money)
             }
         };
-        let rows: [(&str, FactorSign, &str, &str); 11] = [
+        let rows: [(&str, FactorSign, &str, &str); 10] = [
             ("purchase", Positive, "purchase", "purchases"),
             (
                 "voice+",
@@ -445,12 +445,6 @@ impl CustomerBook {
                 Negative,
                 "inactivity report",
                 "inactivity reports",
-            ),
-            (
-                "voice0",
-                Positive,
-                "neutral review or post",
-                "neutral reviews or posts",
             ),
         ];
         for (key, sign, one, many) in rows {

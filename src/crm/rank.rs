@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::CustomerBook;
 use crate::customer::{CustomerId, Stage};
 use crate::error::{Error, Result};
+use crate::network::InfluenceNetwork;
 use crate::probability::Probability;
 use crate::propagation::{CompiledNetwork, Model, MonteCarlo, Summary};
 
@@ -126,7 +127,9 @@ impl CustomerBook {
     /// [propagation engine](crate::propagation) expects of each, alone, on the
     /// current network.
     ///
-    /// 1. The network is compiled once.
+    /// 1. The network is compiled once, in a canonical order (customers and
+    ///    ties sorted by id), so that the ranking, like the book, does not
+    ///    depend on the order in which events arrived.
     /// 2. Every candidate (advocates now, adversaries now, or every customer in
     ///    the network) gets a screening score, the two-hop expected reach
     ///    `Σ_{u→v} p_uv (1 + Σ_{v→w} p_vw)`.
@@ -169,7 +172,7 @@ impl CustomerBook {
                 ),
             ));
         }
-        let compiled = CompiledNetwork::from_network(self.network());
+        let compiled = CompiledNetwork::from_network(&self.canonical_network());
         let screening = screening_scores(&compiled);
         let mut candidates: [Vec<(&CustomerId, Stage)>; 2] = [Vec::new(), Vec::new()];
         for (id, state) in self.customers() {
@@ -200,6 +203,29 @@ impl CustomerBook {
             runs: options.runs,
             seed: options.seed,
         })
+    }
+}
+
+impl CustomerBook {
+    /// The network with customers and ties in id order.
+    ///
+    /// # Complexity
+    /// O(n log n + m log m).
+    fn canonical_network(&self) -> InfluenceNetwork {
+        let network = self.network();
+        let mut customers: Vec<&CustomerId> = network.customers().collect();
+        customers.sort();
+        let mut ties: Vec<_> = network.ties().collect();
+        ties.sort_by(|a, b| (a.from, a.to).cmp(&(b.from, b.to)));
+        let mut canonical = InfluenceNetwork::with_capacity(customers.len(), ties.len());
+        for id in customers {
+            canonical.add_customer(id.clone());
+        }
+        for t in ties {
+            // Copied from a valid network: no self-loop.
+            let _ = canonical.add_tie(t.from.clone(), t.to.clone(), t.tie);
+        }
+        canonical
     }
 }
 
