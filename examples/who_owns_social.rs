@@ -1,6 +1,6 @@
 //! Who should own social media? The default scenario under siloed, co-op and
-//! agency ownership (with a hand-over to an in-house team, and without), on the
-//! same seeds.
+//! agency ownership (with a hand-over in week 26 to the departments as silos or
+//! to a co-op, and without a hand-over), on the same seeds.
 //!
 //! ```text
 //! cargo run --release --example who_owns_social [-- --runs 10]
@@ -18,7 +18,7 @@
 //! departments, reach of feedback into the business, relevance of engagements,
 //! and coordination overhead on engagement costs.
 
-use social_loop::brand::{InHouseEffects, Ownership, OwnershipEffects};
+use social_loop::brand::{AgencyEffects, InHouse, InHouseEffects, Ownership, OwnershipEffects};
 use social_loop::sim::{Report, Scenario, run};
 use social_loop::value::Actor;
 
@@ -107,20 +107,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let seeds: Vec<u64> = (1..=runs as u64).collect();
     let base = Scenario::default();
     let effects = OwnershipEffects::default();
-    let models: [(&str, Ownership); 4] = [
-        ("siloed", Ownership::Siloed),
-        ("co-op", Ownership::CoOp),
-        (
-            "agency, hand-over w26",
-            Ownership::Agency {
-                hand_over_period: Some(26),
-            },
-        ),
+    let to_co_op = OwnershipEffects::default().agency(AgencyEffects {
+        hand_over_to: InHouse::CoOp,
+        ..AgencyEffects::default()
+    });
+    let hand_over = Ownership::Agency {
+        hand_over_period: Some(26),
+    };
+    let models: [(&str, Ownership, OwnershipEffects); 5] = [
+        ("siloed", Ownership::Siloed, effects),
+        ("co-op", Ownership::CoOp, effects),
+        ("agency, w26 -> silos", hand_over, effects),
+        ("agency, w26 -> co-op", hand_over, to_co_op),
         (
             "agency, no hand-over",
             Ownership::Agency {
                 hand_over_period: None,
             },
+            effects,
         ),
     ];
     let population = run(&base.clone().horizon(0))?.population;
@@ -134,7 +138,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "ownership", "net value", "advocates (end)", "adversaries", "NPS (end)", "changes"
     );
     let mut results = Vec::new();
-    for (name, ownership) in models {
+    for (name, ownership, effects) in models {
         let outcomes = run_model(&base, ownership, effects, &seeds)?;
         println!(
             "{:<24}{:>24}{:>18}{:>18}{:>18}{:>14}",

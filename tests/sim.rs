@@ -401,6 +401,15 @@ fn invalid_scenarios_name_the_field() {
         field_of(Simulation::new(&s).unwrap_err()),
         "network.explicit"
     );
+    let s = base.clone().horizon(1_000_000);
+    assert_eq!(field_of(Simulation::new(&s).unwrap_err()), "horizon");
+    let mut s = base.clone();
+    let many = s.population.profiles[0].clone();
+    s.population.profiles = vec![many; 2_000];
+    for p in &mut s.population.profiles {
+        p.profile.attention_every = 64;
+    }
+    assert_eq!(field_of(Simulation::new(&s).unwrap_err()), "population.profiles");
     let s = base.clone().audit(AuditOptions::customers(["nobody"]));
     assert!(
         matches!(Simulation::new(&s), Err(Error::UnknownCustomer(id)) if id.as_str() == "nobody")

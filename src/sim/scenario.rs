@@ -63,7 +63,7 @@ pub struct Scenario {
     pub purchase_frequency: Probability,
     /// The model's rates.
     pub rates: Rates,
-    /// Number of periods to run.
+    /// Number of periods to run (at most 60,000).
     pub horizon: u32,
     /// Master seed: same scenario + same seed = same report.
     pub seed: u64,
@@ -173,13 +173,13 @@ impl Scenario {
     }
 }
 
-/// The longest horizon a scenario may ask for (periods are counted in `u16`
-/// inside the hot loop's per-customer state).
-pub const MAX_HORIZON: u32 = 60_000;
+/// The longest horizon a scenario may ask for: more than a thousand years of
+/// weeks (the report keeps one [`PeriodReport`](super::PeriodReport) per period).
+pub(crate) const MAX_HORIZON: u32 = 60_000;
 
 /// The longest attention rhythm a profile may have (relevance is tabulated per
 /// rhythm phase).
-pub const MAX_ATTENTION_EVERY: u32 = 64;
+pub(crate) const MAX_ATTENTION_EVERY: u32 = 64;
 
 /// Where the influence network comes from.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -536,10 +536,18 @@ impl PopulationSpec {
                 "needs at least one profile",
             ));
         }
-        if self.profiles.len() > usize::from(u16::MAX) {
+        let phases: u64 = self
+            .profiles
+            .iter()
+            .map(|p| u64::from(p.profile.attention_every.max(1)))
+            .sum();
+        if phases > u64::from(u16::MAX) {
             return Err(Error::invalid(
                 "population.profiles",
-                "at most 65535 profiles",
+                format!(
+                    "{phases} profile x attention-phase combinations; at most {}",
+                    u16::MAX
+                ),
             ));
         }
         for (i, p) in self.profiles.iter().enumerate() {
@@ -699,12 +707,6 @@ impl Rates {
     fn validate(&self) -> Result<()> {
         if self.lapse_after == 0 {
             return Err(Error::invalid("rates.lapse_after", "must be at least 1"));
-        }
-        if self.lapse_after > MAX_HORIZON {
-            return Err(Error::invalid(
-                "rates.lapse_after",
-                format!("at most {MAX_HORIZON}"),
-            ));
         }
         Ok(())
     }
