@@ -12,18 +12,39 @@
 //! still holds between two networks that differ only in probabilities.
 
 use super::CompiledNetwork;
+use super::streams::{ONE_FIXED, threshold};
+
+/// One arc of the renumbered copy: its target and its fixed-point threshold,
+/// side by side so that a node's arcs are one sequential read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Arc {
+    pub target: u32,
+    /// `floor(p · 2³²)`, or `u32::MAX` for `p = 1` (no `f32` below 1 maps there).
+    pub threshold: u32,
+}
+
+impl Arc {
+    /// The threshold in `0..=2³²` (see [`threshold`]).
+    #[inline]
+    pub(crate) fn threshold(self) -> u64 {
+        if self.threshold == u32::MAX {
+            ONE_FIXED
+        } else {
+            u64::from(self.threshold)
+        }
+    }
+}
 
 /// A CSR copy in breadth-first order. Arc `a` here is the `a`-th arc in the new
 /// order; coins are keyed by this index.
 ///
-/// Memory: 8 bytes per arc (target, probability) and 12 bytes per node (offset
+/// Memory: 8 bytes per arc (target, threshold) and 12 bytes per node (offset
 /// and the two direction maps); 4 more bytes per arc when the original arc
 /// numbers are kept for who-influenced-whom.
 #[derive(Debug)]
 pub(crate) struct BfsCsr {
     pub offsets: Vec<u32>,
-    pub targets: Vec<u32>,
-    pub probabilities: Vec<f32>,
+    pub arcs: Vec<Arc>,
     /// New node number -> original node number.
     pub original_node: Vec<u32>,
     /// New arc number -> original arc number (only when asked for).
@@ -67,20 +88,22 @@ impl BfsCsr {
         }
         let m = network.arc_count();
         let mut offsets = Vec::with_capacity(n + 1);
-        let mut targets = Vec::with_capacity(m);
-        let mut probabilities = Vec::with_capacity(m);
+        let mut new_arcs = Vec::with_capacity(m);
         let mut original_arc = Vec::with_capacity(if keep_arc_numbers { m } else { 0 });
         offsets.push(0u32);
         for &old in &original_node {
             let arcs = network.out_arcs(old);
             for (i, (&t, &p)) in arcs.targets.iter().zip(arcs.probabilities).enumerate() {
-                targets.push(new_of.get(t as usize).copied().unwrap_or(0));
-                probabilities.push(p);
+                let t_fixed = threshold(p);
+                new_arcs.push(Arc {
+                    target: new_of.get(t as usize).copied().unwrap_or(0),
+                    threshold: u32::try_from(t_fixed).unwrap_or(u32::MAX),
+                });
                 if keep_arc_numbers {
                     original_arc.push(arcs.first_arc + i as u32);
                 }
             }
-            offsets.push(targets.len() as u32);
+            offsets.push(new_arcs.len() as u32);
         }
         let seeds = seeds
             .iter()
@@ -88,8 +111,7 @@ impl BfsCsr {
             .collect();
         BfsCsr {
             offsets,
-            targets,
-            probabilities,
+            arcs: new_arcs,
             original_node,
             original_arc,
             seeds,
@@ -137,14 +159,18 @@ mod tests {
         assert_eq!(names, ["a", "b", "x", "c", "y"]);
         assert_eq!(bfs.seeds, [0]);
         // a's arcs in original order: a->b, a->x.
-        assert_eq!(&bfs.targets[bfs.arc_range(0)], &[1, 2]);
-        assert_eq!(&bfs.probabilities[bfs.arc_range(0)], &[0.3, 0.5]);
+        let a_arcs = &bfs.arcs[bfs.arc_range(0)];
+        assert_eq!(a_arcs.iter().map(|a| a.target).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(a_arcs[1].threshold(), threshold(0.5));
         for (new_arc, &old_arc) in bfs.original_arc.iter().enumerate() {
-            assert_eq!(
-                bfs.probabilities[new_arc],
-                compiled.probabilities()[old_arc as usize]
-            );
+            let p = compiled.probabilities()[old_arc as usize];
+            assert_eq!(bfs.arcs[new_arc].threshold(), threshold(p));
         }
+        let certain = Arc {
+            target: 0,
+            threshold: u32::MAX,
+        };
+        assert_eq!(certain.threshold(), ONE_FIXED);
         assert_eq!(bfs.node_count(), 5);
         assert_eq!(bfs.arc_range(9), 0..0);
     }
