@@ -22,8 +22,10 @@ pub mod error;
 pub mod funnel;
 pub mod network;
 mod probability;
+pub mod progress;
 pub mod propagation;
 pub mod sim;
+pub mod sweep;
 pub mod value;
 
 pub use customer::{CustomerId, Stage};

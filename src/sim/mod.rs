@@ -142,3 +142,27 @@ pub fn run(scenario: &Scenario) -> Result<Report> {
     sim.run_to_horizon()?;
     sim.into_report()
 }
+
+/// Runs `scenario` to its horizon like [`run`], telling `progress` after each
+/// period (`done` periods of `horizon`) and checking its cancel flag before
+/// each one.
+///
+/// # Errors
+/// As [`run`]; [`Error::Cancelled`](crate::Error::Cancelled) when `progress` is
+/// cancelled before the last period.
+///
+/// # Complexity
+/// As [`run`].
+pub fn run_with_progress(
+    scenario: &Scenario,
+    progress: &crate::progress::Progress,
+) -> Result<Report> {
+    let mut sim = Simulation::new(scenario)?;
+    let counter = progress.counter(u64::from(scenario.horizon));
+    while !sim.is_done() {
+        progress.check()?;
+        sim.step()?;
+        counter.tick();
+    }
+    sim.into_report()
+}

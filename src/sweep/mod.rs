@@ -1,0 +1,329 @@
+//! Parameter sweeps over a [`Scenario`]: a [`Design`] of cells over some
+//! [`Axis`]es, several seeded runs per cell, in parallel, summarised per cell
+//! as means with 95% confidence intervals of chosen [`Metric`]s.
+//!
+//! ```
+//! use social_loop::sim::{GeneratedNetwork, NetworkSpec, Scenario};
+//! use social_loop::sweep::{Axis, Levels, Metric, Sweep};
+//! use social_loop::Stage;
+//! use serde_json::json;
+//!
+//! let base = Scenario::default()
+//!     .network(NetworkSpec::Generated(GeneratedNetwork::micro_communities(400, 20, 6.0)?))
+//!     .horizon(8);
+//! let sweep = Sweep::new(base)
+//!     .axis(Axis::new("ownership", Levels::values([json!({"model": "siloed"}), json!({"model": "co_op"})])))
+//!     .axis(Axis::new("rates.advocate_talk", Levels::range(0.1, 0.5, 3)))
+//!     .metrics([Metric::NetValue, Metric::Stage(Stage::Advocate)])
+//!     .seed(7);
+//! let table = sweep.run(0..4)?; // 2 x 3 cells, runs 0, 1, 2, 3 of each
+//! let summary = table.summary();
+//! assert_eq!(summary.cells.len(), 6);
+//! let advocates = summary.column(Metric::Stage(Stage::Advocate)).ok_or("no column")?;
+//! assert!(advocates.iter().all(|s| s.n == 4 && s.ci95.is_some()));
+//! println!("{}", summary.to_csv());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Parameters
+//!
+//! An axis names a field of the scenario by its path in the scenario's JSON
+//! form (`rates.advocate_talk`, `ownership`, `engagements.*.cost`; see
+//! [`Axis`]), so any field can be swept, and a sweep is itself plain data: a
+//! [`Sweep`] reads and writes as JSON, for a batch job to pick up. Paths and
+//! values are checked before anything runs: a typo, or a probability of 1.5,
+//! is an [`Error::InvalidParameter`] naming the cell and the path.
+//!
+//! # Reproducibility
+//!
+//! Run `r` of cell `c` simulates the cell's scenario with the seed
+//! [`Seeding::run_seed`]`(seed, c, r)`; the base scenario's own seed is not
+//! used. Cells and runs are spread over the rayon pool (cells in parallel,
+//! and the runs of a cell in parallel), and each run's metrics are added into
+//! exact integer sums ([`Moments`]), so the table is the same bit for bit
+//! whatever the number of threads. With [`Seeding::Common`] every cell uses
+//! the same seeds, which pairs cells run by run.
+//!
+//! # Fanning out over a cluster
+//!
+//! [`Sweep::run`] takes a range of runs. Jobs that run disjoint ranges of the
+//! same sweep produce [`SweepTable`]s that [`SweepTable::merge`] exactly:
+//! runs `0..n/2` merged with `n/2..n` equal runs `0..n`, and a run merged
+//! twice is refused. Write each job's table with serde (JSON keeps the 128-bit
+//! sums as strings), merge them, then read the [`SweepSummary`] (JSON or CSV).
+//!
+//! # Progress and cancellation
+//!
+//! [`Sweep::run_with_progress`] reports each finished run to a
+//! [`Progress`] observer and stops with [`Error::Cancelled`] once it is
+//! cancelled (checked before every period of every run).
+
+mod axis;
+mod design;
+mod metric;
+mod moments;
+mod table;
+
+pub use axis::{Axis, Levels};
+pub use design::{Design, MAX_CELLS, Seeding};
+pub use metric::Metric;
+pub use moments::{Moments, SCALE, Summary};
+pub use table::{CellSummary, SweepSummary, SweepTable};
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::progress::Progress;
+use crate::sim::{Scenario, run_with_progress};
+
+/// A parameter sweep: a base scenario, the axes that vary, how cells are
+/// chosen, the master seed, how runs are seeded and what is measured.
+/// `Default` plus by-value setters; serde in and out (every field optional in
+/// JSON).
+///
+/// See the [module docs](self) for an example.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Sweep {
+    base: Scenario,
+    axes: Vec<Axis>,
+    design: Design,
+    seed: u64,
+    seeding: Seeding,
+    metrics: Vec<Metric>,
+}
+
+impl Default for Sweep {
+    /// The default scenario, no axes (one cell), a grid design, seed 1,
+    /// independent seeding and [`Metric::defaults`].
+    fn default() -> Self {
+        Sweep::new(Scenario::default())
+    }
+}
+
+impl Sweep {
+    /// A sweep around `base` with no axes yet, a grid design, seed 1,
+    /// independent seeding and [`Metric::defaults`].
+    pub fn new(base: Scenario) -> Self {
+        Sweep {
+            base,
+            axes: Vec::new(),
+            design: Design::Grid,
+            seed: 1,
+            seeding: Seeding::Independent,
+            metrics: Metric::defaults(),
+        }
+    }
+
+    /// Adds an axis (applied after the earlier ones, so a later axis wins
+    /// where two paths overlap).
+    pub fn axis(mut self, axis: Axis) -> Self {
+        self.axes.push(axis);
+        self
+    }
+
+    /// Sets the design.
+    pub fn design(mut self, design: Design) -> Self {
+        self.design = design;
+        self
+    }
+
+    /// Sets the master seed (of the design and of every run).
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Sets how runs are seeded.
+    pub fn seeding(mut self, seeding: Seeding) -> Self {
+        self.seeding = seeding;
+        self
+    }
+
+    /// Sets the metrics (the table's columns, in this order).
+    pub fn metrics(mut self, metrics: impl IntoIterator<Item = Metric>) -> Self {
+        self.metrics = metrics.into_iter().collect();
+        self
+    }
+
+    /// The base scenario.
+    pub fn base(&self) -> &Scenario {
+        &self.base
+    }
+
+    /// The axes.
+    pub fn axes(&self) -> &[Axis] {
+        &self.axes
+    }
+
+    /// The levels of every cell, in cell order (`cells()[c][a]` is axis `a`
+    /// in cell `c`).
+    ///
+    /// # Errors
+    /// As [`Design`]'s checks: invalid levels (naming the axis), an empty or
+    /// oversized design.
+    pub fn cells(&self) -> Result<Vec<Vec<Value>>> {
+        self.design.cells(&self.axes, self.seed)
+    }
+
+    /// The scenario of cell `cell` with the levels `levels` (from
+    /// [`cells`](Self::cells)), with the seed of run `run`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming the cell and the path when a path
+    /// does not exist or a value is not what the field accepts, or the
+    /// scenario's own validation error (its field prefixed with the cell).
+    pub fn scenario(&self, cell: u64, levels: &[Value], run: u32) -> Result<Scenario> {
+        let base = self.base_json()?;
+        let mut scenario = self.cell_scenario(&base, cell, levels)?;
+        scenario.seed = self.seeding.run_seed(self.seed, cell, run);
+        Ok(scenario)
+    }
+
+    /// Runs `runs` (e.g. `0..10`) of every cell and returns their exact sums.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for an empty range of runs (field `runs`),
+    /// no metrics (field `metrics`), or an invalid cell (see
+    /// [`scenario`](Self::scenario); every cell is checked before any runs);
+    /// a run's own errors; [`Error::Overflow`] when a sum does not fit.
+    ///
+    /// # Complexity
+    /// cells x runs simulations, over the rayon pool; memory for one scenario
+    /// per cell in flight and one row of sums per cell.
+    pub fn run(&self, runs: Range<u32>) -> Result<SweepTable> {
+        self.run_with_progress(runs, &Progress::default())
+    }
+
+    /// [`run`](Self::run), telling `progress` after each finished run
+    /// (`done` of cells x runs) and stopping with [`Error::Cancelled`] when it
+    /// is cancelled.
+    ///
+    /// # Errors
+    /// As [`run`](Self::run); [`Error::Cancelled`].
+    pub fn run_with_progress(&self, runs: Range<u32>, progress: &Progress) -> Result<SweepTable> {
+        if runs.start >= runs.end {
+            return Err(Error::invalid(
+                "runs",
+                format!("{}..{} is empty", runs.start, runs.end),
+            ));
+        }
+        if self.metrics.is_empty() {
+            return Err(Error::invalid("metrics", "no metric to measure"));
+        }
+        let cells = self.cells()?;
+        let base = self.base_json()?;
+        for (c, levels) in cells.iter().enumerate() {
+            self.cell_scenario(&base, c as u64, levels)?;
+        }
+        let total = (cells.len() as u64).saturating_mul(u64::from(runs.end - runs.start));
+        let counter = progress.counter(total);
+        // Runs check the flag before every period but report nothing
+        // themselves: the sweep counts whole runs.
+        let cancel_only = Progress::with_cancel_flag(progress.cancel_flag());
+        let width = self.metrics.len();
+        let rows = cells
+            .into_par_iter()
+            .enumerate()
+            .map(|(c, levels)| {
+                let cell = c as u64;
+                let scenario = self.cell_scenario(&base, cell, &levels)?;
+                let moments = runs
+                    .clone()
+                    .into_par_iter()
+                    .map(|run| {
+                        progress.check()?;
+                        let mut s = scenario.clone();
+                        s.seed = self.seeding.run_seed(self.seed, cell, run);
+                        let report = run_with_progress(&s, &cancel_only)?;
+                        let observed = self
+                            .metrics
+                            .iter()
+                            .map(|m| m.observe(&report))
+                            .collect::<Result<Vec<_>>>()?;
+                        counter.tick();
+                        Ok(observed)
+                    })
+                    .try_fold(
+                        || vec![Moments::default(); width],
+                        |mut acc: Vec<Moments>, observed: Result<Vec<Option<moments::Fixed>>>| {
+                            for ((m, x), metric) in acc.iter_mut().zip(observed?).zip(&self.metrics)
+                            {
+                                m.add(x, &metric.name())?;
+                            }
+                            Ok::<_, Error>(acc)
+                        },
+                    )
+                    .try_reduce(
+                        || vec![Moments::default(); width],
+                        |mut a, b| {
+                            for ((m, x), metric) in a.iter_mut().zip(&b).zip(&self.metrics) {
+                                m.merge(x, &metric.name())?;
+                            }
+                            Ok(a)
+                        },
+                    )?;
+                Ok((levels, moments))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(SweepTable::new(
+            (self.seed, self.seeding, fnv1a(&base.to_string())),
+            self.axes.iter().map(|a| a.path.clone()).collect(),
+            self.metrics.clone(),
+            runs,
+            rows,
+        ))
+    }
+
+    fn base_json(&self) -> Result<Value> {
+        serde_json::to_value(&self.base)
+            .map_err(|e| Error::invalid("base", format!("cannot be written as JSON: {e}")))
+    }
+
+    /// The base with the cell's levels applied, read back and validated.
+    fn cell_scenario(&self, base: &Value, cell: u64, levels: &[Value]) -> Result<Scenario> {
+        let mut json = base.clone();
+        for (axis, value) in self.axes.iter().zip(levels) {
+            axis::set_path(&mut json, &axis.path, value)?;
+        }
+        let describe = || {
+            let settings: Vec<String> = self
+                .axes
+                .iter()
+                .zip(levels)
+                .map(|(a, v)| format!("{} = {v}", a.path))
+                .collect();
+            format!("cell {cell} ({})", settings.join(", "))
+        };
+        let scenario: Scenario =
+            serde_json::from_value(json).map_err(|e| Error::invalid(describe(), e.to_string()))?;
+        scenario.validate().map_err(|e| within(e, &describe()))?;
+        Ok(scenario)
+    }
+}
+
+/// Prefixes the field of a parameter error with `context`.
+pub(crate) fn within(e: Error, context: &str) -> Error {
+    match e {
+        Error::InvalidParameter { field, reason } => Error::InvalidParameter {
+            field: format!("{context}: {field}"),
+            reason,
+        },
+        Error::InvalidProbability { field, value } => Error::InvalidProbability {
+            field: format!("{context}: {field}"),
+            value,
+        },
+        other => other,
+    }
+}
+
+/// 64-bit FNV-1a: identifies the base scenario in a table.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
