@@ -95,7 +95,7 @@ done
 
 echo "Measured $started to $(date -Iseconds) on $(lscpu | sed -n 's/^Model name: *//p') ($(nproc) cores);"
 echo "load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg);"
-echo "$(rustc --version); social_loop $(git rev-parse --short HEAD); $("$python" -c 'import importlib.metadata as m; print(", ".join(f"{n} {m.version(n)}" for n in ("cynetdiff","pynetim","ndlib","networkx")))')."
+echo "$(rustc --version); social_loop $(git rev-parse --short HEAD 2>/dev/null || echo "(not a git checkout)"); $("$python" -c 'import importlib.metadata as m; print(", ".join(f"{n} {m.version(n)}" for n in ("cynetdiff","pynetim","ndlib","networkx")))')."
 echo "Command: bash benches/peers/compare.sh (REPEAT=$REPEAT, RNG_SEED=$RNG_SEED, NDLIB_RUNS=$NDLIB_RUNS)."
 echo
 "$python" "$here/peers.py" table "$results"
