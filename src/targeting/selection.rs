@@ -1,0 +1,211 @@
+//! [`Selection`]: what every targeting strategy returns, and the independent
+//! Monte Carlo evaluation that gives its spread an honest confidence interval.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::Algorithm;
+use crate::customer::CustomerId;
+use crate::error::Result;
+use crate::propagation::{CompiledNetwork, Model, MonteCarlo, SignedReach, Summary, Z_95};
+
+/// The customers a strategy chose, with what they are expected to achieve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Selection {
+    /// The strategy that chose them.
+    pub algorithm: Algorithm,
+    /// The diffusion model of the objective.
+    pub model: Model,
+    /// The chosen customers, in the order they were picked.
+    pub seeds: Vec<CustomerId>,
+    /// The marginal gain of each pick in the objective's units (customers). IMM
+    /// and CELF report their own estimate (RR-set coverage, Monte Carlo on common
+    /// random numbers); the heuristics estimate nothing, so their gains are
+    /// differences of prefix spreads by Monte Carlo on common random numbers
+    /// ([`Targeting::gain_runs`](super::Targeting::gain_runs) runs).
+    pub marginal_gains: Vec<f64>,
+    /// The cost of each pick (budgeted selections; empty otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub costs: Vec<Decimal>,
+    /// The total cost (budgeted selections).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_cost: Option<Decimal>,
+    /// The budget (budgeted selections).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<Decimal>,
+    /// The independent Monte Carlo evaluation of the chosen customers.
+    pub evaluation: Evaluation,
+    /// The approximation guarantee the strategy offers, when it offers one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guarantee: Option<Guarantee>,
+    /// IMM only: the RR sets it drew.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rr_sets: Option<RrSetStats>,
+    /// Wall-clock times.
+    pub timings: Timings,
+}
+
+impl Selection {
+    /// The evaluated expected spread (customers reached, on either side).
+    pub fn spread(&self) -> Summary {
+        self.evaluation.spread
+    }
+}
+
+/// An independent Monte Carlo evaluation of a seed set: its own seed stream,
+/// apart from the one the selection used, so the selection's luck does not leak
+/// into its reported value.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    /// Runs simulated.
+    pub runs: u64,
+    /// The master seed of the evaluation.
+    pub seed: u64,
+    /// Customers reached (seeds included; both sides in the signed cascade).
+    pub spread: Summary,
+    /// Signed objective only: positive and negative reach.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed: Option<SignedReach>,
+    /// The objective: the spread, or `positive − λ × negative` reach. For the
+    /// signed objective the standard error is the conservative bound
+    /// `se(positive) + λ · se(negative)` (the runs' covariance is not tracked).
+    pub objective: Summary,
+}
+
+/// An approximation guarantee: the objective of the selection is at least
+/// `ratio × optimum` with probability at least `probability` (over the
+/// algorithm's own sampling).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Guarantee {
+    /// The approximation ratio.
+    pub ratio: f64,
+    /// The probability with which it holds.
+    pub probability: f64,
+}
+
+/// What IMM's reverse-reachable sets took.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RrSetStats {
+    /// Sets drawn in the sampling phase (to bound the optimum from below).
+    pub sampling_sets: u64,
+    /// Sets drawn for the node selection.
+    pub final_sets: u64,
+    /// Members of the node-selection sets.
+    pub members: u64,
+    /// The lower bound of the optimum found by the sampling phase.
+    pub lower_bound: f64,
+    /// The RR estimate of the objective of the chosen customers (`n ×` covered
+    /// fraction).
+    pub rr_estimate: f64,
+    /// Peak bytes of RR storage (members, offsets, tags) plus the greedy's inverted
+    /// index and state, plus the reverse graph the sampler walks.
+    pub memory_bytes: u64,
+    /// Time spent in IMM, milliseconds.
+    pub elapsed_ms: f64,
+    /// Of which drawing RR sets (both phases), milliseconds.
+    pub sampling_ms: f64,
+    /// Of which indexing the sets and running the greedy (both phases), milliseconds.
+    pub greedy_ms: f64,
+}
+
+/// Wall-clock times, milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Timings {
+    /// The selection alone.
+    pub selection_ms: f64,
+    /// Monte Carlo estimation of the heuristics' marginal gains (0 for IMM and CELF).
+    pub gains_ms: f64,
+    /// The independent evaluation.
+    pub evaluation_ms: f64,
+}
+
+/// The objective as a [`Summary`] from an estimate's parts.
+fn objective(spread: Summary, signed: Option<SignedReach>, negative_weight: f64) -> Summary {
+    match signed {
+        None => spread,
+        Some(s) => {
+            let mean = s.positive.mean - negative_weight * s.negative.mean;
+            let std_err = s.positive.std_err + negative_weight * s.negative.std_err;
+            Summary {
+                mean,
+                std_err,
+                ci95: [mean - Z_95 * std_err, mean + Z_95 * std_err],
+            }
+        }
+    }
+}
+
+/// Evaluates `seeds` against `adversaries` with `runs` runs from `seed`.
+///
+/// # Errors
+/// As [`MonteCarlo::estimate_nodes`].
+pub(crate) fn evaluate(
+    network: &CompiledNetwork,
+    model: Model,
+    seeds: &[u32],
+    adversaries: &[u32],
+    negative_weight: f64,
+    runs: u64,
+    seed: u64,
+) -> Result<Evaluation> {
+    let est = MonteCarlo::new(model)
+        .runs(runs)
+        .seed(seed)
+        .estimate_nodes(network, seeds, adversaries)?;
+    let signed = match model {
+        Model::Signed { .. } => est.signed,
+        _ => None,
+    };
+    Ok(Evaluation {
+        runs: est.runs,
+        seed,
+        spread: est.summary(),
+        signed,
+        objective: objective(est.summary(), signed, negative_weight),
+    })
+}
+
+/// The marginal gain of each prefix of `seeds` by Monte Carlo on common random
+/// numbers (every prefix simulated on the same worlds).
+///
+/// # Errors
+/// As [`MonteCarlo::estimate_nodes`].
+pub(crate) fn prefix_gains(
+    network: &CompiledNetwork,
+    model: Model,
+    seeds: &[u32],
+    adversaries: &[u32],
+    negative_weight: f64,
+    runs: u64,
+    seed: u64,
+) -> Result<Vec<f64>> {
+    let mut previous = evaluate(
+        network,
+        model,
+        &[],
+        adversaries,
+        negative_weight,
+        runs,
+        seed,
+    )?
+    .objective
+    .mean;
+    let mut gains = Vec::with_capacity(seeds.len());
+    for end in 1..=seeds.len() {
+        let prefix = seeds.get(..end).unwrap_or(seeds);
+        let value = evaluate(
+            network,
+            model,
+            prefix,
+            adversaries,
+            negative_weight,
+            runs,
+            seed,
+        )?
+        .objective
+        .mean;
+        gains.push(value - previous);
+        previous = value;
+    }
+    Ok(gains)
+}

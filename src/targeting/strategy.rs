@@ -1,0 +1,539 @@
+//! [`Targeting`]: the options of a selection, and the dispatch to the strategy.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::str::FromStr;
+use std::time::Instant;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::celf::{ExactValue, MonteCarloValue, lazy_greedy};
+use super::costs::{Constraint, Costs};
+use super::heuristics::{ranking, take_in_order};
+use super::imm::{GREEDY_RATIO, ImmObjective, ImmSettings, imm};
+use super::rr_sets::Walk;
+use super::selection::{Guarantee, Selection, Timings, evaluate, prefix_gains};
+use crate::customer::CustomerId;
+use crate::error::{Error, Result};
+use crate::propagation::{CompiledNetwork, Model, MonteCarlo};
+
+/// Mixed into the seed for the independent evaluation's stream ("evaluate").
+const EVALUATION_STREAM: u64 = 0x6576_616c_7561_7465;
+/// Mixed into the evaluation seed for the heuristics' prefix gains ("prefixes").
+const GAIN_STREAM: u64 = 0x7072_6566_6978_6573;
+
+/// How to choose the customers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Algorithm {
+    /// IMM on reverse-reachable sets: `(1 − 1/e − ε)` with probability
+    /// `1 − 1/n^ℓ` (see [`crate::targeting`]). For large networks.
+    #[default]
+    Imm,
+    /// CELF, the lazy greedy on Monte Carlo estimates with common random numbers
+    /// (or on the exact spread, [`SpreadOracle::Exact`]). For small networks.
+    Celf,
+    /// Highest out-degree first (ties: node order).
+    Degree,
+    /// Highest influence PageRank first (PageRank on the reversed graph, weighted
+    /// by tie probability, damping 0.85).
+    PageRank,
+    /// A uniformly random order (seeded).
+    Random,
+    /// "Hubs": highest total degree (in + out) first, the marketing literature's
+    /// well-connected customers.
+    Hubs,
+    /// "Bridges": highest betweenness first, approximated by Brandes' algorithm from
+    /// [`Targeting::pivots`] sampled sources.
+    Bridges,
+    /// "Fringes": lowest total degree first among customers with at least one
+    /// out-tie (ties in a seeded random order).
+    Fringes,
+}
+
+impl Algorithm {
+    /// Every algorithm.
+    pub const ALL: [Algorithm; 8] = [
+        Algorithm::Imm,
+        Algorithm::Celf,
+        Algorithm::Degree,
+        Algorithm::PageRank,
+        Algorithm::Random,
+        Algorithm::Hubs,
+        Algorithm::Bridges,
+        Algorithm::Fringes,
+    ];
+
+    /// The name accepted by [`FromStr`]: `imm`, `celf`, `degree`, `pagerank`,
+    /// `random`, `hubs`, `bridges` or `fringes`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::Imm => "imm",
+            Algorithm::Celf => "celf",
+            Algorithm::Degree => "degree",
+            Algorithm::PageRank => "pagerank",
+            Algorithm::Random => "random",
+            Algorithm::Hubs => "hubs",
+            Algorithm::Bridges => "bridges",
+            Algorithm::Fringes => "fringes",
+        }
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Algorithm {
+    type Err = Error;
+
+    /// Parses a name as given by [`Algorithm::name`] (ASCII case-insensitive).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] (field `algorithm`) for any other text.
+    fn from_str(s: &str) -> Result<Self> {
+        Algorithm::ALL
+            .into_iter()
+            .find(|a| a.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| {
+                Error::invalid(
+                    "algorithm",
+                    format!(
+                        "unknown algorithm `{s}` (expected imm, celf, degree, pagerank, random, hubs, bridges or fringes)"
+                    ),
+                )
+            })
+    }
+}
+
+/// How CELF evaluates a seed set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpreadOracle {
+    /// Monte Carlo with this many runs, every evaluation on the same worlds
+    /// (common random numbers from [`Targeting::seed`]).
+    MonteCarlo {
+        /// Runs per evaluation.
+        runs: u64,
+    },
+    /// The exact expected spread by live-edge enumeration
+    /// ([`crate::propagation::exact`]; tiny graphs, Independent Cascade and Linear
+    /// Threshold only).
+    Exact,
+}
+
+impl Default for SpreadOracle {
+    fn default() -> Self {
+        SpreadOracle::MonteCarlo { runs: 1_000 }
+    }
+}
+
+/// The options of a selection: which strategy, which model and objective, which
+/// customers may not be chosen, and how the result is evaluated.
+///
+/// Settings are by-value setters on a `Default` (IMM, Independent Cascade,
+/// `ε = 0.1`, `ℓ = 1`, seed 0, CELF on 1,000 Monte Carlo runs, evaluation with
+/// 10,000 runs, heuristics' gains with 1,000 runs, 256 betweenness pivots, λ = 1).
+///
+/// The selection runs on the current rayon pool; its result does not depend on
+/// the number of threads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Targeting {
+    algorithm: Algorithm,
+    model: Model,
+    epsilon: f64,
+    ell: f64,
+    seed: u64,
+    oracle: SpreadOracle,
+    evaluation_runs: u64,
+    evaluation_seed: Option<u64>,
+    gain_runs: u64,
+    pivots: usize,
+    max_seeds: Option<usize>,
+    exclude: Vec<CustomerId>,
+    adversaries: Vec<CustomerId>,
+    negative_weight: f64,
+}
+
+impl Default for Targeting {
+    fn default() -> Self {
+        Targeting::new(Algorithm::Imm)
+    }
+}
+
+impl Targeting {
+    /// The default options with `algorithm`.
+    pub fn new(algorithm: Algorithm) -> Self {
+        Targeting {
+            algorithm,
+            model: Model::IndependentCascade,
+            epsilon: 0.1,
+            ell: 1.0,
+            seed: 0,
+            oracle: SpreadOracle::default(),
+            evaluation_runs: 10_000,
+            evaluation_seed: None,
+            gain_runs: 1_000,
+            pivots: 256,
+            max_seeds: None,
+            exclude: Vec::new(),
+            adversaries: Vec::new(),
+            negative_weight: 1.0,
+        }
+    }
+
+    /// Sets the strategy.
+    pub fn algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.algorithm = algorithm;
+        self
+    }
+
+    /// Sets the model: Independent Cascade or Linear Threshold maximise the
+    /// expected spread; the signed cascade maximises `positive − λ × negative`
+    /// reach against the [`adversaries`](Self::adversaries).
+    pub fn model(mut self, model: Model) -> Self {
+        self.model = model;
+        self
+    }
+
+    /// IMM's accuracy `ε` in `(0, 1)`.
+    pub fn epsilon(mut self, epsilon: f64) -> Self {
+        self.epsilon = epsilon;
+        self
+    }
+
+    /// IMM's confidence exponent `ℓ > 0`: the guarantee holds with probability
+    /// `1 − 1/n^ℓ`.
+    pub fn ell(mut self, ell: f64) -> Self {
+        self.ell = ell;
+        self
+    }
+
+    /// The master seed of the selection's randomness.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// How CELF evaluates seed sets.
+    pub fn oracle(mut self, oracle: SpreadOracle) -> Self {
+        self.oracle = oracle;
+        self
+    }
+
+    /// Runs of the independent evaluation (at least 2).
+    pub fn evaluation_runs(mut self, runs: u64) -> Self {
+        self.evaluation_runs = runs;
+        self
+    }
+
+    /// The evaluation's master seed. By default it is derived from
+    /// [`seed`](Self::seed) by mixing in a constant, a stream apart from the
+    /// selection's.
+    pub fn evaluation_seed(mut self, seed: u64) -> Self {
+        self.evaluation_seed = Some(seed);
+        self
+    }
+
+    /// Runs of the Monte Carlo estimate of the heuristics' marginal gains (at least 2).
+    pub fn gain_runs(mut self, runs: u64) -> Self {
+        self.gain_runs = runs;
+        self
+    }
+
+    /// Sources sampled for the betweenness of [`Algorithm::Bridges`] (at least 1).
+    pub fn pivots(mut self, pivots: usize) -> Self {
+        self.pivots = pivots;
+        self
+    }
+
+    /// At most this many customers in a budgeted selection
+    /// ([`select_within_budget`](Self::select_within_budget)); by default the
+    /// budget alone limits it. With both limits no guarantee is reported (the
+    /// cost-effective greedy's bound is for one budget).
+    pub fn max_seeds(mut self, k: usize) -> Self {
+        self.max_seeds = Some(k);
+        self
+    }
+
+    /// Customers who must not be chosen (for example current adversaries, or
+    /// customers already in the programme).
+    pub fn exclude<I>(mut self, ids: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<CustomerId>,
+    {
+        self.exclude = ids.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Current adversaries: they start a negative cascade in the same runs (signed
+    /// model only) and are never chosen.
+    pub fn adversaries<I>(mut self, ids: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<CustomerId>,
+    {
+        self.adversaries = ids.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// λ ≥ 0: how much one negative customer costs against one positive one in the
+    /// signed objective.
+    pub fn negative_weight(mut self, lambda: f64) -> Self {
+        self.negative_weight = lambda;
+        self
+    }
+
+    /// The evaluation seed in use.
+    pub fn effective_evaluation_seed(&self) -> u64 {
+        self.evaluation_seed
+            .unwrap_or(self.seed ^ EVALUATION_STREAM)
+    }
+
+    /// Chooses up to `k` customers (fewer when fewer may be chosen, or when every
+    /// remaining one would lower a signed objective).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for `k = 0` or an option outside its domain
+    /// (field named), adversaries without the signed model, CELF's exact oracle on
+    /// the signed model or on a graph too large to enumerate, or an IMM sample of
+    /// more than 2³² sets; [`Error::UnknownCustomer`] for an excluded or adversary id
+    /// not in the network; [`Error::ThresholdWeights`] for Linear Threshold weights
+    /// summing above 1.
+    ///
+    /// # Complexity
+    /// IMM: `O((k + ℓ)(n + m) log n / ε²)` expected (Tang et al. 2015). CELF: one
+    /// oracle call per candidate plus the lazy re-evaluations. Heuristics:
+    /// `O(n log n)` (PageRank `O(iterations · (n + m))`, bridges
+    /// `O(pivots · (n + m))`). Plus the evaluation, `O(runs · arcs reached)`.
+    pub fn select(&self, network: &CompiledNetwork, k: usize) -> Result<Selection> {
+        if k == 0 {
+            return Err(Error::invalid("k", "choose at least one customer"));
+        }
+        self.run(network, Constraint::count(k))
+    }
+
+    /// Chooses customers whose costs add up to at most `budget`.
+    ///
+    /// IMM and CELF use the cost-effective greedy (largest marginal gain per unit of
+    /// cost among the customers who still fit) and return it or the best single
+    /// affordable customer, whichever is better; see [`crate::targeting`] for the
+    /// guarantee. The heuristics take their ranking in order, skipping customers
+    /// who no longer fit.
+    ///
+    /// # Errors
+    /// As [`select`](Self::select), and [`Error::InvalidParameter`] (field `costs`
+    /// or `budget`) for a negative cost or budget, [`Error::UnknownCustomer`] for a
+    /// cost naming a customer not in the network, [`Error::Overflow`] if a sum of
+    /// costs overflows.
+    ///
+    /// # Complexity
+    /// As [`select`](Self::select), with `k` the most customers the budget buys.
+    pub fn select_within_budget(
+        &self,
+        network: &CompiledNetwork,
+        costs: &Costs,
+        budget: Decimal,
+    ) -> Result<Selection> {
+        let constraint = Constraint::budget(costs.resolve(network)?, budget, self.max_seeds)?;
+        self.run(network, constraint)
+    }
+
+    fn validate(&self) -> Result<()> {
+        if !(self.epsilon > 0.0 && self.epsilon < 1.0) {
+            return Err(Error::invalid(
+                "epsilon",
+                format!("{} is not in (0, 1)", self.epsilon),
+            ));
+        }
+        if !(self.ell > 0.0 && self.ell.is_finite()) {
+            return Err(Error::invalid(
+                "ell",
+                format!("{} is not a positive number", self.ell),
+            ));
+        }
+        if !(self.negative_weight >= 0.0 && self.negative_weight.is_finite()) {
+            return Err(Error::invalid(
+                "negative_weight",
+                format!("{} is not a finite number >= 0", self.negative_weight),
+            ));
+        }
+        for (field, runs) in [
+            ("evaluation_runs", self.evaluation_runs),
+            ("gain_runs", self.gain_runs),
+        ] {
+            if runs < 2 {
+                return Err(Error::invalid(
+                    field,
+                    format!("{runs} runs: at least 2 are needed"),
+                ));
+            }
+        }
+        if self.pivots == 0 {
+            return Err(Error::invalid("pivots", "at least one pivot is needed"));
+        }
+        Ok(())
+    }
+
+    fn run(&self, network: &CompiledNetwork, constraint: Constraint) -> Result<Selection> {
+        self.validate()?;
+        self.model.validate(network)?;
+        let n = network.node_count();
+        let signed = matches!(self.model, Model::Signed { .. });
+        let adversaries = distinct(network.nodes_of(&self.adversaries)?);
+        if !adversaries.is_empty() && !signed {
+            return Err(Error::invalid(
+                "adversaries",
+                format!(
+                    "adversaries need the signed model, not `{}`",
+                    self.model.name()
+                ),
+            ));
+        }
+        let mut candidates = vec![true; n];
+        for v in network
+            .nodes_of(&self.exclude)?
+            .into_iter()
+            .chain(adversaries.iter().copied())
+        {
+            if let Some(c) = candidates.get_mut(v as usize) {
+                *c = false;
+            }
+        }
+
+        let start = Instant::now();
+        let (nodes, gains, guarantee, rr_sets) = match self.algorithm {
+            Algorithm::Imm => {
+                let objective = match self.model {
+                    Model::IndependentCascade => ImmObjective::Spread(Walk::Cascade),
+                    Model::LinearThreshold => ImmObjective::Spread(Walk::Threshold),
+                    Model::Signed { negativity_bias } => ImmObjective::Signed {
+                        adversaries: &adversaries,
+                        negative_weight: self.negative_weight,
+                        negativity_bias: negativity_bias.get(),
+                    },
+                };
+                let settings = ImmSettings {
+                    epsilon: self.epsilon,
+                    ell: self.ell,
+                    seed: self.seed,
+                };
+                let out = imm(network, objective, &candidates, &constraint, settings)?;
+                let guarantee = (!signed && !constraint.is_budget_and_count()).then(|| Guarantee {
+                    ratio: out.ratio,
+                    probability: 1.0 - (n.max(1) as f64).powf(-self.ell),
+                });
+                (out.nodes, Some(out.gains), guarantee, Some(out.stats))
+            }
+            Algorithm::Celf => {
+                let picks = match self.oracle {
+                    SpreadOracle::MonteCarlo { runs } => lazy_greedy(
+                        &MonteCarloValue {
+                            network,
+                            estimator: MonteCarlo::new(self.model).runs(runs).seed(self.seed),
+                            adversaries: &adversaries,
+                            negative_weight: self.negative_weight,
+                        },
+                        &candidates,
+                        &constraint,
+                    )?,
+                    SpreadOracle::Exact => lazy_greedy(
+                        &ExactValue {
+                            network,
+                            model: self.model,
+                        },
+                        &candidates,
+                        &constraint,
+                    )?,
+                };
+                let ratio = match constraint.is_budget() {
+                    true => GREEDY_RATIO / 2.0,
+                    false => GREEDY_RATIO,
+                };
+                let exact = self.oracle == SpreadOracle::Exact;
+                let guarantee = (exact && !constraint.is_budget_and_count()).then_some(Guarantee {
+                    ratio,
+                    probability: 1.0,
+                });
+                (picks.nodes, Some(picks.gains), guarantee, None)
+            }
+            heuristic => {
+                let order = ranking(network, heuristic, &candidates, self.seed, self.pivots);
+                (take_in_order(&order, &constraint)?, None, None, None)
+            }
+        };
+        let selection_ms = start.elapsed().as_secs_f64() * 1e3;
+
+        let evaluation_seed = self.effective_evaluation_seed();
+        let start = Instant::now();
+        let (marginal_gains, gains_ms) = match gains {
+            Some(g) => (g, 0.0),
+            None => {
+                let g = prefix_gains(
+                    network,
+                    self.model,
+                    &nodes,
+                    &adversaries,
+                    self.negative_weight,
+                    self.gain_runs,
+                    evaluation_seed ^ GAIN_STREAM,
+                )?;
+                (g, start.elapsed().as_secs_f64() * 1e3)
+            }
+        };
+        let start = Instant::now();
+        let evaluation = evaluate(
+            network,
+            self.model,
+            &nodes,
+            &adversaries,
+            self.negative_weight,
+            self.evaluation_runs,
+            evaluation_seed,
+        )?;
+        let evaluation_ms = start.elapsed().as_secs_f64() * 1e3;
+
+        let costs: Vec<Decimal> = match constraint.is_budget() {
+            true => nodes.iter().map(|&v| constraint.cost(v)).collect(),
+            false => Vec::new(),
+        };
+        let total_cost = match constraint.is_budget() {
+            true => Some(costs.iter().try_fold(Decimal::ZERO, |acc, c| {
+                acc.checked_add(*c)
+                    .ok_or_else(|| Error::overflow("the total cost of the selection"))
+            })?),
+            false => None,
+        };
+        Ok(Selection {
+            algorithm: self.algorithm,
+            model: self.model,
+            seeds: nodes
+                .iter()
+                .filter_map(|&v| network.customer(v).cloned())
+                .collect(),
+            marginal_gains,
+            costs,
+            total_cost,
+            budget: constraint.budget_amount(),
+            evaluation,
+            guarantee,
+            rr_sets,
+            timings: Timings {
+                selection_ms,
+                gains_ms,
+                evaluation_ms,
+            },
+        })
+    }
+}
+
+/// `nodes` without repeats, first occurrence kept.
+fn distinct(mut nodes: Vec<u32>) -> Vec<u32> {
+    let mut seen = HashSet::new();
+    nodes.retain(|v| seen.insert(*v));
+    nodes
+}
