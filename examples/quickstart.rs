@@ -65,7 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             sum = sum.merged(&w.value)?;
         }
         println!(
-            "{:<10}{:>14}{:>14}{:>14}{:>14}{:>11}{:>10}",
+            "{:<10}{:>14.2}{:>14.2}{:>14.2}{:>14.2}{:>11}{:>10}",
             format!("Q{}", q + 1),
             sum.for_actor(Actor::Customer),
             sum.for_actor(Actor::Brand),
@@ -77,7 +77,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let totals = &report.totals;
     println!(
-        "{:<10}{:>14}{:>14}{:>14}{:>14}{:>11}{:>10}",
+        "{:<10}{:>14.2}{:>14.2}{:>14.2}{:>14.2}{:>11}{:>10}",
         "year",
         totals.value.for_actor(Actor::Customer),
         totals.value.for_actor(Actor::Brand),
@@ -92,7 +92,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for kind in ValueKind::ALL {
         let amount = totals.value.of(kind);
         if !amount.is_zero() {
-            println!("  {:<20}{:>14}  ({})", kind.name(), amount, kind.actor());
+            println!("  {:<20}{:>14.2}  ({})", kind.name(), amount, kind.actor());
         }
     }
     let ratio = |r: Option<Decimal>| r.map_or("n/a".to_string(), |r| format!("{:.2}", r));
