@@ -12,3 +12,4 @@ mod value;
 mod spread_cli;
 mod sim;
 mod crm;
+mod targeting;
