@@ -6,11 +6,51 @@
 //! exact-decimal ledger of who created which value.
 //!
 //! ```
-//! use social_loop::network::InfluenceNetwork;
-//! let net = InfluenceNetwork::from_triples([("ann", "bob", 0.5), ("bob", "cy", 0.5)])?;
-//! assert_eq!(net.customer_count(), 3);
+//! use social_loop::sim::{run, GeneratedNetwork, NetworkSpec, Scenario};
+//! use social_loop::value::Actor;
+//!
+//! // 2,000 customers in micro-communities of 50, one quarter of weekly periods.
+//! let scenario = Scenario::default()
+//!     .network(NetworkSpec::Generated(GeneratedNetwork::micro_communities(2_000, 50, 10.0)?))
+//!     .horizon(13)
+//!     .seed(7);
+//! let report = run(&scenario)?;
+//! let end = report.last().ok_or("no period was simulated")?;
+//! assert_eq!(end.stages.total(), 2_000); // customers are conserved
+//! println!("advocates: {}, customer value: {}",
+//!          end.funnel.advocacy, report.totals.value.for_actor(Actor::Customer));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Overview
+//!
+//! * [`customer`]: [`CustomerId`] (your own ids), [`Stage`], the causes that move a
+//!   customer and the one transition table, the audit trail, sentiment and NPS.
+//! * [`brand`]: engagements, the relevance model (right content, time, channel,
+//!   customer) and who owns social media (siloed, co-op, agency).
+//! * [`business`]: changes and the feedback backlog that triggers them.
+//! * [`network`]: the influence network on petgraph, keyed by customer ids; edge-list
+//!   readers, seeded generators, weight schemes.
+//! * [`propagation`]: Independent Cascade, Linear Threshold and signed cascades on a
+//!   compiled CSR form; the seeded, parallel, reproducible Monte Carlo estimator; exact
+//!   enumeration for small graphs.
+//! * [`funnel`]: funnel stages and snapshots, Bass diffusion, "talk of the network".
+//! * [`value`]: the exact-decimal ledger of who created which value.
+//! * [`sim`]: the value loop, `Scenario` -> `Report`, period by period, or step by step.
+//! * [`targeting`]: whom to engage (CELF, IMM, budgets, signed objectives, baselines).
+//! * [`crm`]: real CRM events in, explained states out.
+//! * [`sweep`] and [`progress`]: parameter sweeps that merge exactly; progress and
+//!   cancellation for long runs.
+//! * [`design`]: the architecture page (modules, data flow, decisions).
+//!
+//! # Conventions
+//!
+//! * Every fallible function returns [`Result`]; the [`Error`] names the line, id or
+//!   field that was wrong. The library does not panic on a caller's data.
+//! * Probabilities are [`Probability`] (validated once); money is [`Decimal`] with
+//!   checked arithmetic.
+//! * Randomness is injected: a master seed plus a unit index gives every unit of work
+//!   its own stream, so results do not depend on the number of threads.
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
@@ -34,3 +74,10 @@ pub use error::{Error, Result};
 pub use funnel::FunnelStage;
 pub use probability::Probability;
 pub use rust_decimal::Decimal;
+
+#[doc = include_str!("../docs/ARCHITECTURE.md")]
+pub mod design {}
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
