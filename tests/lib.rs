@@ -13,3 +13,5 @@ mod spread_cli;
 mod sim;
 mod crm;
 mod targeting;
+mod sweep;
+mod run_scenario;
