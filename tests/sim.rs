@@ -409,7 +409,10 @@ fn invalid_scenarios_name_the_field() {
     for p in &mut s.population.profiles {
         p.profile.attention_every = 64;
     }
-    assert_eq!(field_of(Simulation::new(&s).unwrap_err()), "population.profiles");
+    assert_eq!(
+        field_of(Simulation::new(&s).unwrap_err()),
+        "population.profiles"
+    );
     let s = base.clone().audit(AuditOptions::customers(["nobody"]));
     assert!(
         matches!(Simulation::new(&s), Err(Error::UnknownCustomer(id)) if id.as_str() == "nobody")
