@@ -420,3 +420,33 @@ fn asking_for_outputs_does_not_change_the_spread() {
         assert_eq!((bare.mean, bare.std_err), (full.mean, full.std_err));
     }
 }
+
+#[test]
+fn the_order_customers_were_added_in_does_not_change_the_estimate() {
+    let triples = [
+        ("a", "b", 0.5),
+        ("b", "c", 0.4),
+        ("a", "d", 0.3),
+        ("d", "c", 0.6),
+        ("c", "e", 0.7),
+        ("e", "a", 0.2),
+    ];
+    let forward = compile(&triples);
+    let mut reversed = InfluenceNetwork::new();
+    for id in ["e", "d", "c", "b", "a"] {
+        reversed.add_customer(id);
+    }
+    for (a, b, w) in triples {
+        let tie = social_loop::network::Tie::from_signed_weight(w, "w").unwrap();
+        reversed.add_tie(a, b, tie).unwrap();
+    }
+    let reversed = CompiledNetwork::from_network(&reversed);
+    let mc = MonteCarlo::new(Model::IndependentCascade)
+        .runs(1_000)
+        .seed(4);
+    let (x, y) = (
+        mc.estimate(&forward, ["a"]).unwrap(),
+        mc.estimate(&reversed, ["a"]).unwrap(),
+    );
+    assert_eq!((x.mean, x.std_err), (y.mean, y.std_err));
+}

@@ -74,9 +74,9 @@
 //!   decided (about `log2(runs asked) + 2` words). The graph is renumbered in
 //!   breadth-first order from the seeds, and the engine sweeps the nodes with
 //!   pending runs in that order, so a node mostly acts once per sweep with the runs
-//!   of all its nearer in-neighbours merged, and neighbours sit in nearby memory.
-//!   When per-step or per-tie outputs are asked for it advances step by step
-//!   instead. Per-run spreads are kept exactly (bit-sliced counters), so the
+//!   of all its nearer in-neighbours merged (and the result does not depend on the
+//!   order in which customers were added). When per-step or per-tie outputs are
+//!   asked for it advances step by step instead. Per-run spreads are kept exactly (bit-sliced counters), so the
 //!   standard error is the runs' own.
 //! * **Per-run** ([`Engine::PerRun`]): one run at a time, breadth-first, for every
 //!   model; the reference the word-parallel engine is tested against.
