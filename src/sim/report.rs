@@ -323,3 +323,55 @@ impl Report {
         self.periods.last()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::customer::{ExperienceQuality, Valence};
+
+    #[test]
+    fn transition_counts_add_up_and_round_trip_as_named_lists() {
+        let mut t = TransitionCounts::default();
+        t.record(
+            Stage::Advocate,
+            Stage::Adversary,
+            Trigger::Experience(ExperienceQuality::Outraged),
+        );
+        t.record(
+            Stage::Prospect,
+            Stage::Aware,
+            Trigger::WordOfMouth(Valence::Negative),
+        );
+        t.record(
+            Stage::Prospect,
+            Stage::Aware,
+            Trigger::WordOfMouth(Valence::Negative),
+        );
+        let mut other = TransitionCounts::default();
+        other.record(Stage::Prospect, Stage::Customer, Trigger::Purchase);
+        t.merge(&other);
+        assert_eq!(t.total(), 4);
+        assert_eq!(t.count(Stage::Prospect, Stage::Aware), 2);
+        assert_eq!(t.caused_by(Trigger::WordOfMouth(Valence::Negative)), 2);
+        assert_eq!(t.moves().count(), 3);
+        let json = serde_json::to_string(&t).unwrap();
+        assert!(
+            json.contains(r#"{"from":"prospect","to":"aware","count":2}"#),
+            "{json}"
+        );
+        let back: TransitionCounts = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, t);
+    }
+
+    #[test]
+    fn stage_counts_total_and_merge() {
+        let mut a = StageCounts::default();
+        a.add(Stage::Lapsed);
+        a.add(Stage::Advocate);
+        let mut b = StageCounts::default();
+        b.add(Stage::Advocate);
+        a.merge(&b);
+        assert_eq!(a.get(Stage::Advocate), 2);
+        assert_eq!(a.total(), 3);
+    }
+}
