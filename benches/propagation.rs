@@ -1,5 +1,7 @@
 //! Independent Cascade throughput (runs per second) of the two engines, on 1 and 2
-//! threads:
+//! threads, next to a plain single-threaded CSR loop (one run at a time, a visited
+//! flag per node, one Xoshiro256PlusPlus draw per arc to an unvisited node: the
+//! kind of loop peers' C/Cython kernels run) as the reference:
 //! * Barabasi-Albert, 100,000 customers, 5 ties per newcomer (999,950 arcs), the 10
 //!   highest-degree customers as seeds, p = 0.01 and p = 0.1;
 //! * `../shared/data/soc-Epinions1.txt` (508,837 arcs) with weighted-cascade
@@ -19,6 +21,53 @@ use social_loop::network::{
     BarabasiAlbert, EdgeFormat, InfluenceNetwork, ReadOptions, WeightScheme, read_edge_list_file,
 };
 use social_loop::propagation::{CompiledNetwork, Engine, Model, MonteCarlo};
+
+/// The plain reference loop: `runs` Independent Cascade runs one after the other;
+/// returns the total spread.
+fn plain_csr_loop(compiled: &CompiledNetwork, seeds: &[u32], runs: u64, seed: u64) -> u64 {
+    use rand::RngCore;
+    let (offsets, targets, probabilities) = (
+        compiled.offsets(),
+        compiled.targets(),
+        compiled.probabilities(),
+    );
+    let mut visited = vec![false; compiled.node_count()];
+    let mut queue: Vec<u32> = Vec::with_capacity(compiled.node_count());
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut total = 0;
+    for _ in 0..runs {
+        queue.clear();
+        for &s in seeds {
+            if !visited[s as usize] {
+                visited[s as usize] = true;
+                queue.push(s);
+            }
+        }
+        let mut head = 0;
+        while let Some(&u) = queue.get(head) {
+            head += 1;
+            let (lo, hi) = (
+                offsets[u as usize] as usize,
+                offsets[u as usize + 1] as usize,
+            );
+            for arc in lo..hi {
+                let v = targets[arc] as usize;
+                if !visited[v] {
+                    let draw = rng.next_u32() as f32 * (1.0 / 4_294_967_296.0);
+                    if draw < probabilities[arc] {
+                        visited[v] = true;
+                        queue.push(v as u32);
+                    }
+                }
+            }
+        }
+        total += queue.len() as u64;
+        for &v in &queue {
+            visited[v as usize] = false;
+        }
+    }
+    total
+}
 
 /// The `k` customers with the most out-arcs (ties broken by node order).
 fn top_degree(compiled: &CompiledNetwork, k: usize) -> Vec<String> {
@@ -89,14 +138,23 @@ fn bench_graph(c: &mut Criterion, name: &str, net: &InfluenceNetwork, seeds: usi
             });
         }
     }
+    let seed_nodes = compiled.nodes_of(&seeds).expect("seeds");
+    let total = plain_csr_loop(&compiled, &seed_nodes, runs, 1);
+    eprintln!(
+        "{name} plain_csr_loop 1t: mean spread {:.1} over {runs} runs",
+        total as f64 / runs as f64
+    );
+    group.bench_function(BenchmarkId::new("plain_csr_loop", "1t"), |b| {
+        b.iter(|| plain_csr_loop(&compiled, &seed_nodes, runs, 1))
+    });
     group.finish();
 }
 
 fn propagation(c: &mut Criterion) {
-    bench_graph(c, "ba100k_m5_p0.01", &barabasi_albert(0.01), 10, 1_024);
+    bench_graph(c, "ba100k_m5_p0.01", &barabasi_albert(0.01), 10, 2_048);
     bench_graph(c, "ba100k_m5_p0.1", &barabasi_albert(0.1), 10, 256);
     if let Some(net) = epinions() {
-        bench_graph(c, "epinions_wc_top50", &net, 50, 1_024);
+        bench_graph(c, "epinions_wc_top50", &net, 50, 2_048);
     }
 }
 
