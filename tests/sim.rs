@@ -525,3 +525,12 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Scenario>();
+    shareable::<Report>();
+    shareable::<Simulation>();
+    shareable::<social_loop::sim::PeriodReport>();
+}
