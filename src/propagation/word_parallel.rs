@@ -1,14 +1,21 @@
 //! The word-parallel Independent Cascade: 64 runs at once, one bit per run.
 //!
 //! Each node holds a `u64` *active mask* (bit `l` set when the node is active in
-//! run `l` of the batch). A breadth-first frontier lists the nodes whose
-//! *newly-active mask* is non-zero at the current step; each frontier node reads its
-//! out-arcs **once** for all the runs in which it just became active, and for every
-//! arc draws a 64-bit Bernoulli mask restricted to the runs where the arc matters
-//! (source newly active, target still inactive) with
+//! run `l` of the batch) and a *pending mask* (runs in which it became active and
+//! has not acted yet). A node that acts reads its out-arcs **once** for all its
+//! pending runs, and for every arc draws a 64-bit Bernoulli mask restricted to the
+//! runs where the arc matters (source acting, target still inactive) with
 //! [`live_lanes`](super::streams::live_lanes). Large cascades are bound by memory
-//! latency (the random reads of the target's state); sharing each read among up to
-//! 64 runs is what makes this path fast.
+//! latency (the random reads of the target's state) and by coin draws; sharing each
+//! read among many runs, and drawing up to 64 coins per random word, is what makes
+//! this path fast. The target's state is prefetched a few arcs ahead.
+//!
+//! Two schedules, same result: **sweeps** (the default) pass over the nodes with
+//! pending runs in increasing (breadth-first) number until none is left, so runs
+//! that reach a node at different steps are merged into one visit; **steps**
+//! (when per-step or per-tie outputs are asked for) advance all runs one step at a
+//! time. Measured on one core (Epinions, weighted cascade, 50 seeds): a
+//! step-synchronous frontier was 1.4x faster than one run at a time, sweeps 3x.
 //!
 //! Spreads per run are kept exactly: the final active masks are added into a
 //! bit-sliced counter (one `u64` per bit of the count), from which the 64
