@@ -15,7 +15,7 @@
 //! that reach a node at different steps are merged into one visit; **steps**
 //! (when per-step or per-tie outputs are asked for) advance all runs one step at a
 //! time. Sweeps visit far fewer nodes (on Barabasi-Albert 100k at p = 0.1, about
-//! 5 visits per node per batch of 64 runs instead of one per run and node).
+//! 5 visits per node per batch of 64 runs, against about 21 one run at a time).
 //!
 //! Spreads per run are kept exactly: the final active masks are added into a
 //! bit-sliced counter (one `u64` per bit of the count), from which the 64
