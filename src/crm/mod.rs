@@ -46,6 +46,7 @@
 //!   influencers by the reach the propagation engine expects of them.
 //! * [`CustomerBook::referral_attribution`] → [`Attribution`]: who brought
 //!   whom and the revenue of the chains, per currency, exact.
+//! * [`SyntheticCrm`]: a seeded stream of realistic events to try it all on.
 
 mod attribution;
 mod book;
@@ -56,6 +57,7 @@ mod jsonl;
 mod money;
 mod outcome;
 mod rank;
+mod synthetic;
 mod time;
 
 pub use attribution::{Attribution, ReferralCredit};
@@ -69,4 +71,5 @@ pub use jsonl::{JsonLines, MAX_LINE_BYTES};
 pub use money::{Currency, ExchangeRates, MAX_MAGNITUDE, MAX_SCALE, Money, MoneyTotals};
 pub use outcome::{ImportReport, Outcome, OutcomeCounts, Position, RecordOutcome};
 pub use rank::{RankOptions, Ranked, Ranking};
+pub use synthetic::SyntheticCrm;
 pub use time::Timestamp;

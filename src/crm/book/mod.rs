@@ -10,7 +10,7 @@ use std::io::BufRead;
 
 use serde::{Deserialize, Serialize};
 
-use super::intern::Lookup;
+use super::intern::{FoldState, Lookup};
 use super::jsonl::JsonLines;
 use super::outcome::{ImportReport, Outcome, OutcomeCounts, Position, RecordOutcome};
 use super::{Event, Money, MoneyTotals, Timestamp};
@@ -73,10 +73,26 @@ impl BookOptions {
     }
 }
 
+/// Events looked up ahead by [`CustomerBook::import_each`].
+const AHEAD: usize = 32;
+
+/// What a look-ahead found about an event.
+#[derive(Debug, Clone, Copy, Default)]
+struct Hint {
+    /// The tag of its id.
+    tag: Option<u32>,
+    /// Its customer's number, when they were known.
+    customer: Option<u32>,
+    /// Its counterpart's number, when they were known.
+    counterpart: Option<u32>,
+}
+
 /// One customer: their state and their events in `(at, id)` order.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Person {
     pub state: CustomerState,
+    /// The occurred-at of their latest event (meaningless without events).
+    pub last_at: i64,
     pub events: Vec<u32>,
     /// Their state waits for a replay (a late event arrived during a batch).
     pub dirty: bool,
@@ -152,7 +168,7 @@ pub struct CustomerBook {
     store: Store,
     names: Vec<CustomerId>,
     people: Vec<Person>,
-    index: HashMap<CustomerId, u32>,
+    index: HashMap<CustomerId, u32, FoldState>,
     network: InfluenceNetwork,
     relations: ties::Relations,
     latest: Option<i64>,
@@ -213,15 +229,49 @@ impl CustomerBook {
         I: IntoIterator,
         I::Item: Borrow<Event>,
     {
-        for (i, event) in events.into_iter().enumerate() {
-            let outcome = self.insert(event.borrow(), true);
-            self.counts.add(&outcome);
-            each(RecordOutcome {
-                position: Position::Index(i),
-                outcome,
-            });
+        let mut events = events.into_iter();
+        let mut chunk: Vec<I::Item> = Vec::with_capacity(AHEAD);
+        let mut hints: Vec<Hint> = Vec::with_capacity(AHEAD);
+        let mut position = 0;
+        loop {
+            chunk.extend(events.by_ref().take(AHEAD));
+            if chunk.is_empty() {
+                break;
+            }
+            // Look the chunk up first: these loads do not depend on each
+            // other, so the processor overlaps their cache misses.
+            hints.extend(chunk.iter().map(|e| self.hint(e.borrow())));
+            for (event, hint) in chunk.drain(..).zip(hints.drain(..)) {
+                let outcome = self.insert_hinted(event.borrow(), hint, true);
+                self.counts.add(&outcome);
+                each(RecordOutcome {
+                    position: Position::Index(position),
+                    outcome,
+                });
+                position += 1;
+            }
         }
         self.settle();
+    }
+
+    /// The id tag of `event` and its customer's number if already known,
+    /// touching the memory the application of the event will read.
+    fn hint(&self, event: &Event) -> Hint {
+        let tag = self.store.ids.tag(event.id.as_str());
+        std::hint::black_box(self.store.ids.touch(tag));
+        let customer = self.index.get(event.customer.as_str()).copied();
+        if let Some(p) = customer.and_then(|c| self.people.get(c as usize)) {
+            std::hint::black_box((p.last_at, p.events.last()));
+        }
+        let counterpart = event
+            .counterpart
+            .as_ref()
+            .and_then(|c| self.index.get(c.as_str()).copied());
+        Hint {
+            tag: Some(tag),
+            customer,
+            counterpart,
+        }
     }
 
     /// Reads JSON Lines (one [`Event`] per line, blank lines skipped) and
@@ -265,9 +315,19 @@ impl CustomerBook {
     /// Applies one record; with `defer`, a late event marks its customer for
     /// a replay by [`settle`](Self::settle) instead of replaying now.
     fn insert(&mut self, event: &Event, defer: bool) -> Outcome {
-        let hash = match self.store.lookup_id(event.id.as_str()) {
+        self.insert_hinted(event, Hint::default(), defer)
+    }
+
+    /// As [`insert`](Self::insert), with what [`hint`](Self::hint) found.
+    fn insert_hinted(&mut self, event: &Event, hint: Hint, defer: bool) -> Outcome {
+        let id = event.id.as_str();
+        let found = match hint.tag {
+            Some(tag) => self.store.ids.lookup_tagged(id, tag),
+            None => self.store.lookup_id(id),
+        };
+        let tag = match found {
             Lookup::Found(_) => return Outcome::Duplicate,
-            Lookup::Vacant(hash) => hash,
+            Lookup::Vacant(tag) => tag,
         };
         if let Err(reason) = event.validate() {
             return Outcome::Rejected {
@@ -283,9 +343,16 @@ impl CustomerBook {
             };
         }
         // Validated: nothing below can fail.
-        let customer = self.person(&event.customer);
-        let counterpart = event.counterpart.as_ref().map_or(NONE, |c| self.person(c));
-        let n = self.store.push(event, hash, customer, counterpart);
+        let customer = match hint.customer {
+            Some(c) => c,
+            None => self.person(&event.customer),
+        };
+        let counterpart = match (hint.counterpart, &event.counterpart) {
+            (_, None) => NONE,
+            (Some(c), Some(_)) => c,
+            (None, Some(c)) => self.person(c),
+        };
+        let n = self.store.push(event, tag, customer, counterpart);
         let at = event.at.unix_millis();
         self.latest = Some(self.latest.map_or(at, |l| l.max(at)));
         let Some(record) = self.store.record(n).copied() else {
@@ -325,7 +392,16 @@ impl CustomerBook {
         let Some(p) = self.people.get_mut(customer as usize) else {
             return false;
         };
-        let in_order = p.events.last().is_none_or(|&last| store.precedes(last, n));
+        let in_order = match p.events.last() {
+            None => true,
+            Some(_) if record.at > p.last_at => true,
+            Some(&last) => store.precedes(last, n),
+        };
+        p.last_at = if p.events.is_empty() {
+            record.at
+        } else {
+            p.last_at.max(record.at)
+        };
         if in_order {
             p.events.push(n);
             if !p.dirty {
@@ -354,6 +430,22 @@ impl CustomerBook {
                 p.dirty = false;
             }
         }
+    }
+
+    /// Releases the spare capacity of every array and table (after a large
+    /// import, when few events are expected for a while).
+    ///
+    /// # Complexity
+    /// O(customers + events).
+    pub fn shrink_to_fit(&mut self) {
+        self.store.shrink_to_fit();
+        for p in &mut self.people {
+            p.events.shrink_to_fit();
+        }
+        self.people.shrink_to_fit();
+        self.names.shrink_to_fit();
+        self.index.shrink_to_fit();
+        self.dirty.shrink_to_fit();
     }
 
     /// Counts of every outcome so far.

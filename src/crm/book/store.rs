@@ -89,7 +89,7 @@ impl Stored {
 const CHANNEL_OTHER_BASE: u32 = 1 + Channel::ALL.len() as u32;
 
 /// Every applied event and the tables behind them.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Store {
     /// Event ids, numbered in order of application.
     pub ids: Interner,
@@ -102,7 +102,30 @@ pub(crate) struct Store {
     pub others: Vec<(u32, Map<String, Value>)>,
 }
 
+impl Default for Store {
+    fn default() -> Self {
+        Store {
+            ids: Interner::new(),
+            records: Vec::new(),
+            strings: Interner::new(),
+            money: Vec::new(),
+            ties: Vec::new(),
+            others: Vec::new(),
+        }
+    }
+}
+
 impl Store {
+    /// Releases spare capacity.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.ids.shrink_to_fit();
+        self.strings.shrink_to_fit();
+        self.records.shrink_to_fit();
+        self.money.shrink_to_fit();
+        self.ties.shrink_to_fit();
+        self.others.shrink_to_fit();
+    }
+
     /// Whether the store can take one more event.
     pub(crate) fn has_room(&self) -> bool {
         self.ids.len() < MAX_EVENTS && self.strings.len() + 8 < MAX_EVENTS
@@ -126,14 +149,8 @@ impl Store {
     }
 
     /// Stores a validated `event` of customer `customer` (and `counterpart`)
-    /// whose id lookup returned `hash`; returns its number.
-    pub(crate) fn push(
-        &mut self,
-        event: &Event,
-        hash: u64,
-        customer: u32,
-        counterpart: u32,
-    ) -> u32 {
+    /// whose id lookup returned `tag`; returns its number.
+    pub(crate) fn push(&mut self, event: &Event, tag: u32, customer: u32, counterpart: u32) -> u32 {
         let (mut payload, mut aux, mut aux2) = (NONE, 0u8, 0u8);
         let code = match &event.kind {
             EventKind::Purchase => Code::Purchase,
@@ -218,7 +235,7 @@ impl Store {
         };
         let system = self.strings.intern(&event.source.system);
         let actor = self.intern_opt(event.source.actor.as_deref());
-        let n = self.ids.insert_vacant(event.id.as_str(), hash);
+        let n = self.ids.insert_vacant(event.id.as_str(), tag);
         self.records.push(Stored {
             at: event.at.unix_millis(),
             confidence,

@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 
+use super::super::intern::FoldState;
 use super::store::{Code, NONE, Store, Stored};
 use crate::customer::CustomerId;
 use crate::network::{InfluenceNetwork, Tie};
@@ -29,7 +30,7 @@ struct Evidence {
 /// The evidence behind every tie, and the weights that turn it into ties.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Relations {
-    evidence: HashMap<(u32, u32), Evidence>,
+    evidence: HashMap<(u32, u32), Evidence, FoldState>,
 }
 
 impl Relations {

@@ -1,0 +1,214 @@
+//! CRM event book: events applied per second on one thread, memory per
+//! customer and per event, and the time to rank influencers on a book of
+//! 100,000 customers.
+//!
+//! `cargo bench --bench crm` (add `-- --quick` for a short run). The memory
+//! figures are measured with a counting global allocator and printed before
+//! the timings.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicIsize, Ordering};
+
+use criterion::{BatchSize, Criterion, Throughput};
+use social_loop::crm::{CustomerBook, Event, RankOptions, SyntheticCrm};
+
+/// Counts live heap bytes.
+struct Counting;
+
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(
+            new_size as isize - layout.size() as isize,
+            Ordering::Relaxed,
+        );
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn live() -> isize {
+    LIVE.load(Ordering::Relaxed)
+}
+
+/// The events of `customers` synthetic customers over a year.
+fn year_of(customers: usize) -> Vec<Event> {
+    SyntheticCrm::new(customers)
+        .seed(1)
+        .events()
+        .expect("valid synthetic settings")
+}
+
+/// The same events in a realistic arrival order: 5% arrive late (up to two
+/// thousand positions after their place), 2% twice.
+fn arrival_order(events: &[Event]) -> Vec<Event> {
+    let mut out: Vec<Event> = events.to_vec();
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let n = out.len();
+    for i in 0..n {
+        if next() % 100 < 5 {
+            let j = (i + (next() % 2_000) as usize).min(n - 1);
+            out.swap(i, j);
+        }
+    }
+    let duplicates: Vec<Event> = out.iter().filter(|_| next() % 100 < 2).cloned().collect();
+    let step = (n / duplicates.len().max(1)).max(1);
+    for (k, d) in duplicates.into_iter().enumerate() {
+        out.insert((k * (step + 1) + step / 2).min(out.len()), d);
+    }
+    out
+}
+
+fn memory_report() {
+    // (a) every customer with one event; (b) the full year of the same
+    // customers. The difference gives bytes per event, then per customer.
+    let customers = 100_000;
+    let events = year_of(customers);
+    let mut first: Vec<Event> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for e in &events {
+        if seen.insert(e.customer.clone()) {
+            first.push(e.clone());
+        }
+    }
+    let before = live();
+    let mut book = CustomerBook::new();
+    book.import_each(&first, |_| {});
+    let one_each = live() - before;
+    let counterparts = book.customer_count();
+    drop(book);
+    let before = live();
+    let mut book = CustomerBook::new();
+    book.import_each(&events, |_| {});
+    let full = live() - before;
+    let id_bytes: usize = events.iter().map(|e| e.id.as_str().len()).sum();
+    let per_event = (full - one_each) as f64 / (events.len() - first.len()) as f64;
+    let per_customer = one_each as f64 / counterparts as f64 - per_event;
+    println!(
+        "crm memory: {} customers, {} events ({:.1} per customer, {} ties); book {:.1} MB \
+         (heap_bytes() says {:.1} MB)",
+        book.customer_count(),
+        book.event_count(),
+        book.event_count() as f64 / book.customer_count() as f64,
+        book.network().tie_count(),
+        full as f64 / 1e6,
+        book.heap_bytes() as f64 / 1e6,
+    );
+    println!(
+        "crm memory: {per_event:.1} bytes per event kept (ids average {:.1} bytes), \
+         {per_customer:.1} bytes per customer (counted with a global allocator)",
+        id_bytes as f64 / events.len() as f64
+    );
+}
+
+fn bench_apply(c: &mut Criterion) {
+    let events = year_of(100_000);
+    let arrivals = arrival_order(&events);
+    let mut group = c.benchmark_group("crm_apply");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(events.len() as u64));
+    group.bench_function("in_time_order_1_thread", |b| {
+        b.iter_batched(
+            CustomerBook::new,
+            |mut book| {
+                book.import_each(&events, |_| {});
+                book
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.throughput(Throughput::Elements(arrivals.len() as u64));
+    group.bench_function("arrival_order_5pc_late_2pc_dup_1_thread", |b| {
+        b.iter_batched(
+            CustomerBook::new,
+            |mut book| {
+                book.import_each(&arrivals, |_| {});
+                book
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.bench_function("one_by_one_apply_arrival_order", |b| {
+        b.iter_batched(
+            CustomerBook::new,
+            |mut book| {
+                for e in &arrivals {
+                    black_box(book.apply(e));
+                }
+                book
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    let mut jsonl = Vec::new();
+    for e in &arrivals {
+        serde_json::to_writer(&mut jsonl, e).expect("serialisable");
+        jsonl.push(b'\n');
+    }
+    group.throughput(Throughput::Bytes(jsonl.len() as u64));
+    group.bench_function("jsonl_parse_and_apply", |b| {
+        b.iter_batched(
+            CustomerBook::new,
+            |mut book| {
+                book.import_jsonl(&jsonl[..]).expect("in memory");
+                book
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+fn bench_rank(c: &mut Criterion) {
+    let mut book = CustomerBook::new();
+    book.import_each(&year_of(100_000), |_| {});
+    println!(
+        "crm rank: book of {} customers, {} events, network {} customers / {} ties, \
+         {} advocates, {} adversaries",
+        book.customer_count(),
+        book.event_count(),
+        book.network().customer_count(),
+        book.network().tie_count(),
+        book.stage_counts()[social_loop::Stage::Advocate.index()],
+        book.stage_counts()[social_loop::Stage::Adversary.index()],
+    );
+    let mut group = c.benchmark_group("crm_rank");
+    group.sample_size(10);
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("thread pool");
+        group.bench_function(
+            format!("100k_customers_default_options_{threads}_threads"),
+            |b| b.iter(|| pool.install(|| book.rank(RankOptions::default()).expect("ranks"))),
+        );
+    }
+    group.finish();
+}
+
+fn main() {
+    memory_report();
+    let mut c = Criterion::default().configure_from_args();
+    bench_apply(&mut c);
+    bench_rank(&mut c);
+    c.final_summary();
+}
