@@ -179,7 +179,7 @@ fn bench_apply(c: &mut Criterion) {
 
 fn bench_rank(c: &mut Criterion) {
     let mut book = CustomerBook::new();
-    book.import_each(&year_of(100_000), |_| {});
+    book.import_each(year_of(100_000), |_| {});
     println!(
         "crm rank: book of {} customers, {} events, network {} customers / {} ties, \
          {} advocates, {} adversaries",

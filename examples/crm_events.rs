@@ -46,7 +46,12 @@ fn main() -> Result<(), Box<dyn Error>> {
         c.rejected
     );
     for (position, reason) in report.rejections().take(6) {
-        println!("  rejected {position}: {}", clip(&reason.to_string(), 110));
+        // A parse error names its line itself.
+        let text = match reason {
+            social_loop::Error::Parse { .. } => reason.to_string(),
+            _ => format!("{position}: {reason}"),
+        };
+        println!("  rejected {}", clip(&text, 110));
     }
     if c.rejected > 6 {
         println!("  ... and {} more", c.rejected - 6);

@@ -173,18 +173,21 @@ impl fmt::Display for Explanation {
                 None => String::new(),
             }
         )?;
+        let class = match self.nps.class {
+            NpsClass::Promoter => "promoter",
+            NpsClass::Passive => "passive",
+            NpsClass::Detractor => "detractor",
+        };
         match self.nps.answer {
             Some(a) => writeln!(
                 f,
-                "NPS: {:?}, answered {} in {}",
-                self.nps.class,
+                "NPS: {class}, answered {} in {}",
                 a.get(),
                 self.nps.answered_in.as_ref().map_or("?", EventId::as_str)
             )?,
             None => writeln!(
                 f,
-                "NPS: {:?} (modelled likelihood {}, never answered)",
-                self.nps.class,
+                "NPS: {class} (modelled likelihood {}, never answered)",
                 self.nps.modelled.get()
             )?,
         }
@@ -618,5 +621,10 @@ fn because(store: &Store, r: &Stored, cause: &Cause) -> String {
         Code::Tie => "tie".to_string(),
         Code::Other => "other".to_string(),
     };
-    format!("{kind} -> {cause}")
+    let cause = cause.to_string();
+    if cause == kind {
+        kind
+    } else {
+        format!("{kind} -> {cause}")
+    }
 }

@@ -286,15 +286,24 @@ mod tests {
     }
 
     #[test]
-    fn fast_hash_spreads_short_strings() {
-        let h = Hashing::Fast(12_345);
+    fn fold_hash_spreads_strings_of_every_length() {
+        let h = FoldState { key: 12_345 };
         let mut tops: Vec<u64> = (0..1_000)
-            .map(|k| h.hash(&format!("T-{k}")) >> 54)
+            .map(|k| h.hash_one(format!("T-{k}")) >> 54)
             .collect();
         tops.sort_unstable();
         tops.dedup();
         // 1,000 strings into 1,024 buckets of the top ten bits: about 632
         // distinct buckets are expected; far fewer would mean clustering.
         assert!(tops.len() > 560, "{}", tops.len());
+        // Every length path (0, 1-3, 4-7, 8-16, longer) separates prefixes.
+        let text = "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnop";
+        let mut all: Vec<u64> = (0..=text.len()).map(|n| h.hash_one(&text[..n])).collect();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), text.len() + 1);
+        // Another key, other hashes.
+        let other = FoldState { key: 777 };
+        assert_ne!(h.hash_one("evt-1"), other.hash_one("evt-1"));
     }
 }

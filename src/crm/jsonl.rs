@@ -118,9 +118,18 @@ impl<R: BufRead> Iterator for JsonLines<R> {
             if text.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let parsed = serde_json::from_slice::<Event>(text).map_err(|e| Error::Parse {
-                line,
-                reason: e.to_string(),
+            let parsed = serde_json::from_slice::<Event>(text).map_err(|e| {
+                // serde_json ends its message with the position in the text it
+                // was given (always line 1 here): keep the column only.
+                let message = e.to_string();
+                let message = message
+                    .rfind(" at line ")
+                    .and_then(|i| message.get(..i))
+                    .unwrap_or(&message);
+                Error::Parse {
+                    line,
+                    reason: format!("{message} (column {})", e.column()),
+                }
             });
             return Some(Ok((line, parsed)));
         }

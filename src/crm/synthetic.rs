@@ -20,7 +20,8 @@ const DAY: i64 = 86_400_000;
 /// Settings of a synthetic CRM: how many customers, over how many days, from
 /// which seed.
 ///
-/// Each customer has a hidden mood in `[-1, 1]` and an activity rate; customers
+/// Each customer has a hidden mood in `[-1, 1]` (four in five broadly happy,
+/// around 0.6, one in five unhappy, around -0.3); customers
 /// join over the period, a third of them referred by an earlier customer in a
 /// good mood (preferring those who already referred, so referral trees are
 /// skewed as in real programmes). Then, at random times: a welcome engagement,
@@ -111,8 +112,13 @@ impl SyntheticCrm {
         let mut people: Vec<(String, f64, u32)> = Vec::with_capacity(self.customers);
         for c in 0..self.customers {
             let id = format!("cust-{c:06}");
-            let mood: f64 = (life.rng.random::<f64>() * 2.0 - 1.0) * 0.6 + 0.25;
-            let mood = mood.clamp(-1.0, 1.0);
+            // Four in five customers are broadly happy, one in five is not.
+            let (centre, spread) = if life.rng.random_bool(0.8) {
+                (0.6, 0.4)
+            } else {
+                (-0.3, 0.5)
+            };
+            let mood = (centre + (life.rng.random::<f64>() * 2.0 - 1.0) * spread).clamp(-1.0, 1.0);
             let joined = life.start + (life.rng.random::<f64>() * span as f64 * 0.8) as i64;
             let currency = if life.rng.random_bool(0.1) { usd } else { eur };
             if c > 0 && life.rng.random_bool(0.33) {
