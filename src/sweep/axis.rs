@@ -223,15 +223,30 @@ impl Levels {
     /// `max` at the ends.
     fn real_at(&self, f: f64) -> Value {
         let x = match *self {
+            Levels::Range { min, .. } if f <= 0.0 => min,
             Levels::Range { max, .. } if f >= 1.0 => max,
-            Levels::Range { min, max, .. } => min + f * (max - min),
+            Levels::Range { min, max, .. } => tidy(min + f * (max - min)),
             Levels::LogRange { min, .. } if f <= 0.0 => min,
             Levels::LogRange { max, .. } if f >= 1.0 => max,
-            Levels::LogRange { min, max, .. } => (min.ln() + f * (max.ln() - min.ln())).exp(),
+            Levels::LogRange { min, max, .. } => tidy((min.ln() + f * (max.ln() - min.ln())).exp()),
             _ => f64::NAN,
         };
         Value::from(x)
     }
+}
+
+/// The shortest decimal within four ulps of `x` (so that `0.1 + 2 x 0.1`
+/// is the level `0.3`, not `0.30000000000000004`).
+fn tidy(x: f64) -> f64 {
+    let tolerance = 4.0 * f64::EPSILON * x.abs();
+    for digits in 0..17 {
+        if let Ok(y) = format!("{x:.digits$e}").parse::<f64>() {
+            if (y - x).abs() <= tolerance {
+                return y;
+            }
+        }
+    }
+    x
 }
 
 /// Sets the field at `path` in `root` (the JSON form of a scenario) to
@@ -322,9 +337,18 @@ mod tests {
     fn grids_hit_both_ends_and_log_ranges_are_geometric() {
         assert_eq!(
             Levels::range(0.1, 0.5, 3).grid().unwrap(),
-            vec![json!(0.1), json!(0.30000000000000004), json!(0.5)]
+            vec![json!(0.1), json!(0.3), json!(0.5)]
         );
         assert_eq!(Levels::range(2.0, 9.0, 1).grid().unwrap(), vec![json!(2.0)]);
+        // Interior levels are the shortest decimals, not rounding noise.
+        assert_eq!(
+            Levels::range(0.1, 0.5, 5).grid().unwrap(),
+            vec![json!(0.1), json!(0.2), json!(0.3), json!(0.4), json!(0.5)]
+        );
+        assert_eq!(
+            Levels::range(0.005, 0.015, 3).grid().unwrap(),
+            vec![json!(0.005), json!(0.01), json!(0.015)]
+        );
         let g = Levels::log_range(0.001, 0.1, 3).grid().unwrap();
         assert_eq!(g.first(), Some(&json!(0.001)));
         assert!((g[1].as_f64().unwrap() - 0.01).abs() < 1e-15);
