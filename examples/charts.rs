@@ -55,14 +55,16 @@ enum Look {
     Points,
 }
 
-/// One series of a panel: points, and optionally a confidence band
-/// `(x, low, high)`.
+/// One point of a confidence band: `(x, low, high)`.
+type Bound = (f64, f64, f64);
+
+/// One series of a panel: points, and optionally a confidence band.
 struct Series {
     label: String,
     color: RGBColor,
     look: Look,
     points: Vec<(f64, f64)>,
-    band: Vec<(f64, f64, f64)>,
+    band: Vec<Bound>,
 }
 
 impl Series {
@@ -76,7 +78,7 @@ impl Series {
         }
     }
 
-    fn band(mut self, band: Vec<(f64, f64, f64)>) -> Self {
+    fn band(mut self, band: Vec<Bound>) -> Self {
         self.band = band;
         self
     }
@@ -450,7 +452,7 @@ fn bass_fit(out: &Path) -> Result<(), Error> {
 }
 
 /// Mean and 95% band (Student's t) per period of `values[run][period]`.
-fn mean_band(values: &[Vec<f64>]) -> (Vec<(f64, f64)>, Vec<(f64, f64, f64)>) {
+fn mean_band(values: &[Vec<f64>]) -> (Vec<(f64, f64)>, Vec<Bound>) {
     let runs = values.len() as f64;
     let periods = values.iter().map(Vec::len).min().unwrap_or(0);
     // t quantile at 0.975 for 7 degrees of freedom (eight seeds).

@@ -1,30 +1,6 @@
 //! [`Moments`]: exact, mergeable running sums of one metric over runs, and the
 //! [`Summary`] (mean, standard deviation, 95% confidence interval) read from
-//! them.
-//!
-//! # What "exactly" means
-//!
-//! Each observation is first rounded once to a fixed-point integer of
-//! millionths ([`SCALE`]): counts and money with at most six decimals are
-//! kept exactly, other numbers (an NPS, a ratio) lose what lies beyond the
-//! sixth decimal. From then on everything is integer arithmetic: the count,
-//! the sum (`i128`), the sum of squares (`u128`), the minimum and the maximum.
-//! Integer addition is associative and commutative, so merging partial sums
-//! in any grouping and any order (two halves of the runs, a thousand batch
-//! jobs, rayon's work stealing) gives bit for bit the same `Moments` as
-//! accumulating every run in one go; and since the [`Summary`] is a function
-//! of the `Moments` alone, the same table.
-//!
-//! Welford's update and Chan's pairwise merge, the usual streaming moments,
-//! are *not* used: in floating point they are not associative, so a split run
-//! would differ from a whole one in the last bits. Exact power sums do not
-//! suffer the cancellation that makes naive floating-point sums of squares
-//! unstable either, because the variance's numerator `n·S2 − S1²` is computed
-//! in exact integers (falling back to floating point only if it does not fit
-//! in 128 bits).
-//!
-//! Sums that do not fit are refused ([`Error::Overflow`]), never wrapped: with
-//! values up to 10^9 (in the metric's units), about 10^8 runs fit in a cell.
+//! them. See [`Moments`] for what makes merging exact.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -75,8 +51,31 @@ impl Fixed {
 
 /// Exact running sums of one metric: how many runs gave a value, how many did
 /// not (an NPS with nobody to ask), and the count, sum, sum of squares,
-/// minimum and maximum of the values in millionths. See the
-/// [module docs](self) for what makes merging exact.
+/// minimum and maximum of the values in millionths.
+///
+/// # What "exactly" means
+///
+/// Each observation is first rounded once to a fixed-point integer of
+/// millionths ([`SCALE`]): counts and money with at most six decimals are
+/// kept exactly, other numbers (an NPS, a ratio) lose what lies beyond the
+/// sixth decimal. From then on everything is integer arithmetic: the count,
+/// the sum (`i128`), the sum of squares (`u128`), the minimum and the maximum.
+/// Integer addition is associative and commutative, so merging partial sums
+/// in any grouping and any order (two halves of the runs, a thousand batch
+/// jobs, rayon's work stealing) gives bit for bit the same `Moments` as
+/// accumulating every run in one go; and since the [`Summary`] is a function
+/// of the `Moments` alone, the same table.
+///
+/// Welford's update and Chan's pairwise merge, the usual streaming moments,
+/// are *not* used: in floating point they are not associative, so a split run
+/// would differ from a whole one in the last bits. Exact power sums do not
+/// suffer the cancellation that makes naive floating-point sums of squares
+/// unstable either, because the variance's numerator `n·S2 − S1²` is computed
+/// in exact integers (falling back to floating point only if it does not fit
+/// in 128 bits).
+///
+/// Sums that do not fit are refused ([`Error::Overflow`]), never wrapped: with
+/// values up to 10^9 (in the metric's units), about 10^8 runs fit in a cell.
 ///
 /// In JSON the 128-bit sums are decimal strings (JavaScript numbers would
 /// round them).
