@@ -321,3 +321,12 @@ fn a_sweep_reads_and_writes_as_json() {
     .unwrap();
     assert_eq!(minimal.cells().unwrap().len(), 2);
 }
+
+#[test]
+fn sweep_types_can_be_sent_and_shared_between_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Sweep>();
+    send_sync::<SweepTable>();
+    send_sync::<social_loop::sweep::SweepSummary>();
+    send_sync::<Progress>();
+}
