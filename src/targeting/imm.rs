@@ -4,7 +4,9 @@
 //! 1. **Sampling** (IMM's Algorithm 2): for `x = n/2, n/4, …` draw
 //!    `θᵢ = λ′/x` RR sets and run the greedy; the first time its coverage estimate
 //!    reaches `(1 + ε′)·x`, `LB = estimate / (1 + ε′)` is a lower bound of the
-//!    optimum (with high probability); `ε′ = √2·ε`.
+//!    optimum (with high probability); `ε′ = √2·ε`. A round in which even the
+//!    largest possible coverage (the sum of the `k` largest per-customer counts)
+//!    falls short skips the greedy: the test could not pass.
 //! 2. **Node selection**: `θ = λ*/LB` RR sets, the greedy on them.
 //!
 //! Following Chen (2018, "An issue in the martingale analysis of the influence
@@ -147,6 +149,7 @@ pub(crate) fn imm(
     let sampler = Sampler::new(&graph, sampling_walk, &[]);
     let mut sets = RrSets::new();
     let mut index = InvertedIndex::new(n);
+    let mut counts = vec![0u64; n];
     let mut lower_bound = 1.0;
     let mut peak_bytes = 0usize;
     let (mut sampling, mut selecting) = (Duration::ZERO, Duration::ZERO);
@@ -156,15 +159,28 @@ pub(crate) fn imm(
         let x = nf / 2f64.powi(i);
         let theta = check_count(sizes.lambda_prime / x)?;
         let t0 = Instant::now();
+        let counted = sets.nodes.len();
         sampler.extend(&mut sets, settings.seed, theta);
         let t1 = Instant::now();
+        sampling += t1 - t0;
+        let target = (1.0 + sizes.epsilon_prime) * x;
+        // No set of `most` candidates covers more than their `most` largest
+        // counts: when even that falls short, the greedy cannot pass this round.
+        for &v in sets.nodes.get(counted..).unwrap_or(&[]) {
+            if let Some(c) = counts.get_mut(v as usize) {
+                *c += 1;
+            }
+        }
+        if nf * largest_sum(&counts, candidates, most) / (sets.len().max(1) as f64) < target {
+            selecting += t1.elapsed();
+            continue;
+        }
         index.extend(&sets);
         let picks = greedy(&sets, &index, &Cover, candidates, constraint)?;
-        sampling += t1 - t0;
         selecting += t1.elapsed();
         peak_bytes = peak_bytes.max(sets.heap_bytes() + index.heap_bytes() + picks.state_bytes);
         let estimate = nf * picks.total() / sets.len().max(1) as f64;
-        if estimate >= (1.0 + sizes.epsilon_prime) * x {
+        if estimate >= target {
             lower_bound = estimate / (1.0 + sizes.epsilon_prime);
             break;
         }
@@ -230,6 +246,25 @@ pub(crate) fn imm(
     })
 }
 
+/// The sum of the `most` largest `counts` among the candidates.
+fn largest_sum(counts: &[u64], candidates: &[bool], most: usize) -> f64 {
+    let mut values: Vec<u64> = counts
+        .iter()
+        .zip(candidates)
+        .filter(|(_, allowed)| **allowed)
+        .map(|(&c, _)| c)
+        .collect();
+    let most = most.min(values.len());
+    if most == 0 {
+        return 0.0;
+    }
+    let (_, pivot, _) = values.select_nth_unstable_by(most - 1, |a, b| b.cmp(a));
+    let pivot = *pivot;
+    let above: Vec<u64> = values.iter().copied().filter(|&c| c > pivot).collect();
+    let ties = (most - above.len()) as u64;
+    (above.iter().sum::<u64>() + ties * pivot) as f64
+}
+
 /// Rounds a sample size up, refusing sizes the set ids cannot hold.
 fn check_count(theta: f64) -> Result<u64> {
     if !theta.is_finite() || theta >= f64::from(u32::MAX) {
@@ -266,6 +301,20 @@ mod tests {
         assert!((s.epsilon_prime - 0.5 * 2f64.sqrt()).abs() < 1e-15);
         // Smaller epsilon, more sets.
         assert!(sample_sizes(1000, log_sets, GREEDY_RATIO, 0.1, 1.0).lambda_star > s.lambda_star);
+    }
+
+    #[test]
+    fn largest_sum_takes_the_top_candidates() {
+        let counts = [5, 9, 1, 9, 7];
+        let all = [true; 5];
+        assert_eq!(largest_sum(&counts, &all, 2), 18.0);
+        assert_eq!(largest_sum(&counts, &all, 3), 25.0);
+        assert_eq!(
+            largest_sum(&counts, &[true, false, true, true, false], 2),
+            14.0
+        );
+        assert_eq!(largest_sum(&counts, &all, 0), 0.0);
+        assert_eq!(largest_sum(&counts, &all, 9), 31.0);
     }
 
     #[test]

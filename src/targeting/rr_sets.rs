@@ -40,7 +40,7 @@ pub(crate) const UNIT: u64 = 256;
 const UNITS_PER_ROUND: u64 = 64;
 
 /// Geometric skipping is used for a node with at least this many in-arcs...
-const SKIP_MIN_DEGREE: usize = 12;
+const SKIP_MIN_DEGREE: usize = 16;
 /// ...all of the same probability, at most this one.
 const SKIP_MAX_PROBABILITY: f64 = 0.25;
 
@@ -70,8 +70,9 @@ pub(crate) enum Walk {
     Signed,
 }
 
-/// The in-arcs of every node, compact for sampling. Arcs of probability 0 are
-/// dropped (they never carry influence).
+/// The in-arcs of every node, compact for sampling, in the sampler's own node
+/// numbering (breadth-first over in-arcs, for locality). Arcs of probability 0
+/// are dropped (they never carry influence).
 #[derive(Debug)]
 pub(crate) struct ReverseGraph {
     offsets: Vec<u32>,
@@ -82,6 +83,41 @@ pub(crate) struct ReverseGraph {
     negative: Vec<bool>,
     /// Per node: `ln(1 − p)` when geometric skipping is used, else `0.0`.
     skip_log: Vec<f64>,
+    /// Sampler number -> network node.
+    original: Vec<u32>,
+    /// Network node -> sampler number.
+    renumbered: Vec<u32>,
+}
+
+/// The nodes in breadth-first order over in-arcs (from node 0, then from each
+/// node not yet reached, in node order): a node's influencers get nearby
+/// numbers, so a reverse search reads nearby memory.
+fn breadth_first_order(network: &CompiledNetwork) -> Vec<u32> {
+    let n = network.node_count();
+    let mut seen = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    for start in 0..n as u32 {
+        if seen.get(start as usize).copied().unwrap_or(true) {
+            continue;
+        }
+        if let Some(s) = seen.get_mut(start as usize) {
+            *s = true;
+        }
+        let mut head = order.len();
+        order.push(start);
+        while let Some(&v) = order.get(head) {
+            head += 1;
+            for &u in network.in_arcs(v).sources {
+                if let Some(s) = seen.get_mut(u as usize) {
+                    if !*s {
+                        *s = true;
+                        order.push(u);
+                    }
+                }
+            }
+        }
+    }
+    order
 }
 
 impl ReverseGraph {
@@ -91,12 +127,19 @@ impl ReverseGraph {
     /// O(n + m).
     pub(crate) fn new(network: &CompiledNetwork, signed: bool) -> Self {
         let n = network.node_count();
+        let original = breadth_first_order(network);
+        let mut renumbered = vec![0u32; n];
+        for (new, &v) in original.iter().enumerate() {
+            if let Some(slot) = renumbered.get_mut(v as usize) {
+                *slot = new as u32;
+            }
+        }
         let mut offsets = Vec::with_capacity(n + 1);
         let mut arcs: Vec<(u32, u32)> = Vec::new();
         let mut negative = Vec::new();
         let mut skip_log = vec![0.0; n];
         offsets.push(0u32);
-        for v in 0..n as u32 {
+        for (new, &v) in original.iter().enumerate() {
             let incoming = network.in_arcs(v);
             let first = arcs.len();
             for (&u, &arc) in incoming.sources.iter().zip(incoming.arcs) {
@@ -106,6 +149,9 @@ impl ReverseGraph {
                     .copied()
                     .unwrap_or(0.0);
                 let t = threshold(p);
+                let Some(&u) = renumbered.get(u as usize) else {
+                    continue;
+                };
                 if t == 0 {
                     continue;
                 }
@@ -119,7 +165,7 @@ impl ReverseGraph {
             if kept.len() >= SKIP_MIN_DEGREE && kept.iter().all(|a| a.1 == t0) {
                 let p = (f64::from(t0) + 1.0) / (1u64 << 32) as f64;
                 if p <= SKIP_MAX_PROBABILITY {
-                    if let Some(s) = skip_log.get_mut(v as usize) {
+                    if let Some(s) = skip_log.get_mut(new) {
                         *s = (-p).ln_1p();
                     }
                 }
@@ -131,7 +177,14 @@ impl ReverseGraph {
             arcs,
             negative,
             skip_log,
+            original,
+            renumbered,
         }
+    }
+
+    /// The sampler's number of node `v` of the network.
+    pub(crate) fn renumbered(&self, v: u32) -> Option<u32> {
+        self.renumbered.get(v as usize).copied()
     }
 
     /// Number of nodes.
@@ -172,9 +225,24 @@ impl ReverseGraph {
                 i += 1;
             }
         } else {
-            for (i, &(s, t)) in arcs.iter().enumerate() {
+            // One 64-bit draw decides two arcs.
+            let mut pairs = arcs.chunks_exact(2);
+            let mut i = first;
+            for pair in pairs.by_ref() {
+                let r = rng.next_u64();
+                if let [(s0, t0), (s1, t1)] = *pair {
+                    if r as u32 <= t0 {
+                        f(s0, i);
+                    }
+                    if (r >> 32) as u32 <= t1 {
+                        f(s1, i + 1);
+                    }
+                }
+                i += 2;
+            }
+            if let [(s, t)] = *pairs.remainder() {
                 if rng.next_u32() <= t {
-                    f(s, first + i);
+                    f(s, i);
                 }
             }
         }
@@ -200,6 +268,8 @@ impl ReverseGraph {
             + self.arcs.capacity() * 8
             + self.negative.capacity()
             + self.skip_log.capacity() * 8
+            + self.original.capacity() * 4
+            + self.renumbered.capacity() * 4
     }
 }
 
@@ -332,7 +402,10 @@ impl<'a> Sampler<'a> {
         if walk == Walk::Signed {
             adversary = vec![false; graph.node_count()];
             for &a in adversaries {
-                if let Some(slot) = adversary.get_mut(a as usize) {
+                if let Some(slot) = graph
+                    .renumbered(a)
+                    .and_then(|a| adversary.get_mut(a as usize))
+                {
                     *slot = true;
                 }
             }
@@ -391,7 +464,13 @@ impl<'a> Sampler<'a> {
                 }
             }
             batch.lens.push(scratch.queue.len() as u32);
-            batch.nodes.extend_from_slice(&scratch.queue);
+            let original = &self.graph.original;
+            batch.nodes.extend(
+                scratch
+                    .queue
+                    .iter()
+                    .map(|&v| original.get(v as usize).copied().unwrap_or(v)),
+            );
         }
         batch
     }
@@ -541,7 +620,7 @@ mod tests {
             .collect();
         let c = CompiledNetwork::from_network(&InfluenceNetwork::from_triples(triples).unwrap());
         let graph = ReverseGraph::new(&c, false);
-        let hub = c.node_of("hub").unwrap();
+        let hub = graph.renumbered(c.node_of("hub").unwrap()).unwrap();
         assert!(graph.skip_log[hub as usize] < 0.0);
         let mut rng = unit_stream(3, 0);
         let draws = 20_000;
