@@ -13,11 +13,13 @@
 # Our side picks the seeds (--top-degree, ties by first appearance in the file)
 # and the peers get exactly those ids (--seeds). NDlib runs NDLIB_RUNS
 # simulations (default 3) and is reported per simulation. Each of our
-# measurements is repeated REPEAT times (default 3) and the median is used; each
-# peer is measured once (their runs are long).
+# measurements is repeated REPEAT times (default 3; 1 and 2 threads alternate)
+# and the median is used; each peer is measured once (their runs are long).
 #
 # Usage: bash benches/peers/compare.sh            (from anywhere)
 #        CASES="epinions" REPEAT=1 bash benches/peers/compare.sh
+# Other jobs on the machine skew the figures (most of all the 2-thread ones):
+# the load average before and after is printed with the tables.
 # Output: the tables on stdout; raw JSON lines in target/peers/results.jsonl.
 set -euo pipefail
 
@@ -39,7 +41,7 @@ CASES="${CASES:-epinions ba-p0.01 ba-p0.1}"
 
 [[ -x "$python" ]] || bash "$here/setup.sh" >&2
 cargo build --release --example spread >&2
-spread="target/release/examples/spread"
+spread="${CARGO_TARGET_DIR:-target}/release/examples/spread"
 ba="$out/ba-100k-m5.txt"
 [[ -s "$ba" ]] || "$python" "$here/peers.py" gen-ba --nodes 100000 --m 5 --seed 42 --out "$ba"
 
@@ -53,8 +55,9 @@ run_case() {
     shift 4
     local flags=("$@") seeds_json="" line
     echo "{\"case\":\"$case\",\"label\":\"$label\"}" >> "$results"
-    for threads in 1 2; do
-        for ((i = 1; i <= REPEAT; i++)); do
+    # 1 and 2 threads alternate, so that a change of load hits both alike.
+    for ((i = 1; i <= REPEAT; i++)); do
+        for threads in 1 2; do
             log "$case: ours, $threads thread(s), repeat $i"
             line="$("$spread" "${flags[@]}" --model ic --runs "$runs" --rng-seed "$RNG_SEED" \
                 --threads "$threads" "${SEED_FLAGS[@]}")"
