@@ -49,7 +49,8 @@ use social_loop::propagation::{CompiledNetwork, Model};
 use social_loop::targeting::{Algorithm, Targeting};
 
 /// The usage text printed by `--help` and after an argument error.
-const USAGE: &str = "usage: target --edges FILE [--format auto|snap|weighted|signed-csv] [--undirected]
+const USAGE: &str =
+    "usage: target --edges FILE [--format auto|snap|weighted|signed-csv] [--undirected]
               --model ic|lt [--p P | --weighted-cascade | --trivalency]
               --k K [--epsilon E] [--algorithm imm|celf|degree|pagerank|random]
               --rng-seed S [--threads T]
@@ -62,31 +63,32 @@ const TRIVALENCY_STREAM: u64 = 0x7472_6976_616c_656e;
 
 /// Where the tie probabilities come from.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Weights {
+pub enum Weights {
     FromFile,
     Uniform(Probability),
     WeightedCascade,
     Trivalency,
 }
 
-/// The parsed command line.
+/// The parsed command line (public so that `tests/targeting.rs`, which includes
+/// this file as a module, can check it).
 #[derive(Debug, Clone, PartialEq)]
-struct Args {
-    edges: PathBuf,
-    format: EdgeFormat,
-    undirected: bool,
-    model: Model,
-    weights: Weights,
-    k: usize,
-    epsilon: f64,
-    algorithm: Algorithm,
-    rng_seed: u64,
-    threads: Option<usize>,
+pub struct Args {
+    pub edges: PathBuf,
+    pub format: EdgeFormat,
+    pub undirected: bool,
+    pub model: Model,
+    pub weights: Weights,
+    pub k: usize,
+    pub epsilon: f64,
+    pub algorithm: Algorithm,
+    pub rng_seed: u64,
+    pub threads: Option<usize>,
 }
 
 /// What the command line asks for.
 #[derive(Debug, Clone, PartialEq)]
-enum Command {
+pub enum Command {
     Run(Args),
     Help,
 }
@@ -117,7 +119,7 @@ const ALGORITHMS: [Algorithm; 5] = [
 
 /// Parses the arguments after the program name. Each flag may appear once; a
 /// value follows its flag as the next argument or after `=`.
-fn parse_args<I, S>(args: I) -> Result<Command, String>
+pub fn parse_args<I, S>(args: I) -> Result<Command, String>
 where
     I: IntoIterator<Item = S>,
     S: Into<String>,
@@ -248,7 +250,7 @@ struct Output<'a> {
 }
 
 /// Reads, weights, compiles, selects, evaluates, and returns the JSON line.
-fn run(args: &Args) -> Result<String, String> {
+pub fn run(args: &Args) -> Result<String, String> {
     let file = args.edges.display().to_string();
     let options = ReadOptions::default()
         .format(args.format)
