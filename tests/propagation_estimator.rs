@@ -450,3 +450,13 @@ fn the_order_customers_were_added_in_does_not_change_the_estimate() {
     );
     assert_eq!((x.mean, x.std_err), (y.mean, y.std_err));
 }
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<CompiledNetwork>();
+    check::<MonteCarlo>();
+    check::<SpreadEstimate>();
+    check::<Model>();
+    check::<WeightScheme>();
+}
