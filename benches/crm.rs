@@ -89,34 +89,43 @@ fn memory_report() {
             first.push(e.clone());
         }
     }
-    let before = live();
-    let mut book = CustomerBook::new();
-    book.import_each(&first, |_| {});
-    let one_each = live() - before;
-    let counterparts = book.customer_count();
-    drop(book);
-    let before = live();
-    let mut book = CustomerBook::new();
-    book.import_each(&events, |_| {});
-    let full = live() - before;
     let id_bytes: usize = events.iter().map(|e| e.id.as_str().len()).sum();
-    let per_event = (full - one_each) as f64 / (events.len() - first.len()) as f64;
-    let per_customer = one_each as f64 / counterparts as f64 - per_event;
     println!(
-        "crm memory: {} customers, {} events ({:.1} per customer, {} ties); book {:.1} MB \
-         (heap_bytes() says {:.1} MB)",
-        book.customer_count(),
-        book.event_count(),
-        book.event_count() as f64 / book.customer_count() as f64,
-        book.network().tie_count(),
-        full as f64 / 1e6,
-        book.heap_bytes() as f64 / 1e6,
-    );
-    println!(
-        "crm memory: {per_event:.1} bytes per event kept (ids average {:.1} bytes), \
-         {per_customer:.1} bytes per customer (counted with a global allocator)",
+        "crm memory: {} customers, {} events ({:.1} per customer), event ids {:.1} bytes on average",
+        customers,
+        events.len(),
+        events.len() as f64 / customers as f64,
         id_bytes as f64 / events.len() as f64
     );
+    for shrink in [false, true] {
+        let build = |events: &[Event]| {
+            let before = live();
+            let mut book = CustomerBook::new();
+            book.import_each(events, |_| {});
+            if shrink {
+                book.shrink_to_fit();
+            }
+            (live() - before, book)
+        };
+        let (one_each, book) = build(&first);
+        let people = book.customer_count();
+        drop(book);
+        let (full, book) = build(&events);
+        let per_event = (full - one_each) as f64 / (events.len() - first.len()) as f64;
+        let per_customer = (one_each as f64 - first.len() as f64 * per_event) / people as f64;
+        println!(
+            "crm memory ({}): book {:.1} MB (heap_bytes() {:.1} MB, network {} ties); \
+             {per_event:.1} bytes per event kept, {per_customer:.1} bytes per customer",
+            if shrink {
+                "after shrink_to_fit"
+            } else {
+                "as grown"
+            },
+            full as f64 / 1e6,
+            book.heap_bytes() as f64 / 1e6,
+            book.network().tie_count(),
+        );
+    }
 }
 
 fn bench_apply(c: &mut Criterion) {
