@@ -165,6 +165,10 @@ proptest! {
         for e in &events {
             prop_assert_eq!(&book.event(e.id.as_str()), &Some(e.clone()));
         }
+        // The whole book, stored and read back.
+        let stored = serde_json::to_string(&book).unwrap();
+        let back: CustomerBook = serde_json::from_str(&stored).unwrap();
+        prop_assert_eq!(fingerprint(&back), fingerprint(&book));
     }
 
     /// The JSON Lines reader never panics, on any bytes, and accounts for every line.

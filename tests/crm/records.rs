@@ -153,3 +153,20 @@ fn an_io_failure_keeps_the_lines_before_it() {
     assert!(matches!(err, Error::Io { ref reason, .. } if reason == "disk on fire"));
     assert_eq!(book.stage("ann").unwrap(), Stage::Customer);
 }
+
+#[test]
+fn a_stored_book_with_a_bad_or_repeated_event_does_not_load() {
+    let book = book_of(&[ev("e1", 0, "ann", EventKind::Purchase)]);
+    let mut stored = serde_json::to_value(&book).unwrap();
+    let first = stored["events"][0].clone();
+    stored["events"].as_array_mut().unwrap().push(first);
+    let err = serde_json::from_value::<CustomerBook>(stored.clone()).unwrap_err();
+    assert!(
+        err.to_string().contains("record 1 repeats an event id"),
+        "{err}"
+    );
+    stored["events"][1]["id"] = json!("e2");
+    stored["events"][1]["schema"] = json!(7);
+    let err = serde_json::from_value::<CustomerBook>(stored).unwrap_err();
+    assert!(err.to_string().contains("record 1: schema"), "{err}");
+}

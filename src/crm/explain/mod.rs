@@ -1,0 +1,207 @@
+//! [`Explanation`]: where a customer is, every move that brought them there
+//! with the events and rules behind it, and the factors for and against.
+
+mod build;
+mod describe;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::event::Source;
+use super::{EventId, Timestamp};
+use crate::customer::{CustomerId, LikelihoodToRecommend, NpsClass, Stage, Transition};
+
+pub(crate) use describe::key_order;
+
+/// Settings of [`CustomerBook::explain`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExplainOptions {
+    as_of: Option<Timestamp>,
+    quiet_days: u32,
+    evidence: usize,
+}
+
+impl Default for ExplainOptions {
+    /// As of the book's latest event; silence of 90 days or more is a factor;
+    /// at most 20 event ids of evidence per factor.
+    fn default() -> Self {
+        ExplainOptions {
+            as_of: None,
+            quiet_days: 90,
+            evidence: 20,
+        }
+    }
+}
+
+impl ExplainOptions {
+    /// Explain as of `at` (for ages of open tickets and silence) instead of
+    /// the book's latest event.
+    pub fn as_of(mut self, at: Timestamp) -> Self {
+        self.as_of = Some(at);
+        self
+    }
+
+    /// How many days without any event make "no contact" a factor.
+    pub fn quiet_days(mut self, days: u32) -> Self {
+        self.quiet_days = days;
+        self
+    }
+
+    /// At most this many event ids listed as the evidence of one factor.
+    pub fn evidence(mut self, ids: usize) -> Self {
+        self.evidence = ids;
+        self
+    }
+}
+
+/// One stage move with everything that explains it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExplainedMove {
+    /// When the event that caused it occurred.
+    pub at: Timestamp,
+    /// From, to, the customer's event ordinal as the period, and the cause.
+    pub transition: Transition,
+    /// The row of the transition table that fired
+    /// (`customer+experience_outraged`).
+    pub rule: String,
+    /// How the event became the cause (`nps_response 2 -> outraged experience`).
+    pub because: String,
+    /// The event that caused the move, then any event it refers to (the
+    /// opening of a resolved ticket).
+    pub events: Vec<EventId>,
+    /// Who recorded the causing event.
+    pub source: Source,
+}
+
+impl fmt::Display for ExplainedMove {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ids: Vec<&str> = self.events.iter().map(EventId::as_str).collect();
+        write!(
+            f,
+            "{}  {} -> {}  by rule {} on {} ({}) from {}",
+            self.at,
+            self.transition.from,
+            self.transition.to,
+            self.rule,
+            ids.join(" + "),
+            self.because,
+            self.source
+        )
+    }
+}
+
+/// Whether a factor speaks for or against the brand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactorSign {
+    /// For: it makes the customer more valuable or more loyal.
+    Positive,
+    /// Against.
+    Negative,
+}
+
+/// One signed contributing factor, with the events behind it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Factor {
+    /// For or against.
+    pub sign: FactorSign,
+    /// What it is, readable (`two referrals made (bob, cy)`).
+    pub text: String,
+    /// The events behind it (at most the configured number).
+    pub events: Vec<EventId>,
+}
+
+impl fmt::Display for Factor {
+    /// `+ two referrals made (bob, cy)` or `- unresolved ticket T-9 for 21 days`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = match self.sign {
+            FactorSign::Positive => '+',
+            FactorSign::Negative => '-',
+        };
+        write!(f, "{sign} {}", self.text)
+    }
+}
+
+/// The customer's NPS: their latest answer when they gave one, else the
+/// likelihood to recommend modelled from their sentiment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NpsView {
+    /// The class of the answer, or of the modelled likelihood.
+    pub class: NpsClass,
+    /// The latest answer, if any.
+    pub answer: Option<LikelihoodToRecommend>,
+    /// The event of that answer.
+    pub answered_in: Option<EventId>,
+    /// The likelihood to recommend modelled from the current sentiment.
+    pub modelled: LikelihoodToRecommend,
+}
+
+/// Everything the book knows about why a customer is where they are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// The customer.
+    pub customer: CustomerId,
+    /// Their stage now.
+    pub stage: Stage,
+    /// Whether they have bought.
+    pub ever_bought: bool,
+    /// The instant factors are computed at.
+    pub as_of: Option<Timestamp>,
+    /// Their events.
+    pub events: usize,
+    /// Their first and latest event.
+    pub seen: Option<[Timestamp; 2]>,
+    /// Every move, oldest first.
+    pub moves: Vec<ExplainedMove>,
+    /// Their NPS.
+    pub nps: NpsView,
+    /// Signed contributing factors, positives first.
+    pub factors: Vec<Factor>,
+}
+
+impl fmt::Display for Explanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} is {} ({} events{})",
+            self.customer,
+            self.stage,
+            self.events,
+            match self.seen {
+                Some([a, b]) => format!(", {a} to {b}"),
+                None => String::new(),
+            }
+        )?;
+        let class = match self.nps.class {
+            NpsClass::Promoter => "promoter",
+            NpsClass::Passive => "passive",
+            NpsClass::Detractor => "detractor",
+        };
+        match self.nps.answer {
+            Some(a) => writeln!(
+                f,
+                "NPS: {class}, answered {} in {}",
+                a.get(),
+                self.nps.answered_in.as_ref().map_or("?", EventId::as_str)
+            )?,
+            None => writeln!(
+                f,
+                "NPS: {class} (modelled likelihood {}, never answered)",
+                self.nps.modelled.get()
+            )?,
+        }
+        writeln!(f, "moves:")?;
+        if self.moves.is_empty() {
+            writeln!(f, "  (none: still {})", self.stage)?;
+        }
+        for m in &self.moves {
+            writeln!(f, "  {m}")?;
+        }
+        writeln!(f, "factors:")?;
+        for factor in &self.factors {
+            writeln!(f, "  {factor}")?;
+        }
+        Ok(())
+    }
+}
