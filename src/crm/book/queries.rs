@@ -13,7 +13,7 @@ impl CustomerBook {
     /// Customer `id`'s lifecycle state.
     ///
     /// # Errors
-    /// [`Error::UnknownCustomer`].
+    /// [`Error::UnknownCustomer`](crate::Error::UnknownCustomer).
     pub fn state(&self, id: &str) -> Result<CustomerState> {
         Ok(self.person_of(id)?.state)
     }
@@ -21,7 +21,7 @@ impl CustomerBook {
     /// Customer `id`'s stage.
     ///
     /// # Errors
-    /// [`Error::UnknownCustomer`].
+    /// [`Error::UnknownCustomer`](crate::Error::UnknownCustomer).
     pub fn stage(&self, id: &str) -> Result<Stage> {
         Ok(self.state(id)?.stage())
     }
@@ -79,7 +79,7 @@ impl CustomerBook {
     /// Purchases, refunds and net revenue, per currency.
     ///
     /// # Errors
-    /// [`Error::Overflow`] (impossible within the event bounds, kept for safety).
+    /// [`Error::Overflow`](crate::Error::Overflow) (impossible within the event bounds, kept for safety).
     ///
     /// # Complexity
     /// O(events).
@@ -94,7 +94,7 @@ impl CustomerBook {
     /// Customer `id`'s purchases, refunds and net revenue, per currency.
     ///
     /// # Errors
-    /// [`Error::UnknownCustomer`]; [`Error::Overflow`] as [`revenue`](Self::revenue).
+    /// [`Error::UnknownCustomer`](crate::Error::UnknownCustomer); [`Error::Overflow`](crate::Error::Overflow) as [`revenue`](Self::revenue).
     pub fn revenue_of(&self, id: &str) -> Result<Revenue> {
         let mut revenue = Revenue::default();
         for &n in &self.person_of(id)?.events {
@@ -130,7 +130,7 @@ impl CustomerBook {
     /// Customer `id`'s events in `(at, id)` order.
     ///
     /// # Errors
-    /// [`Error::UnknownCustomer`].
+    /// [`Error::UnknownCustomer`](crate::Error::UnknownCustomer).
     pub fn events_of(&self, id: &str) -> Result<Vec<Event>> {
         Ok(self
             .person_of(id)?

@@ -14,7 +14,7 @@ use crate::customer::{CustomerId, LikelihoodToRecommend, NpsClass, Stage, Transi
 
 pub(crate) use describe::key_order;
 
-/// Settings of [`CustomerBook::explain`].
+/// Settings of [`CustomerBook::explain`](crate::crm::CustomerBook::explain).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExplainOptions {
     as_of: Option<Timestamp>,
