@@ -8,6 +8,8 @@
 //! seed is in it) and the signed rule (a set is worth +1 if its root ends positive,
 //! `−λ` if negative, given who arrives first).
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use rayon::prelude::*;
 
 use super::costs::{Constraint, Spend};
@@ -146,100 +148,92 @@ impl InvertedIndex {
         }
     }
 
-    /// Indexes the sets of `sets` added since the last call: a counting sort of
-    /// the new members merged behind each node's existing list, filled in parallel
-    /// by ranges of nodes (each range owns one contiguous slice of the index). The
-    /// index does not depend on how the ranges fall.
+    /// Indexes the sets of `sets` added since the last call. Each node's list
+    /// keeps its old entries and gets the new sets appended, in set order.
+    ///
+    /// The new sets are split into contiguous chunks, one per rayon thread (at
+    /// most); each chunk counts its members per node, the counts give every chunk
+    /// its own write position in every node's list, and the chunks fill their
+    /// positions in parallel (relaxed atomic stores to distinct slots). Lists stay
+    /// sorted by set whatever the number of chunks, so the index does not depend on
+    /// the thread count.
     ///
     /// # Complexity
-    /// O(old index) for the copy plus O(new members) for the fill, per range.
+    /// O(old entries + new members + chunks · n).
     pub(crate) fn extend(&mut self, sets: &RrSets) {
         let n = self.offsets.len().saturating_sub(1);
         let first = self.indexed.min(sets.len());
-        let new_start = sets.offsets.get(first).copied().unwrap_or(0) as usize;
-        let new_members = sets.nodes.get(new_start..).unwrap_or(&[]);
-        let mut added = vec![0u64; n + 1];
-        for &v in new_members {
-            if let Some(c) = added.get_mut(v as usize + 1) {
-                *c += 1;
-            }
-        }
-        for i in 0..n {
-            added[i + 1] += added[i];
-        }
-        // New offsets: old list plus the new members, node after node.
-        let offsets: Vec<u64> = self
-            .offsets
-            .iter()
-            .zip(&added)
-            .map(|(o, a)| o + a)
+        let new_start = sets.offsets.get(first).copied().unwrap_or(0);
+        let new_members = (sets.nodes.len() as u64).saturating_sub(new_start);
+        let chunks = (new_members / (4 * n.max(1) as u64))
+            .clamp(1, rayon::current_num_threads() as u64) as usize;
+        let per_chunk = (sets.len() - first).div_ceil(chunks).max(1);
+        let ranges: Vec<std::ops::Range<usize>> = (0..chunks)
+            .map(|c| {
+                let lo = (first + c * per_chunk).min(sets.len());
+                lo..(lo + per_chunk).min(sets.len())
+            })
             .collect();
-        let total = offsets.last().copied().unwrap_or(0);
-        let parts = (rayon::current_num_threads() * 2).clamp(1, n.max(1));
-        let mut bounds = vec![0usize];
-        for j in 1..parts {
-            let target = total * j as u64 / parts as u64;
-            let b = offsets.partition_point(|&o| o < target).min(n);
-            if b > bounds.last().copied().unwrap_or(0) {
-                bounds.push(b);
-            }
-        }
-        if bounds.last().copied() != Some(n) {
-            bounds.push(n);
-        }
-        let mut index = vec![0u32; total as usize];
-        let mut slices = Vec::with_capacity(bounds.len());
-        let mut rest: &mut [u32] = &mut index;
-        for w in bounds.windows(2) {
-            let (lo, hi) = (w[0], w[1]);
-            let len = offsets
-                .get(hi)
-                .zip(offsets.get(lo))
-                .map_or(0, |(h, l)| h - l) as usize;
-            let taken = std::mem::take(&mut rest);
-            let at = len.min(taken.len());
-            let (head, tail) = taken.split_at_mut(at);
-            slices.push((lo, hi, head));
-            rest = tail;
-        }
-        let old = &self.offsets;
-        let old_sets = &self.sets;
-        slices.into_par_iter().for_each(|(lo, hi, slice)| {
-            let base = offsets.get(lo).copied().unwrap_or(0);
-            let mut cursor = Vec::with_capacity(hi - lo);
-            for v in lo..hi {
-                let (Some(&o_lo), Some(&o_hi), Some(&start)) =
-                    (old.get(v), old.get(v + 1), offsets.get(v))
-                else {
-                    break;
-                };
-                let at = (start - base) as usize;
-                let len = (o_hi - o_lo) as usize;
-                if let (Some(dst), Some(src)) = (
-                    slice.get_mut(at..at + len),
-                    old_sets.get(o_lo as usize..o_hi as usize),
-                ) {
-                    dst.copy_from_slice(src);
-                }
-                cursor.push((at + len) as u64);
-            }
-            for r in first..sets.len() {
-                for &v in sets.nodes.get(sets.range(r)).unwrap_or(&[]) {
-                    let v = v as usize;
-                    if v < lo || v >= hi {
-                        continue;
-                    }
-                    if let Some(c) = cursor.get_mut(v - lo) {
-                        if let Some(x) = slice.get_mut(*c as usize) {
-                            *x = r as u32;
-                        }
+        // Members per node in each chunk.
+        let mut cursors: Vec<Vec<u64>> = ranges
+            .par_iter()
+            .map(|range| {
+                let mut counts = vec![0u64; n];
+                let lo = sets.offsets.get(range.start).copied().unwrap_or(0) as usize;
+                let hi = sets.offsets.get(range.end).copied().unwrap_or(0) as usize;
+                for &v in sets.nodes.get(lo..hi).unwrap_or(&[]) {
+                    if let Some(c) = counts.get_mut(v as usize) {
                         *c += 1;
                     }
                 }
+                counts
+            })
+            .collect();
+        // New offsets; turn each chunk's counts into its first write position.
+        let mut offsets = Vec::with_capacity(n + 1);
+        let mut at = 0u64;
+        for v in 0..n {
+            offsets.push(at);
+            let old = self.sets_of(v as u32).len() as u64;
+            at += old;
+            for chunk in cursors.iter_mut() {
+                if let Some(c) = chunk.get_mut(v) {
+                    let count = *c;
+                    *c = at;
+                    at += count;
+                }
+            }
+        }
+        offsets.push(at);
+        let index: Vec<AtomicU32> = (0..at).map(|_| AtomicU32::new(0)).collect();
+        let store = |position: u64, set: u32| {
+            if let Some(slot) = index.get(position as usize) {
+                slot.store(set, Ordering::Relaxed);
+            }
+        };
+        // The old lists, at the front of each node's new list.
+        (0..n).into_par_iter().with_min_len(1024).for_each(|v| {
+            let start = offsets.get(v).copied().unwrap_or(0);
+            for (i, &r) in self.sets_of(v as u32).iter().enumerate() {
+                store(start + i as u64, r);
             }
         });
+        // The new sets, each chunk at its own positions.
+        ranges
+            .par_iter()
+            .zip(cursors.par_iter_mut())
+            .for_each(|(range, cursor)| {
+                for r in range.clone() {
+                    for &v in sets.nodes.get(sets.range(r)).unwrap_or(&[]) {
+                        if let Some(c) = cursor.get_mut(v as usize) {
+                            store(*c, r as u32);
+                            *c += 1;
+                        }
+                    }
+                }
+            });
+        self.sets = index.into_iter().map(AtomicU32::into_inner).collect();
         self.offsets = offsets;
-        self.sets = index;
         self.indexed = sets.len();
     }
 

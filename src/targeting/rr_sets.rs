@@ -27,6 +27,8 @@
 //! Storage is flat: one `Vec<u32>` of members and one `Vec<u64>` of offsets (plus a
 //! `u32` tag per member and a `u32` per set for the signed walk).
 
+use std::sync::Mutex;
+
 use rand::{Rng, RngCore};
 use rayon::prelude::*;
 
@@ -37,7 +39,7 @@ use crate::propagation::streams::{threshold, unit_stream};
 pub(crate) const UNIT: u64 = 256;
 
 /// Units generated per parallel round (bounds the temporary memory of a round).
-const UNITS_PER_ROUND: u64 = 64;
+const UNITS_PER_ROUND: u64 = 128;
 
 /// Geometric skipping is used for a node with at least this many in-arcs...
 const SKIP_MIN_DEGREE: usize = 16;
@@ -430,11 +432,22 @@ impl<'a> Sampler<'a> {
         }
         let mut unit = sets.len() as u64 / UNIT;
         let units = target.div_ceil(UNIT);
+        // Scratch memory is reused across units and rounds (a unit takes one from
+        // the pool and gives it back).
+        let pool: Mutex<Vec<Scratch>> = Mutex::new(Vec::new());
         while unit < units {
             let end = (unit + UNITS_PER_ROUND).min(units);
             let batches: Vec<Batch> = (unit..end)
                 .into_par_iter()
-                .map_init(|| Scratch::new(n), |scratch, u| self.unit(scratch, seed, u))
+                .map(|u| {
+                    let spare = pool.lock().ok().and_then(|mut p| p.pop());
+                    let mut scratch = spare.unwrap_or_else(|| Scratch::new(n));
+                    let batch = self.unit(&mut scratch, seed, u);
+                    if let Ok(mut p) = pool.lock() {
+                        p.push(scratch);
+                    }
+                    batch
+                })
                 .collect();
             for batch in batches {
                 sets.append(batch);
