@@ -75,7 +75,9 @@ pub(super) fn because(store: &Store, r: &Stored, cause: &Cause) -> String {
         Code::Engagement => {
             let what = r
                 .engagement_kind()
-                .map_or_else(String::new, |k| format!(" {k:?}"));
+                .and_then(|k| serde_json::to_value(k).ok())
+                .and_then(|v| v.as_str().map(|name| format!(" {name}")))
+                .unwrap_or_default();
             match store.string(r.payload) {
                 Some(id) => format!("engagement_received{what} {id}"),
                 None => format!("engagement_received{what}"),
