@@ -177,14 +177,10 @@ fn mismatch(left: Currency, right: Currency) -> Error {
     }
 }
 
-/// `a + b` exactly, or [`Error::Overflow`] (out of range, or digits lost).
+/// `a + b` exactly, or [`Error::Overflow`] (out of range, or digits lost): the
+/// ledger's one exact-sum rule, with the currency named in the error.
 pub(crate) fn exact_add(a: Decimal, b: Decimal, currency: Currency) -> Result<Decimal> {
-    match a.checked_add(b) {
-        // A rounded sum fails one of the two checks (a huge `a` plus a tiny
-        // `b` rounds back to `a`, and then `sum - a` is 0, not `b`).
-        Some(sum) if sum.checked_sub(b) == Some(a) && sum.checked_sub(a) == Some(b) => Ok(sum),
-        _ => Err(Error::overflow(format!("a sum of {currency} amounts"))),
-    }
+    crate::value::exact_add(a, b, || format!("a sum of {currency} amounts"))
 }
 
 /// Exact totals kept per currency: never summed across currencies.

@@ -22,3 +22,4 @@ pub use entry::Entry;
 pub use kind::{Actor, KIND_COUNT, ValueKind};
 pub use ledger::{Ledger, Retention};
 pub use totals::Totals;
+pub(crate) use totals::exact_add;
