@@ -1,10 +1,12 @@
-//! CELF (Leskovec et al. 2007): the lazy greedy on a set function evaluated by an
-//! oracle (Monte Carlo on common random numbers, or exact enumeration).
+//! CELF (Leskovec et al. 2007): the lazy greedy on marginal gains from an oracle
+//! (Monte Carlo on common random numbers, exact enumeration, or RR-set coverage).
 //!
 //! A candidate's marginal gain can only shrink as seeds are added (submodularity),
 //! so the gain computed in an earlier round is an upper bound: the candidate on top
 //! of the priority queue is accepted as soon as its gain is fresh for the current
-//! round, and only the candidates that reach the top are re-evaluated.
+//! round, and only the candidates that reach the top are re-evaluated. For a
+//! submodular objective it picks exactly what the plain greedy picks (ties go to
+//! the lowest node in both).
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -14,6 +16,62 @@ use rayon::prelude::*;
 use super::costs::{Constraint, Spend};
 use crate::error::{Error, Result};
 use crate::propagation::{CompiledNetwork, Model, MonteCarlo, exact};
+
+/// Marginal gains with respect to the seeds committed so far.
+pub(crate) trait Marginal: Sync {
+    /// The gain of adding `v`.
+    ///
+    /// # Errors
+    /// Whatever the oracle reports.
+    fn gain(&self, v: u32) -> Result<f64>;
+    /// Commits `v`, whose gain is `gain`.
+    fn commit(&mut self, v: u32, gain: f64);
+    /// The objective of the empty seed set.
+    fn base(&self) -> f64;
+}
+
+/// A set function evaluated from scratch, as marginal gains.
+#[derive(Debug)]
+pub(crate) struct FromScratch<V> {
+    value: V,
+    seeds: Vec<u32>,
+    current: f64,
+    base: f64,
+}
+
+impl<V: SetValue> FromScratch<V> {
+    /// Starts from the empty seed set.
+    ///
+    /// # Errors
+    /// The oracle's, evaluating the empty set.
+    pub(crate) fn new(value: V) -> Result<Self> {
+        let current = value.value(&[])?;
+        Ok(FromScratch {
+            value,
+            seeds: Vec::new(),
+            current,
+            base: current,
+        })
+    }
+}
+
+impl<V: SetValue> Marginal for FromScratch<V> {
+    fn gain(&self, v: u32) -> Result<f64> {
+        let mut with = Vec::with_capacity(self.seeds.len() + 1);
+        with.extend_from_slice(&self.seeds);
+        with.push(v);
+        Ok(self.value.value(&with)? - self.current)
+    }
+
+    fn commit(&mut self, v: u32, gain: f64) {
+        self.seeds.push(v);
+        self.current += gain;
+    }
+
+    fn base(&self) -> f64 {
+        self.base
+    }
+}
 
 /// The value of a seed set (node numbers), as the greedy sees it.
 pub(crate) trait SetValue: Sync {
@@ -68,15 +126,25 @@ impl SetValue for ExactValue<'_> {
     }
 }
 
-/// What the lazy greedy chose.
+/// What a greedy chose.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub(crate) struct LazyPicks {
+pub(crate) struct Picks {
+    /// The chosen nodes, in order.
     pub nodes: Vec<u32>,
+    /// Each pick's marginal gain, in the oracle's units.
     pub gains: Vec<f64>,
-    /// Oracle calls made.
-    pub evaluations: u64,
-    /// Whether the best single customer replaced the greedy's picks.
+    /// The objective of the empty seed set.
+    pub base: f64,
+    /// Whether the best single customer replaced the greedy's picks (budget
+    /// safeguard).
     pub single_won: bool,
+}
+
+impl Picks {
+    /// The objective after the picks.
+    pub(crate) fn total(&self) -> f64 {
+        self.base + self.gains.iter().sum::<f64>()
+    }
 }
 
 /// A queue entry: a candidate's gain as of round `round`.
@@ -86,8 +154,6 @@ struct Entry {
     node: u32,
     round: usize,
     gain: f64,
-    /// The value of the seeds of round `round` plus this candidate.
-    value_with: f64,
 }
 
 impl PartialEq for Entry {
@@ -118,77 +184,66 @@ impl Ord for Entry {
 /// The oracle's errors; [`Error::Overflow`] from the budget arithmetic.
 ///
 /// # Complexity
-/// One oracle call per candidate to start, then one per re-evaluation (typically a
-/// few per pick).
-pub(crate) fn lazy_greedy<V: SetValue>(
-    oracle: &V,
+/// One oracle call per candidate to start (in parallel), then one per
+/// re-evaluation (typically a few per pick).
+pub(crate) fn lazy_greedy<M: Marginal>(
+    oracle: &mut M,
     candidates: &[bool],
     constraint: &Constraint,
-) -> Result<LazyPicks> {
+) -> Result<Picks> {
     let nodes: Vec<u32> = (0..candidates.len() as u32)
         .filter(|&v| candidates.get(v as usize).copied().unwrap_or(false))
         .collect();
-    let base = oracle.value(&[])?;
-    let singles: Vec<f64> = nodes
-        .par_iter()
-        .map(|&v| oracle.value(&[v]))
-        .collect::<Result<Vec<f64>>>()?;
-    let mut picks = LazyPicks {
-        evaluations: 1 + nodes.len() as u64,
-        ..LazyPicks::default()
+    let singles: Vec<f64> = {
+        let oracle = &*oracle;
+        nodes
+            .par_iter()
+            .map(|&v| oracle.gain(v))
+            .collect::<Result<Vec<f64>>>()?
     };
     let mut heap: BinaryHeap<Entry> = nodes
         .iter()
         .zip(&singles)
-        .map(|(&node, &value_with)| {
-            let gain = value_with - base;
-            Entry {
-                score: constraint.score(node, gain),
-                node,
-                round: 0,
-                gain,
-                value_with,
-            }
+        .map(|(&node, &gain)| Entry {
+            score: constraint.score(node, gain),
+            node,
+            round: 0,
+            gain,
         })
         .collect();
-    let mut chosen: Vec<u32> = Vec::new();
-    let mut current = base;
+    let mut picks = Picks {
+        base: oracle.base(),
+        ..Picks::default()
+    };
     let mut spend = Spend::default();
     while constraint.open(spend) {
         let Some(top) = heap.pop() else { break };
         if !constraint.fits(top.node, spend) {
             continue; // the spend only grows: it will never fit
         }
-        if top.round == chosen.len() {
+        if top.round == picks.nodes.len() {
             if top.gain < 0.0 || top.score.is_nan() {
                 break;
             }
             spend = constraint.charge(top.node, spend)?;
-            chosen.push(top.node);
+            oracle.commit(top.node, top.gain);
+            picks.nodes.push(top.node);
             picks.gains.push(top.gain);
-            current = top.value_with;
             continue;
         }
-        chosen.push(top.node);
-        let value_with = oracle.value(&chosen);
-        chosen.pop();
-        let value_with = value_with?;
-        picks.evaluations += 1;
-        let gain = value_with - current;
+        let gain = oracle.gain(top.node)?;
         heap.push(Entry {
             score: constraint.score(top.node, gain),
             node: top.node,
-            round: chosen.len(),
+            round: picks.nodes.len(),
             gain,
-            value_with,
         });
     }
-    picks.nodes = chosen;
     if constraint.is_budget() {
         let mut by_node = vec![f64::NAN; candidates.len()];
-        for (&v, &value) in nodes.iter().zip(&singles) {
+        for (&v, &gain) in nodes.iter().zip(&singles) {
             if let Some(slot) = by_node.get_mut(v as usize) {
-                *slot = value - base;
+                *slot = gain;
             }
         }
         if let Some(single) = constraint.best_single(&by_node, candidates) {

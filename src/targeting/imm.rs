@@ -26,8 +26,9 @@
 
 use std::time::{Duration, Instant};
 
+use super::celf::{Picks, lazy_greedy};
 use super::costs::Constraint;
-use super::coverage::{Cover, InvertedIndex, Picks, SignedRule, greedy};
+use super::coverage::{CoverageGain, InvertedIndex, SignedRule, greedy};
 use super::rr_sets::{ReverseGraph, RrSets, Sampler, Walk};
 use super::selection::RrSetStats;
 use crate::error::{Error, Result};
@@ -176,9 +177,11 @@ pub(crate) fn imm(
             continue;
         }
         index.extend(&sets);
-        let picks = greedy(&sets, &index, &Cover, candidates, constraint)?;
+        let mut coverage = CoverageGain::new(&index);
+        let picks = lazy_greedy(&mut coverage, candidates, constraint)?;
         selecting += t1.elapsed();
-        peak_bytes = peak_bytes.max(sets.heap_bytes() + index.heap_bytes() + picks.state_bytes);
+        peak_bytes =
+            peak_bytes.max(sets.heap_bytes() + index.heap_bytes() + coverage.heap_bytes() + 16 * n);
         let estimate = nf * picks.total() / sets.len().max(1) as f64;
         if estimate >= target {
             lower_bound = estimate / (1.0 + sizes.epsilon_prime);
@@ -200,9 +203,12 @@ pub(crate) fn imm(
             Sampler::new(&graph, walk, &[]).extend(&mut sets, final_seed, theta);
             let t1 = Instant::now();
             index.extend(&sets);
-            let picks = greedy(&sets, &index, &Cover, candidates, constraint)?;
+            let mut coverage = CoverageGain::new(&index);
+            let picks = lazy_greedy(&mut coverage, candidates, constraint)?;
             sampling += t1 - t0;
             selecting += t1.elapsed();
+            peak_bytes = peak_bytes
+                .max(sets.heap_bytes() + index.heap_bytes() + coverage.heap_bytes() + 16 * n);
             picks
         }
         ImmObjective::Signed {
@@ -222,10 +228,12 @@ pub(crate) fn imm(
             let picks = greedy(&sets, &index, &rule, candidates, constraint)?;
             sampling += t1 - t0;
             selecting += t1.elapsed();
+            // The greedy's state: a u32 per set, an f64 gain and a flag per node.
+            peak_bytes =
+                peak_bytes.max(sets.heap_bytes() + index.heap_bytes() + 4 * sets.len() + 9 * n);
             picks
         }
     };
-    peak_bytes = peak_bytes.max(sets.heap_bytes() + index.heap_bytes() + picks.state_bytes);
     let scale = nf / sets.len().max(1) as f64;
     let stats = RrSetStats {
         sampling_sets,

@@ -321,15 +321,56 @@ impl RrSets {
             + self.adversary.capacity() * 4
     }
 
-    fn append(&mut self, batch: Batch) {
-        let mut end = self.offsets.last().copied().unwrap_or(0);
-        for len in batch.lens {
-            end += u64::from(len);
-            self.offsets.push(end);
+    /// Appends `batches` in order. The storage grows once, then every batch
+    /// copies itself into its own slice of it in parallel.
+    fn append(&mut self, batches: Vec<Batch>) {
+        let new_members: usize = batches.iter().map(|b| b.nodes.len()).sum();
+        let new_sets: usize = batches.iter().map(|b| b.lens.len()).sum();
+        let new_tags: usize = batches.iter().map(|b| b.tags.len()).sum();
+        let new_adversary: usize = batches.iter().map(|b| b.adversary.len()).sum();
+        let (old_members, old_sets) = (self.nodes.len(), self.len());
+        let old_tags = self.tags.len();
+        let old_adversary = self.adversary.len();
+        self.nodes.resize(old_members + new_members, 0);
+        self.offsets.resize(old_sets + 1 + new_sets, 0);
+        self.tags.resize(old_tags + new_tags, 0);
+        self.adversary.resize(old_adversary + new_adversary, 0);
+        let mut nodes = self.nodes.get_mut(old_members..).unwrap_or_default();
+        let mut offsets = self.offsets.get_mut(old_sets + 1..).unwrap_or_default();
+        let mut tags = self.tags.get_mut(old_tags..).unwrap_or_default();
+        let mut adversary = self.adversary.get_mut(old_adversary..).unwrap_or_default();
+        let mut base = old_members as u64;
+        let mut jobs = Vec::with_capacity(batches.len());
+        for batch in &batches {
+            let (n, rest) = std::mem::take(&mut nodes)
+                .split_at_mut_checked(batch.nodes.len())
+                .unwrap_or_default();
+            nodes = rest;
+            let (o, rest) = std::mem::take(&mut offsets)
+                .split_at_mut_checked(batch.lens.len())
+                .unwrap_or_default();
+            offsets = rest;
+            let (t, rest) = std::mem::take(&mut tags)
+                .split_at_mut_checked(batch.tags.len())
+                .unwrap_or_default();
+            tags = rest;
+            let (a, rest) = std::mem::take(&mut adversary)
+                .split_at_mut_checked(batch.adversary.len())
+                .unwrap_or_default();
+            adversary = rest;
+            jobs.push((batch, n, o, t, a, base));
+            base += batch.nodes.len() as u64;
         }
-        self.nodes.extend_from_slice(&batch.nodes);
-        self.tags.extend_from_slice(&batch.tags);
-        self.adversary.extend_from_slice(&batch.adversary);
+        jobs.into_par_iter().for_each(|(batch, n, o, t, a, base)| {
+            n.copy_from_slice(&batch.nodes);
+            t.copy_from_slice(&batch.tags);
+            a.copy_from_slice(&batch.adversary);
+            let mut end = base;
+            for (slot, &len) in o.iter_mut().zip(&batch.lens) {
+                end += u64::from(len);
+                *slot = end;
+            }
+        });
     }
 }
 
@@ -449,9 +490,7 @@ impl<'a> Sampler<'a> {
                     batch
                 })
                 .collect();
-            for batch in batches {
-                sets.append(batch);
-            }
+            sets.append(batches);
             unit = end;
         }
     }

@@ -8,7 +8,7 @@ use std::time::Instant;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::celf::{ExactValue, MonteCarloValue, lazy_greedy};
+use super::celf::{ExactValue, FromScratch, MonteCarloValue, lazy_greedy};
 use super::costs::{Constraint, Costs};
 use super::heuristics::{ranking, take_in_order};
 use super::imm::{GREEDY_RATIO, ImmObjective, ImmSettings, imm};
@@ -432,20 +432,20 @@ impl Targeting {
             Algorithm::Celf => {
                 let picks = match self.oracle {
                     SpreadOracle::MonteCarlo { runs } => lazy_greedy(
-                        &MonteCarloValue {
+                        &mut FromScratch::new(MonteCarloValue {
                             network,
                             estimator: MonteCarlo::new(self.model).runs(runs).seed(self.seed),
                             adversaries: &adversaries,
                             negative_weight: self.negative_weight,
-                        },
+                        })?,
                         &candidates,
                         &constraint,
                     )?,
                     SpreadOracle::Exact => lazy_greedy(
-                        &ExactValue {
+                        &mut FromScratch::new(ExactValue {
                             network,
                             model: self.model,
-                        },
+                        })?,
                         &candidates,
                         &constraint,
                     )?,
