@@ -171,6 +171,28 @@ impl Constraint {
         })
     }
 
+    /// The same constraint over renumbered nodes: node `i` of the result is node
+    /// `original[i]` of this one.
+    pub(crate) fn renumbered(&self, original: &[u32]) -> Constraint {
+        let permute = |values: &Vec<Decimal>| -> Vec<Decimal> {
+            original
+                .iter()
+                .map(|&v| values.get(v as usize).copied().unwrap_or_default())
+                .collect()
+        };
+        Constraint {
+            count: self.count,
+            budget: self.budget.as_ref().map(|b| Budget {
+                costs: permute(&b.costs),
+                cost_f64: original
+                    .iter()
+                    .map(|&v| b.cost_f64.get(v as usize).copied().unwrap_or(f64::MAX))
+                    .collect(),
+                amount: b.amount,
+            }),
+        }
+    }
+
     /// Whether there is a budget.
     pub(crate) fn is_budget(&self) -> bool {
         self.budget.is_some()
@@ -355,6 +377,14 @@ mod tests {
             }
         ));
         assert!(both.is_budget_and_count());
+        let costs = vec![Decimal::ONE, Decimal::TWO, Decimal::TEN];
+        let c = Constraint::budget(costs, Decimal::TEN, None).unwrap();
+        let r = c.renumbered(&[2, 0, 1]);
+        assert_eq!(
+            [r.cost(0), r.cost(1), r.cost(2)],
+            [Decimal::TEN, Decimal::ONE, Decimal::TWO]
+        );
+        assert_eq!(r.score(0, 5.0), 0.5);
         let k = Constraint::count(2);
         assert_eq!(k.max_picks(&[0]), 1);
         assert!(k.fits(

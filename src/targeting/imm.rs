@@ -141,6 +141,14 @@ pub(crate) fn imm(
     let sizes = sample_sizes(n, log_sets, rho, settings.epsilon, settings.ell);
     let signed = matches!(objective, ImmObjective::Signed { .. });
     let graph = ReverseGraph::new(network, signed);
+    // The sets hold the sampler's node numbers: candidates and costs follow them.
+    let order = graph.original_order();
+    let candidates: Vec<bool> = order
+        .iter()
+        .map(|&v| candidates.get(v as usize).copied().unwrap_or(false))
+        .collect();
+    let candidates = candidates.as_slice();
+    let constraint = &constraint.renumbered(order);
     let sampling_walk = match objective {
         ImmObjective::Spread(walk) => walk,
         ImmObjective::Signed { .. } => Walk::Cascade,
@@ -247,7 +255,11 @@ pub(crate) fn imm(
         greedy_ms: selecting.as_secs_f64() * 1e3,
     };
     Ok(ImmOutcome {
-        nodes: picks.nodes,
+        nodes: picks
+            .nodes
+            .iter()
+            .filter_map(|&v| graph.original(v))
+            .collect(),
         gains: picks.gains.iter().map(|g| g * scale).collect(),
         stats,
         ratio: rho - settings.epsilon,

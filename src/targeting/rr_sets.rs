@@ -25,7 +25,9 @@
 //! are identical for any number of threads.
 //!
 //! Storage is flat: one `Vec<u32>` of members and one `Vec<u64>` of offsets (plus a
-//! `u32` tag per member and a `u32` per set for the signed walk).
+//! `u32` tag per member and a `u32` per set for the signed walk). Members are in
+//! the sampler's own node numbering (see [`ReverseGraph`]); the caller maps them
+//! back.
 
 use std::sync::Mutex;
 
@@ -41,7 +43,9 @@ pub(crate) const UNIT: u64 = 256;
 /// Units generated per parallel round (bounds the temporary memory of a round).
 const UNITS_PER_ROUND: u64 = 128;
 
-/// Geometric skipping is used for a node with at least this many in-arcs...
+/// Geometric skipping is used for a node with at least this many in-arcs, and
+/// continues while at least this many remain (fewer: one coin per arc is
+/// cheaper than a logarithm per live arc)...
 const SKIP_MIN_DEGREE: usize = 16;
 /// ...all of the same probability, at most this one.
 const SKIP_MAX_PROBABILITY: f64 = 0.25;
@@ -83,12 +87,63 @@ pub(crate) struct ReverseGraph {
     arcs: Vec<(u32, u32)>,
     /// Signed walk: which kept arcs are negative ties.
     negative: Vec<bool>,
-    /// Per node: `ln(1 − p)` when geometric skipping is used, else `0.0`.
-    skip_log: Vec<f64>,
+    /// Per node: how its in-arcs are drawn.
+    draw: Vec<Draw>,
     /// Sampler number -> network node.
     original: Vec<u32>,
     /// Network node -> sampler number.
     renumbered: Vec<u32>,
+}
+
+/// How the in-arcs of one node are drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Draw {
+    /// One coin per arc (the arcs' probabilities differ).
+    Coins,
+    /// Many arcs (at least [`SKIP_MIN_DEGREE`]) of the same small probability
+    /// `p` (weighted cascade gives hubs this shape): geometric skipping. One
+    /// uniform `U` in `(0, 1]` decides whether any arc is live (`U > q^d`,
+    /// `q = 1 − p`, no logarithm needed when none is) and which is the first
+    /// (`⌊ln U / ln q⌋`, the geometric gap); the next gaps follow the same way.
+    /// (`log_q = ln q` and `none_live = q^d` as `f32`: eight bytes a node.)
+    Uniform { log_q: f32, none_live: f32 },
+    /// Every arc is live (probability 1).
+    All,
+}
+
+/// A uniform draw in `(0, 1]` at 53-bit resolution.
+#[inline]
+fn uniform_open_closed<R: RngCore>(rng: &mut R) -> f64 {
+    ((rng.next_u64() >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// One coin per arc of `arcs` (numbered from `first`), two coins per 64-bit draw.
+#[inline]
+fn coins<R: RngCore>(
+    arcs: &[(u32, u32)],
+    first: usize,
+    rng: &mut R,
+    f: &mut impl FnMut(u32, usize),
+) {
+    let mut pairs = arcs.chunks_exact(2);
+    let mut i = first;
+    for pair in pairs.by_ref() {
+        let r = rng.next_u64();
+        if let [(s0, t0), (s1, t1)] = *pair {
+            if r as u32 <= t0 {
+                f(s0, i);
+            }
+            if (r >> 32) as u32 <= t1 {
+                f(s1, i + 1);
+            }
+        }
+        i += 2;
+    }
+    if let [(s, t)] = *pairs.remainder() {
+        if rng.next_u32() <= t {
+            f(s, i);
+        }
+    }
 }
 
 /// The nodes in breadth-first order over in-arcs (from node 0, then from each
@@ -139,7 +194,7 @@ impl ReverseGraph {
         let mut offsets = Vec::with_capacity(n + 1);
         let mut arcs: Vec<(u32, u32)> = Vec::new();
         let mut negative = Vec::new();
-        let mut skip_log = vec![0.0; n];
+        let mut draw = vec![Draw::Coins; n];
         offsets.push(0u32);
         for (new, &v) in original.iter().enumerate() {
             let incoming = network.in_arcs(v);
@@ -164,12 +219,21 @@ impl ReverseGraph {
             }
             let kept = arcs.get(first..).unwrap_or(&[]);
             let t0 = kept.first().map_or(0, |a| a.1);
-            if kept.len() >= SKIP_MIN_DEGREE && kept.iter().all(|a| a.1 == t0) {
+            if !kept.is_empty() && kept.iter().all(|a| a.1 == t0) {
                 let p = (f64::from(t0) + 1.0) / (1u64 << 32) as f64;
-                if p <= SKIP_MAX_PROBABILITY {
-                    if let Some(s) = skip_log.get_mut(new) {
-                        *s = (-p).ln_1p();
+                let kind = if t0 == u32::MAX {
+                    Draw::All
+                } else if kept.len() >= SKIP_MIN_DEGREE && p <= SKIP_MAX_PROBABILITY {
+                    let log_q = (-p).ln_1p();
+                    Draw::Uniform {
+                        log_q: log_q as f32,
+                        none_live: (log_q * kept.len() as f64).exp() as f32,
                     }
+                } else {
+                    Draw::Coins
+                };
+                if let Some(d) = draw.get_mut(new) {
+                    *d = kind;
                 }
             }
             offsets.push(arcs.len() as u32);
@@ -178,7 +242,7 @@ impl ReverseGraph {
             offsets,
             arcs,
             negative,
-            skip_log,
+            draw,
             original,
             renumbered,
         }
@@ -187,6 +251,16 @@ impl ReverseGraph {
     /// The sampler's number of node `v` of the network.
     pub(crate) fn renumbered(&self, v: u32) -> Option<u32> {
         self.renumbered.get(v as usize).copied()
+    }
+
+    /// The network node of sampler number `v`.
+    pub(crate) fn original(&self, v: u32) -> Option<u32> {
+        self.original.get(v as usize).copied()
+    }
+
+    /// The network node of every sampler number.
+    pub(crate) fn original_order(&self) -> &[u32] {
+        &self.original
     }
 
     /// Number of nodes.
@@ -209,42 +283,36 @@ impl ReverseGraph {
     fn for_live_in_arcs<R: RngCore>(&self, v: u32, rng: &mut R, mut f: impl FnMut(u32, usize)) {
         let range = self.range(v);
         let first = range.start;
-        let arcs = self.arcs.get(range).unwrap_or(&[]);
-        let log_q = self.skip_log.get(v as usize).copied().unwrap_or(0.0);
-        if log_q < 0.0 {
-            // Geometric skipping: the gap before the next live arc.
-            let mut i = 0usize;
-            loop {
-                let u = ((rng.next_u64() >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64);
-                let gap = u.ln() / log_q;
-                if gap >= (arcs.len() - i) as f64 {
-                    break;
-                }
-                i += gap as usize;
-                if let Some(&(s, _)) = arcs.get(i) {
+        match self.draw.get(v as usize).copied().unwrap_or(Draw::Coins) {
+            Draw::Coins => coins(self.arcs.get(range).unwrap_or(&[]), first, rng, &mut f),
+            Draw::All => {
+                for (i, &(s, _)) in self.arcs.get(range).unwrap_or(&[]).iter().enumerate() {
                     f(s, first + i);
                 }
-                i += 1;
             }
-        } else {
-            // One 64-bit draw decides two arcs.
-            let mut pairs = arcs.chunks_exact(2);
-            let mut i = first;
-            for pair in pairs.by_ref() {
-                let r = rng.next_u64();
-                if let [(s0, t0), (s1, t1)] = *pair {
-                    if r as u32 <= t0 {
-                        f(s0, i);
-                    }
-                    if (r >> 32) as u32 <= t1 {
-                        f(s1, i + 1);
-                    }
+            Draw::Uniform { log_q, none_live } => {
+                let (log_q, none_live) = (f64::from(log_q), f64::from(none_live));
+                let u = uniform_open_closed(rng);
+                if u <= none_live {
+                    return; // no live in-arc: the arcs are not even read
                 }
-                i += 2;
-            }
-            if let [(s, t)] = *pairs.remainder() {
-                if rng.next_u32() <= t {
-                    f(s, i);
+                let arcs = self.arcs.get(range).unwrap_or(&[]);
+                let mut i = ((u.ln() / log_q) as usize).min(arcs.len().saturating_sub(1));
+                loop {
+                    if let Some(&(s, _)) = arcs.get(i) {
+                        f(s, first + i);
+                    }
+                    i += 1;
+                    let remaining = arcs.len().saturating_sub(i);
+                    if remaining < SKIP_MIN_DEGREE {
+                        coins(arcs.get(i..).unwrap_or(&[]), first + i, rng, &mut f);
+                        return;
+                    }
+                    let gap = uniform_open_closed(rng).ln() / log_q;
+                    if gap >= remaining as f64 {
+                        return;
+                    }
+                    i += gap as usize;
                 }
             }
         }
@@ -269,7 +337,7 @@ impl ReverseGraph {
         self.offsets.capacity() * 4
             + self.arcs.capacity() * 8
             + self.negative.capacity()
-            + self.skip_log.capacity() * 8
+            + self.draw.capacity() * std::mem::size_of::<Draw>()
             + self.original.capacity() * 4
             + self.renumbered.capacity() * 4
     }
@@ -516,13 +584,7 @@ impl<'a> Sampler<'a> {
                 }
             }
             batch.lens.push(scratch.queue.len() as u32);
-            let original = &self.graph.original;
-            batch.nodes.extend(
-                scratch
-                    .queue
-                    .iter()
-                    .map(|&v| original.get(v as usize).copied().unwrap_or(v)),
-            );
+            batch.nodes.extend_from_slice(&scratch.queue);
         }
         batch
     }
@@ -643,8 +705,15 @@ mod tests {
 
     #[test]
     fn rr_coverage_estimates_the_exact_spread_ic_and_lt() {
-        let c = compiled(&GRAPH);
-        let graph = ReverseGraph::new(&c, false);
+        let mut weighted = InfluenceNetwork::from_triples(GRAPH).unwrap();
+        crate::network::WeightScheme::WeightedCascade.apply(&mut weighted, &mut unit_stream(0, 0));
+        for c in [compiled(&GRAPH), CompiledNetwork::from_network(&weighted)] {
+            rr_coverage_matches_exact(&c);
+        }
+    }
+
+    fn rr_coverage_matches_exact(c: &CompiledNetwork) {
+        let graph = ReverseGraph::new(c, false);
         for (walk, model) in [
             (Walk::Cascade, Model::IndependentCascade),
             (Walk::Threshold, Model::LinearThreshold),
@@ -653,8 +722,13 @@ mod tests {
             Sampler::new(&graph, walk, &[]).extend(&mut sets, 11, 60_000);
             assert_eq!(sets.len() as u64, 60_000u64.div_ceil(UNIT) * UNIT);
             for seeds in [vec!["a"], vec!["c", "d"], vec!["b", "f"]] {
-                let nodes = c.nodes_of(&seeds).unwrap();
-                let truth = exact::expected_spread(&c, model, &seeds).unwrap();
+                let nodes: Vec<u32> = c
+                    .nodes_of(&seeds)
+                    .unwrap()
+                    .into_iter()
+                    .map(|v| graph.renumbered(v).unwrap())
+                    .collect();
+                let truth = exact::expected_spread(c, model, &seeds).unwrap();
                 let (estimate, se) = rr_estimate(&sets, c.node_count(), &nodes);
                 assert!(
                     (estimate - truth).abs() < 4.0 * se + 1e-9,
@@ -665,27 +739,56 @@ mod tests {
     }
 
     #[test]
-    fn geometric_skipping_samples_each_arc_with_its_probability() {
-        // 40 influencers of `hub`, each tie 0.05: skipping is used.
-        let triples: Vec<(String, String, f64)> = (0..40)
-            .map(|i| (format!("u{i}"), "hub".to_string(), 0.05))
-            .collect();
-        let c = CompiledNetwork::from_network(&InfluenceNetwork::from_triples(triples).unwrap());
-        let graph = ReverseGraph::new(&c, false);
-        let hub = graph.renumbered(c.node_of("hub").unwrap()).unwrap();
-        assert!(graph.skip_log[hub as usize] < 0.0);
-        let mut rng = unit_stream(3, 0);
-        let draws = 20_000;
-        let mut live = [0u32; 40];
-        for _ in 0..draws {
-            graph.for_live_in_arcs(hub, &mut rng, |_, arc| live[arc] += 1);
-        }
-        let expected = 0.05 * draws as f64;
-        let sd = (draws as f64 * 0.05 * 0.95).sqrt();
-        for (arc, &count) in live.iter().enumerate() {
+    fn uniform_nodes_draw_each_arc_independently_with_its_probability() {
+        for (d, p) in [
+            (40usize, 0.05f64),
+            (5, 0.3),
+            (3, 1.0),
+            (20, 0.5),
+            (17, 0.9),
+            (1, 0.2),
+        ] {
+            let triples: Vec<(String, String, f64)> = (0..d)
+                .map(|i| (format!("u{i}"), "hub".to_string(), p))
+                .collect();
+            let c =
+                CompiledNetwork::from_network(&InfluenceNetwork::from_triples(triples).unwrap());
+            let graph = ReverseGraph::new(&c, false);
+            let hub = graph.renumbered(c.node_of("hub").unwrap()).unwrap();
+            let expected_draw = match (p, d) {
+                (1.0, _) => "All",
+                (p, d) if p <= 0.25 && d >= 16 => "Uniform",
+                _ => "Coins",
+            };
+            assert!(format!("{:?}", graph.draw[hub as usize]).starts_with(expected_draw));
+            let mut rng = unit_stream(3, d as u64);
+            let draws = 20_000usize;
+            let mut live = vec![0u32; d];
+            let (mut sum, mut sum_sq) = (0.0f64, 0.0f64);
+            for _ in 0..draws {
+                let mut k = 0.0;
+                graph.for_live_in_arcs(hub, &mut rng, |_, arc| {
+                    live[arc - graph.range(hub).start] += 1;
+                    k += 1.0;
+                });
+                sum += k;
+                sum_sq += k * k;
+            }
+            let n = draws as f64;
+            let sd = (n * p * (1.0 - p)).sqrt();
+            for (arc, &count) in live.iter().enumerate() {
+                assert!(
+                    (f64::from(count) - n * p).abs() <= 5.0 * sd + 1e-9,
+                    "d={d} p={p} arc {arc}: {count} live of {draws}"
+                );
+            }
+            // Independence: the number of live arcs has the binomial variance.
+            let mean = sum / n;
+            let variance = sum_sq / n - mean * mean;
+            let binomial = d as f64 * p * (1.0 - p);
             assert!(
-                (f64::from(count) - expected).abs() < 5.0 * sd,
-                "arc {arc}: {count} live of {draws}"
+                (variance - binomial).abs() <= 0.1 * binomial + 1e-9,
+                "d={d} p={p}: variance {variance} vs {binomial}"
             );
         }
     }
@@ -730,13 +833,13 @@ mod tests {
         let sampler = Sampler::new(&graph, Walk::Signed, &[x]);
         let mut sets = RrSets::new();
         sampler.extend(&mut sets, 1, UNIT);
-        let r = c.node_of("r").unwrap();
+        let r = graph.renumbered(c.node_of("r").unwrap()).unwrap();
         let rooted = (0..sets.len())
             .find(|&i| sets.nodes[sets.range(i)].first() == Some(&r))
             .expect("some set is rooted at r");
         let members = &sets.nodes[sets.range(rooted)];
         let tags = &sets.tags[sets.range(rooted)];
-        let (a, b) = (c.node_of("a").unwrap(), c.node_of("b").unwrap());
+        let [a, b] = ["a", "b"].map(|id| graph.renumbered(c.node_of(id).unwrap()).unwrap());
         assert_eq!(members, &[r, a, b]);
         assert_eq!(
             tags,
