@@ -117,6 +117,8 @@ pub(crate) struct InvertedIndex {
     sets: Vec<u32>,
     /// How many sets are indexed.
     indexed: usize,
+    /// A buffer kept for the next build (fresh memory costs page faults).
+    spare: Vec<u32>,
 }
 
 impl InvertedIndex {
@@ -126,6 +128,17 @@ impl InvertedIndex {
             offsets: vec![0; n + 1],
             sets: Vec::new(),
             indexed: 0,
+            spare: Vec::new(),
+        }
+    }
+
+    /// Empties the index (for a new collection of sets), keeping its memory.
+    pub(crate) fn reset(&mut self) {
+        self.offsets.fill(0);
+        self.indexed = 0;
+        let old = std::mem::take(&mut self.sets);
+        if old.capacity() > self.spare.capacity() {
+            self.spare = old;
         }
     }
 
@@ -186,7 +199,12 @@ impl InvertedIndex {
             }
         }
         offsets.push(at);
-        let index: Vec<AtomicU32> = (0..at).map(|_| AtomicU32::new(0)).collect();
+        // Reuse the spare buffer (the conversions to and from atomics happen in
+        // place: same size and alignment).
+        let mut buffer = std::mem::take(&mut self.spare);
+        buffer.clear();
+        buffer.resize(at as usize, 0);
+        let index: Vec<AtomicU32> = buffer.into_iter().map(AtomicU32::new).collect();
         let store = |position: u64, set: u32| {
             if let Some(slot) = index.get(position as usize) {
                 slot.store(set, Ordering::Relaxed);
@@ -213,7 +231,11 @@ impl InvertedIndex {
                     }
                 }
             });
-        self.sets = index.into_iter().map(AtomicU32::into_inner).collect();
+        let old = std::mem::replace(
+            &mut self.sets,
+            index.into_iter().map(AtomicU32::into_inner).collect(),
+        );
+        self.spare = old;
         self.offsets = offsets;
         self.indexed = sets.len();
     }
@@ -228,9 +250,9 @@ impl InvertedIndex {
         }
     }
 
-    /// Heap bytes.
+    /// Heap bytes (the spare buffer included).
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.offsets.capacity() * 8 + self.sets.capacity() * 4
+        self.offsets.capacity() * 8 + (self.sets.capacity() + self.spare.capacity()) * 4
     }
 }
 

@@ -197,14 +197,13 @@ pub(crate) fn imm(
         }
     }
     let sampling_sets = sets.len() as u64;
-    drop(sets);
-    drop(index);
+    // Phase 2 draws fresh sets into the same memory.
+    sets.clear();
+    index.reset();
 
     // Phase 2: fresh sets, the greedy on them.
     let theta = check_count(sizes.lambda_star / lower_bound)?;
     let final_seed = settings.seed ^ SELECTION_STREAM;
-    let mut sets = RrSets::new();
-    let mut index = InvertedIndex::new(n);
     let picks: Picks = match objective {
         ImmObjective::Spread(walk) => {
             let t0 = Instant::now();

@@ -7,10 +7,14 @@
 //! Lucier 2014). For a seed set `S`, `n · P[S meets a random RR set] = σ(S)`.
 //!
 //! * **Independent Cascade**: a breadth-first search over the in-arcs, each arc live
-//!   with its probability. A node whose in-arcs all share one probability `p` and
-//!   that has many of them draws only the live ones, by geometric skipping (gaps
-//!   `⌊ln U / ln(1 − p)⌋`), as SUBSIM does (Guo et al. 2020); weighted cascade
-//!   weights are of that kind.
+//!   with its probability: one 32-bit coin per arc (two per 64-bit draw), except
+//!   that a node with many in-arcs (at least 16) of one small probability `p`
+//!   (at most 0.25; weighted cascade gives hubs this shape) draws only the live
+//!   ones by geometric skipping (gaps `⌊ln U / ln(1 − p)⌋`, as SUBSIM does, Guo et
+//!   al. 2020; one comparison with `(1 − p)^d` settles "none live" without a
+//!   logarithm), and a node whose in-arcs all have probability 1 takes them all.
+//!   Coins are exact (`t / 2³²`, as in the propagation engine); geometric gaps
+//!   are exact up to floating-point rounding (`f32` logarithm of `1 − p`).
 //! * **Linear Threshold**: a reverse random walk; each step keeps at most one
 //!   in-neighbour, `u` with probability `w(u, v)`, none with `1 − Σ w`; it stops at
 //!   "none" or at a node already on the walk.
@@ -365,6 +369,15 @@ impl RrSets {
             offsets: vec![0],
             ..RrSets::default()
         }
+    }
+
+    /// Removes every set, keeping the memory.
+    pub(crate) fn clear(&mut self) {
+        self.nodes.clear();
+        self.tags.clear();
+        self.offsets.clear();
+        self.offsets.push(0);
+        self.adversary.clear();
     }
 
     /// Number of sets.
