@@ -63,7 +63,9 @@ pub enum Error {
     SelfLoop(CustomerId),
 
     /// Linear Threshold weights into one customer add up to more than 1.
-    #[error("incoming influence weights of `{customer}` sum to {sum}, more than 1 (Linear Threshold)")]
+    #[error(
+        "incoming influence weights of `{customer}` sum to {sum}, more than 1 (Linear Threshold)"
+    )]
     ThresholdWeights {
         /// The customer whose incoming weights are too large.
         customer: CustomerId,

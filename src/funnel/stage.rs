@@ -63,9 +63,7 @@ impl FunnelStage {
         let bought = ever_bought || stage.has_bought();
         match self {
             FunnelStage::Awareness => stage != Stage::Unaware,
-            FunnelStage::Consideration => {
-                !matches!(stage, Stage::Unaware | Stage::Aware) || bought
-            }
+            FunnelStage::Consideration => !matches!(stage, Stage::Unaware | Stage::Aware) || bought,
             FunnelStage::Purchase => bought,
             FunnelStage::Loyalty => matches!(stage, Stage::Customer | Stage::Advocate),
             FunnelStage::Advocacy => stage == Stage::Advocate,

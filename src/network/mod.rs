@@ -306,14 +306,34 @@ mod tests {
         assert_eq!(net.tie_count(), 1);
         assert_eq!(net.tie("a", "b"), Some(Tie::negative(p(0.2))));
         assert_eq!(net.in_degree("b").unwrap(), 1);
-        assert!(matches!(net.out_degree("zz"), Err(Error::UnknownCustomer(id)) if id.as_str() == "zz"));
-        assert!(matches!(net.add_tie("a", "a", Tie::positive(p(0.1))), Err(Error::SelfLoop(_))));
+        assert!(
+            matches!(net.out_degree("zz"), Err(Error::UnknownCustomer(id)) if id.as_str() == "zz")
+        );
+        assert!(matches!(
+            net.add_tie("a", "a", Tie::positive(p(0.1))),
+            Err(Error::SelfLoop(_))
+        ));
     }
 
     #[test]
     fn triples_name_the_bad_position() {
         let err = InfluenceNetwork::from_triples([("a", "b", 0.5), ("b", "c", 1.5)]).unwrap_err();
-        assert!(matches!(err, Error::InvalidProbability { ref field, .. } if field == "triple 1 weight"));
+        assert!(
+            matches!(err, Error::InvalidProbability { ref field, .. } if field == "triple 1 weight")
+        );
+    }
+
+    #[test]
+    fn serde_rejects_a_customer_listed_twice() {
+        let json = r#"{"customers":["a","b","a"],"ties":[]}"#;
+        let err = serde_json::from_str::<InfluenceNetwork>(json).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("customer id `a` appears more than once")
+        );
+        let json = r#"{"customers":["a"],"ties":[{"from":"a","to":"a","probability":0.5}]}"#;
+        let err = serde_json::from_str::<InfluenceNetwork>(json).unwrap_err();
+        assert!(err.to_string().contains("self-loop on customer `a`"));
     }
 
     #[test]
@@ -322,6 +342,9 @@ mod tests {
         let json = serde_json::to_string(&net).unwrap();
         let back: InfluenceNetwork = serde_json::from_str(&json).unwrap();
         assert_eq!(back.tie("b", "c").unwrap().sign, TieSign::Negative);
-        assert_eq!(back.customers().map(|c| c.as_str()).collect::<Vec<_>>(), ["a", "b", "c"]);
+        assert_eq!(
+            back.customers().map(|c| c.as_str()).collect::<Vec<_>>(),
+            ["a", "b", "c"]
+        );
     }
 }
