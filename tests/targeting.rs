@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use social_loop::Error;
 use social_loop::network::{InfluenceNetwork, Tie};
 use social_loop::propagation::{CompiledNetwork, Model, exact};
-use social_loop::targeting::{Algorithm, Costs, Selection, SpreadOracle, Targeting};
+use social_loop::targeting::{Algorithm, Costs, ImmSampling, Selection, SpreadOracle, Targeting};
 
 const GREEDY_RATIO: f64 = 1.0 - 1.0 / std::f64::consts::E;
 
@@ -105,10 +105,18 @@ fn greedy_celf_and_imm_are_within_their_ratios_of_the_brute_force_optimum() {
                 .epsilon(epsilon)
                 .select(&network, k)
                 .unwrap();
+            let reused = base
+                .clone()
+                .algorithm(Algorithm::Imm)
+                .epsilon(epsilon)
+                .imm_sampling(ImmSampling::Reused)
+                .select(&network, k)
+                .unwrap();
             for (name, selection, ratio) in [
                 ("exact greedy", &greedy, GREEDY_RATIO),
                 ("CELF", &celf, GREEDY_RATIO),
                 ("IMM", &imm, GREEDY_RATIO - epsilon),
+                ("IMM reusing its sets", &reused, GREEDY_RATIO - epsilon),
             ] {
                 assert_eq!(selection.seeds.len(), k, "{name}");
                 let spread = exact_spread(&network, model, selection);
@@ -123,6 +131,11 @@ fn greedy_celf_and_imm_are_within_their_ratios_of_the_brute_force_optimum() {
             assert!((g.ratio - (GREEDY_RATIO - epsilon)).abs() < 1e-12);
             assert!((g.probability - (1.0 - 1.0 / 8.0)).abs() < 1e-12);
             assert_eq!(celf.guarantee, None);
+            assert_eq!(reused.guarantee, None);
+            // Reusing: the node selection ran on the sampling phase's sets too.
+            let (fresh, again) = (imm.rr_sets.unwrap(), reused.rr_sets.unwrap());
+            assert!(again.final_sets >= again.sampling_sets);
+            assert!(again.final_sets < fresh.sampling_sets + fresh.final_sets);
         }
     }
 }
@@ -183,6 +196,12 @@ fn same_seed_same_selection_for_one_and_two_threads() {
             &network,
         ),
         (Targeting::new(Algorithm::Bridges).pivots(8), &network),
+        (
+            Targeting::new(Algorithm::Imm)
+                .epsilon(0.3)
+                .imm_sampling(ImmSampling::Reused),
+            &network,
+        ),
         (
             Targeting::new(Algorithm::Imm)
                 .epsilon(0.3)
@@ -554,7 +573,7 @@ mod target_cli;
 
 mod cli {
     use super::target_cli::{Command, parse_args, run};
-    use social_loop::targeting::Algorithm;
+    use social_loop::targeting::{Algorithm, ImmSampling};
 
     fn parse(line: &str) -> Result<Command, String> {
         parse_args(line.split_whitespace())

@@ -4,6 +4,11 @@ PyNetIM's IMM on the same graph, weights, k and epsilon; every seed set is then
 evaluated the same way (10,000 independent runs of our `spread` example, and
 CyNetDiff's compute_marginal_gains as a cross-check).
 
+Ours runs in both node-selection modes: `independent` (the default: fresh RR sets
+for the node selection, Chen 2018's fix, the guarantee holds) and `reused` (IMM
+as published and as PyNetIM runs it: the sampling phase's sets topped up), the
+like-for-like comparison.
+
 Usage (from the crate root, after `bash benches/peers/setup.sh`):
     benches/peers/.venv/bin/python benches/peers/imm_compare.py
     REPEAT=5 EPSILONS=0.1,0.5 K=50 benches/peers/.venv/bin/python benches/peers/imm_compare.py
@@ -35,6 +40,7 @@ RNG_SEED = int(os.environ.get("RNG_SEED", "1"))
 EVAL_RUNS = int(os.environ.get("EVAL_RUNS", "10000"))
 EVAL_SEED = int(os.environ.get("EVAL_SEED", "987654321"))
 OUT = ROOT / "target" / "peers"
+SAMPLINGS = ("independent", "reused")
 
 
 def log(message: str) -> None:
@@ -50,12 +56,13 @@ def cargo_build() -> None:
         )
 
 
-def run_ours(epsilon: float, threads: int) -> dict:
+def run_ours(epsilon: float, threads: int, sampling: str) -> dict:
     cmd = [
         str(ROOT / "target/release/examples/target"),
         "--edges", str(EDGES), "--format", "weighted", "--model", "ic",
         "--k", str(K), "--epsilon", str(epsilon), "--algorithm", "imm",
         "--rng-seed", str(RNG_SEED), "--threads", str(threads),
+        "--imm-sampling", sampling,
     ]
     done = subprocess.run(
         cmd, capture_output=True, text=True, check=True,
@@ -65,12 +72,12 @@ def run_ours(epsilon: float, threads: int) -> dict:
     details = json.loads(done.stderr.strip().splitlines()[-1])
     rr = details["rr_sets"]
     return {
-        "tool": "social_loop",
+        "tool": f"social_loop ({sampling})",
         "epsilon": epsilon,
         "threads": threads,
         "seeds": [int(s) for s in line["seeds"]],
         "ms": line["elapsed_ms"],
-        "rr_sets": rr["sampling_sets"] + rr["final_sets"],
+        "rr_sets": rr["final_sets"] if sampling == "reused" else rr["sampling_sets"] + rr["final_sets"],
         "rr_memory_mb": rr["memory_bytes"] / 1e6,
         "sampling_ms": rr["sampling_ms"],
         "greedy_ms": rr["greedy_ms"],
@@ -137,10 +144,11 @@ def main() -> None:
     graph = IMGraph(arcs, weights=weights, directed=True, renumber=True)
     records = []
     for epsilon in EPSILONS:
-        for threads in (1, 2):
-            for i in range(REPEAT):
-                log(f"ours eps={epsilon} threads={threads} repeat {i + 1}")
-                records.append(run_ours(epsilon, threads))
+        for sampling in SAMPLINGS:
+            for threads in (1, 2):
+                for i in range(REPEAT):
+                    log(f"ours ({sampling}) eps={epsilon} threads={threads} repeat {i + 1}")
+                    records.append(run_ours(epsilon, threads, sampling))
         for i in range(REPEAT):
             log(f"pynetim eps={epsilon} repeat {i + 1}")
             records.append(run_pynetim(graph, epsilon, RNG_SEED + i))
@@ -166,15 +174,17 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}; "
           f"pynetim {metadata.version('pynetim')}; date {time.strftime('%Y-%m-%d %H:%M')}")
     print()
-    print("| epsilon | tool | threads | time median (min) | spread ± 95% CI | CyNetDiff | RR sets | RR memory | PyNetIM / ours (median) |")
+    print("| epsilon | tool (RR sets for the node selection) | threads | time median (min) | spread ± 95% CI | CyNetDiff | RR sets drawn | RR memory | PyNetIM / ours (median) |")
     print("|---|---|---|---|---|---|---|---|---|")
     for epsilon in EPSILONS:
         py = [r for r in records if r["tool"] == "pynetim" and r["epsilon"] == epsilon]
         py_ms = statistics.median(r["ms"] for r in py)
         rows = []
-        for threads in (1, 2):
-            rows.append(("social_loop", threads, [r for r in records if r["tool"] == "social_loop"
-                                                   and r["epsilon"] == epsilon and r["threads"] == threads]))
+        for sampling in SAMPLINGS:
+            tool = f"social_loop ({sampling})"
+            for threads in (1, 2):
+                rows.append((tool, threads, [r for r in records if r["tool"] == tool
+                                             and r["epsilon"] == epsilon and r["threads"] == threads]))
         rows.append(("PyNetIM", 1, py))
         for tool, threads, rs in rows:
             ms = [r["ms"] for r in rs]

@@ -31,6 +31,7 @@ use super::costs::Constraint;
 use super::coverage::{CoverageGain, InvertedIndex, SignedRule, greedy};
 use super::rr_sets::{ReverseGraph, RrSets, Sampler, Walk};
 use super::selection::RrSetStats;
+use super::strategy::ImmSampling;
 use crate::error::{Error, Result};
 use crate::propagation::CompiledNetwork;
 
@@ -46,6 +47,7 @@ pub(crate) struct ImmSettings {
     pub epsilon: f64,
     pub ell: f64,
     pub seed: u64,
+    pub sampling: ImmSampling,
 }
 
 /// What IMM maximises.
@@ -197,13 +199,18 @@ pub(crate) fn imm(
         }
     }
     let sampling_sets = sets.len() as u64;
-    // Phase 2 draws fresh sets into the same memory.
-    sets.clear();
-    index.reset();
-
-    // Phase 2: fresh sets, the greedy on them.
+    // Phase 2: fresh sets (drawn into the same memory), or, as published, the
+    // sampling phase's sets topped up to θ on the same stream.
+    let reuse =
+        settings.sampling == ImmSampling::Reused && matches!(objective, ImmObjective::Spread(_));
+    let final_seed = if reuse {
+        settings.seed
+    } else {
+        sets.clear();
+        index.reset();
+        settings.seed ^ SELECTION_STREAM
+    };
     let theta = check_count(sizes.lambda_star / lower_bound)?;
-    let final_seed = settings.seed ^ SELECTION_STREAM;
     let picks: Picks = match objective {
         ImmObjective::Spread(walk) => {
             let t0 = Instant::now();

@@ -96,7 +96,9 @@
 //! the sampling phase, and `θ = 2n(ρ·α + β)²/(ε²·LB)` sets for the node selection,
 //! `α = √(ℓ′ ln n + ln 2)`, `β = √(ρ(ln|𝒮| + ℓ′ ln n + ln 2))`, `LB` the sampling
 //! phase's lower bound of `OPT`. The node-selection sets are drawn afresh (Chen 2018's
-//! fix of the original analysis).
+//! fix of the original analysis, [`ImmSampling::Independent`]); IMM as published
+//! reuses the sampling phase's sets ([`ImmSampling::Reused`], about half the sets,
+//! no guarantee reported).
 
 mod celf;
 mod centrality;
@@ -110,4 +112,4 @@ mod strategy;
 
 pub use costs::Costs;
 pub use selection::{Evaluation, Guarantee, RrSetStats, Selection, Timings};
-pub use strategy::{Algorithm, SpreadOracle, Targeting};
+pub use strategy::{Algorithm, ImmSampling, SpreadOracle, Targeting};

@@ -88,7 +88,9 @@ pub struct Guarantee {
 pub struct RrSetStats {
     /// Sets drawn in the sampling phase (to bound the optimum from below).
     pub sampling_sets: u64,
-    /// Sets drawn for the node selection.
+    /// Sets the node selection ran on (with
+    /// [`ImmSampling::Reused`](super::ImmSampling::Reused), the sampling phase's
+    /// sets included).
     pub final_sets: u64,
     /// Members of the node-selection sets.
     pub members: u64,
