@@ -606,6 +606,7 @@ mod cli {
             (defaults.algorithm, defaults.epsilon),
             (Algorithm::Imm, 0.1)
         );
+        assert_eq!(defaults.imm_sampling, ImmSampling::Independent);
         assert!(matches!(parse("--help"), Ok(Command::Help)));
         for (line, needle) in [
             ("--edges g --model ic --rng-seed 1", "missing --k"),
