@@ -429,22 +429,21 @@ pub fn run(args: &Args) -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
-    let outcome = parse_args(std::env::args().skip(1)).and_then(|command| match command {
-        Command::Help => Ok(None),
-        Command::Run(args) => run(&args).map(Some),
-    });
-    match outcome {
-        Ok(Some(line)) => {
-            println!("{line}");
-            ExitCode::SUCCESS
-        }
-        Ok(None) => {
+    let outcome = match parse_args(std::env::args().skip(1)) {
+        Ok(Command::Help) => {
             println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Ok(Command::Run(args)) => run(&args),
+        Err(message) => Err(format!("{message}\n(spread --help prints the usage)")),
+    };
+    match outcome {
+        Ok(line) => {
+            println!("{line}");
             ExitCode::SUCCESS
         }
         Err(message) => {
             eprintln!("spread: error: {message}");
-            eprintln!("(spread --help prints the usage)");
             ExitCode::from(2)
         }
     }
