@@ -1,0 +1,70 @@
+//! Time per Independent Cascade run against the number of arcs, for the scaling
+//! table of `BENCHMARKS.md`.
+//!
+//! ```sh
+//! cargo run --release --example spread_scaling -- --arcs 1000000 [--p 0.05] [--runs 640] [--threads 1]
+//! ```
+//!
+//! Generates a Barabasi-Albert network (m = 5, both arcs of every tie, so about
+//! 10 arcs per customer) with `--arcs` arcs at uniform probability `--p`, seeds the
+//! cascade from the 10 customers added first (the oldest, best-connected ones),
+//! and prints one JSON line: arcs, nodes, runs, mean spread, time per run and the
+//! bytes of the compiled form per arc. Run it under `/usr/bin/time -v` for the
+//! process's peak memory.
+
+use std::time::Instant;
+
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+use social_loop::Probability;
+use social_loop::network::BarabasiAlbert;
+use social_loop::propagation::{CompiledNetwork, Model, MonteCarlo};
+
+fn flag<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> Result<T, String> {
+    match args.iter().position(|a| a == name) {
+        None => Ok(default),
+        Some(i) => args
+            .get(i + 1)
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| format!("{name} needs a number")),
+    }
+}
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("spread_scaling: error: {e}");
+        std::process::exit(2);
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let arcs: usize = flag(&args, "--arcs", 1_000_000)?;
+    let p: f64 = flag(&args, "--p", 0.05)?;
+    let runs: u64 = flag(&args, "--runs", 640)?;
+    let threads: usize = flag(&args, "--threads", 1)?;
+    const M: usize = 5;
+    let customers = (arcs / (2 * M)).max(2 * M);
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(42);
+    let net = BarabasiAlbert::new(customers, M).generate(Probability::new(p)?, &mut rng)?;
+    let compiled = CompiledNetwork::from_network(&net);
+    let seeds: Vec<String> = net.customers().take(10).map(|c| c.to_string()).collect();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+    let started = Instant::now();
+    let estimate = pool.install(|| {
+        MonteCarlo::new(Model::IndependentCascade)
+            .runs(runs)
+            .seed(1)
+            .estimate(&compiled, &seeds)
+    })?;
+    let elapsed = started.elapsed().as_secs_f64() * 1e3;
+    println!(
+        "{{\"arcs\":{},\"nodes\":{},\"p\":{p},\"runs\":{runs},\"threads\":{threads},\"mean\":{:.1},\"ms_per_run\":{:.4},\"compiled_bytes_per_arc\":{:.2}}}",
+        compiled.arc_count(),
+        compiled.node_count(),
+        estimate.mean,
+        elapsed / runs as f64,
+        compiled.heap_bytes() as f64 / compiled.arc_count().max(1) as f64,
+    );
+    Ok(())
+}
