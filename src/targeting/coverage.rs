@@ -157,6 +157,9 @@ impl InvertedIndex {
     pub(crate) fn extend(&mut self, sets: &RrSets) {
         let n = self.offsets.len().saturating_sub(1);
         let first = self.indexed.min(sets.len());
+        if first == sets.len() {
+            return; // nothing new
+        }
         let new_start = sets.offsets.get(first).copied().unwrap_or(0);
         let new_members = (sets.nodes.len() as u64).saturating_sub(new_start);
         let chunks = (new_members / (4 * n.max(1) as u64))
