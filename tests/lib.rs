@@ -15,3 +15,4 @@ mod crm;
 mod targeting;
 mod sweep;
 mod run_scenario;
+mod funnel_lift;
