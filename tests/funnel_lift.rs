@@ -43,11 +43,11 @@ fn path_with_certain_steps_gives_two_customers_through_the_funnel() {
         .unit_price(Decimal::new(1999, 2))
         .estimate(&compiled(&[("a", "b", 1.0)]), ["a"])
         .unwrap();
-    let aware = est.stage(FunnelStage::Awareness);
+    let aware = est.stage(FunnelStage::Awareness).unwrap();
     assert_eq!(aware.with.mean, 2.0);
     assert_eq!(aware.without.mean, 0.0);
     assert_eq!(aware.lift.mean, 2.0);
-    assert_eq!(est.stage(FunnelStage::Advocacy).lift.mean, 2.0);
+    assert_eq!(est.stage(FunnelStage::Advocacy).unwrap().lift.mean, 2.0);
     assert_eq!(est.revenue_lift, Decimal::new(3998, 2));
 }
 
@@ -124,10 +124,10 @@ fn statistical_check_against_the_closed_form() {
         // Tolerance: 4 standard errors (a false alarm about once in 16 000).
         assert!((got - want).abs() < 4.0 * se, "{got} vs {want} (se {se})");
     };
-    let aware = est.stage(FunnelStage::Awareness);
+    let aware = est.stage(FunnelStage::Awareness).unwrap();
     check(aware.without.mean, aware.without.std_err, 0.4);
     check(aware.lift.mean, aware.lift.std_err, 1.2);
-    let purchase = est.stage(FunnelStage::Purchase);
+    let purchase = est.stage(FunnelStage::Purchase).unwrap();
     check(purchase.without.mean, purchase.without.std_err, 0.2);
     check(purchase.with.mean, purchase.with.std_err, 1.55);
     check(purchase.lift.mean, purchase.lift.std_err, 1.35);

@@ -2,29 +2,7 @@
 //! without the advocates' Independent Cascade, on common random numbers, and the
 //! influencers ranked by expected reach.
 //!
-//! # The model of one run
-//! Run `r` draws the keys of its unit stream `(seed, r)` (the crate's
-//! [`propagation`](crate::propagation) stream scheme). With the arc key it plays the
-//! Independent Cascade from the advocates with the coin rule of the propagation
-//! engine (arc `a` is live when its 32-bit uniform is below `floor(p · 2³²)`); the
-//! advocates themselves and every customer the cascade activates are *reached*.
-//! With the node key every customer `v` gets five uniforms on `[0, 1)` (counter
-//! `5v + k`, 53-bit resolution), one per stage, used by **both** worlds:
-//!
-//! | stage | without word of mouth | with word of mouth |
-//! |---|---|---|
-//! | awareness | `u₀ < baseline_awareness` | reached, or `u₀ < baseline_awareness` |
-//! | consideration | aware and `u₁ < consider_given_aware` | aware and `u₁ < p`, `p = consider_given_reached` if reached, else `consider_given_aware` |
-//! | purchase | considering and `u₂ < purchase_given_considering` | same rule |
-//! | loyalty | purchased and `u₃ < loyal_given_purchase` | same rule |
-//! | advocacy | loyal and `u₄ < advocate_given_loyal` | same rule |
-//!
-//! A stage's count is the number of customers who reached *at least* that stage.
-//! Because `consider_given_reached >= consider_given_aware` (checked), every
-//! customer is at least as deep in the funnel with word of mouth as without, in
-//! every run: the per-run lift of every stage is a non-negative integer, and its
-//! mean's interval is the *paired* one (from the per-run differences), narrower
-//! than comparing two independent estimates.
+//! See [`FunnelLift`] for the model.
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::FromPrimitive;
@@ -46,7 +24,32 @@ const CUSTOMER_PLACES: u32 = 6;
 /// Decimal places of money (cents).
 const MONEY_PLACES: u32 = 2;
 
-/// Options of the funnel-lift estimate (see the [module docs](self) for the model).
+/// Options of the funnel-lift estimate.
+///
+/// # The model of one run
+/// Run `r` draws the keys of its unit stream `(seed, r)` (the crate's
+/// [`propagation`](crate::propagation) stream scheme). With the arc key it plays the
+/// Independent Cascade from the advocates with the coin rule of the propagation
+/// engine (arc `a` is live when its 32-bit uniform is below `floor(p · 2³²)`); the
+/// advocates themselves and every customer the cascade activates are *reached*.
+/// With the node key every customer `v` gets five uniforms on `[0, 1)` (counter
+/// `5v + k`, 53-bit resolution), one per stage, used by **both** worlds:
+///
+/// | stage | without word of mouth | with word of mouth |
+/// |---|---|---|
+/// | awareness | `u₀ < baseline_awareness` | reached, or `u₀ < baseline_awareness` |
+/// | consideration | aware and `u₁ < consider_given_aware` | aware and `u₁ < p`, `p = consider_given_reached` if reached, else `consider_given_aware` |
+/// | purchase | considering and `u₂ < purchase_given_considering` | same rule |
+/// | loyalty | purchased and `u₃ < loyal_given_purchase` | same rule |
+/// | advocacy | loyal and `u₄ < advocate_given_loyal` | same rule |
+///
+/// A stage's count is the number of customers who reached *at least* that stage.
+/// Because `consider_given_reached >= consider_given_aware` (checked), every
+/// customer is at least as deep in the funnel with word of mouth as without, in
+/// every run: the per-run lift of every stage is a non-negative integer, and its
+/// mean's interval is the *paired* one (from the per-run differences), narrower
+/// than comparing two independent estimates. Runs are simulated in order on one
+/// thread, so the result depends only on the options, the network and the advocates.
 ///
 /// Defaults: 1 000 runs, seed 0, `baseline_awareness` 0.3, `consider_given_aware`
 /// 0.4, `consider_given_reached` 0.6, `purchase_given_considering` 0.3,
@@ -67,7 +70,7 @@ const MONEY_PLACES: u32 = 2;
 ///     .consider_given_reached(Probability::new(0.9)?)
 ///     .unit_price(Decimal::new(4999, 2)) // 49.99
 ///     .estimate(&compiled, ["ann"])?;
-/// let aware = lift.stage(FunnelStage::Awareness);
+/// let aware = lift.stage(FunnelStage::Awareness).ok_or("no awareness")?;
 /// assert!(aware.lift.mean > 1.0); // ann and bob always, cy half the time
 /// assert!(lift.revenue_lift > Decimal::ZERO);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -141,18 +144,9 @@ pub struct FunnelLiftEstimate {
 }
 
 impl FunnelLiftEstimate {
-    /// The entry of `stage`.
-    pub fn stage(&self, stage: FunnelStage) -> StageLift {
-        self.stages
-            .iter()
-            .copied()
-            .find(|s| s.stage == stage)
-            .unwrap_or(StageLift {
-                stage,
-                without: Summary::from_sums(0, 0, 0),
-                with: Summary::from_sums(0, 0, 0),
-                lift: Summary::from_sums(0, 0, 0),
-            })
+    /// The entry of `stage` (`None` only for a hand-built or truncated estimate).
+    pub fn stage(&self, stage: FunnelStage) -> Option<StageLift> {
+        self.stages.iter().copied().find(|s| s.stage == stage)
     }
 }
 
