@@ -49,7 +49,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let net = BarabasiAlbert::new(customers, M).generate(Probability::new(p)?, &mut rng)?;
     let compiled = CompiledNetwork::from_network(&net);
     let seeds: Vec<String> = net.customers().take(10).map(|c| c.to_string()).collect();
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
     let started = Instant::now();
     let estimate = pool.install(|| {
         MonteCarlo::new(Model::IndependentCascade)
