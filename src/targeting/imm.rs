@@ -210,7 +210,15 @@ pub(crate) fn imm(
         index.reset();
         settings.seed ^ SELECTION_STREAM
     };
-    let theta = check_count(sizes.lambda_star / lower_bound)?;
+    // A signed set is worth between −λ and 1, a coverage set 0 or 1: concentration
+    // bounds scale with the squared range, and so does the sample.
+    let range = match objective {
+        ImmObjective::Spread(_) => 1.0,
+        ImmObjective::Signed {
+            negative_weight, ..
+        } => 1.0 + negative_weight,
+    };
+    let theta = check_count(sizes.lambda_star * range * range / lower_bound)?;
     let picks: Picks = match objective {
         ImmObjective::Spread(walk) => {
             let t0 = Instant::now();

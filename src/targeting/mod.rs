@@ -63,8 +63,10 @@
 //!   appears; a seed set's value for the root is decided by the first arrival (a
 //!   same-distance clash by the model's negativity bias). This matches the cascade
 //!   exactly when the nearest seed and its shortest path are unique; otherwise it
-//!   approximates the clash rule. The independent evaluation uses the real signed
-//!   cascade.
+//!   approximates the clash rule. A signed set is worth between `−λ` and 1, so IMM
+//!   draws `(1 + λ)²` times the sets it would for the spread (concentration bounds
+//!   grow with the squared range); the sampling phase's lower bound is the
+//!   spread's. The independent evaluation uses the real signed cascade.
 //!
 //! # Guarantees
 //! Reported in [`Selection::guarantee`] when one holds. `OPT` is the best value
