@@ -1,0 +1,233 @@
+//! [`Sampler`]: draws RR sets in parallel units, reproducibly.
+
+use std::sync::Mutex;
+
+use rand::{Rng, RngCore};
+use rayon::prelude::*;
+
+use super::{
+    Batch, MAX_DISTANCE, NEGATIVE, NO_ARRIVAL, POSITIVE, ReverseGraph, RrSets, UNIT, Walk, arrival,
+};
+use crate::propagation::streams::unit_stream;
+
+/// Units generated per parallel round (bounds the temporary memory of a round).
+const UNITS_PER_ROUND: u64 = 128;
+
+/// Per-thread scratch memory: visit stamps and the search queue.
+#[derive(Debug)]
+struct Scratch {
+    stamp: Vec<u32>,
+    epoch: u32,
+    queue: Vec<u32>,
+    parity: Vec<bool>,
+    tags: Vec<u32>,
+}
+
+impl Scratch {
+    fn new(n: usize) -> Self {
+        Scratch {
+            stamp: vec![0; n],
+            epoch: 0,
+            queue: Vec::new(),
+            parity: Vec::new(),
+            tags: Vec::new(),
+        }
+    }
+
+    /// Starts a new set: every node unvisited.
+    fn next_epoch(&mut self) {
+        if self.epoch == u32::MAX {
+            self.stamp.fill(0);
+            self.epoch = 0;
+        }
+        self.epoch += 1;
+        self.queue.clear();
+        self.parity.clear();
+        self.tags.clear();
+    }
+
+    /// Marks `v` visited; `false` if it already was.
+    #[inline]
+    fn visit(&mut self, v: u32) -> bool {
+        match self.stamp.get_mut(v as usize) {
+            Some(s) if *s != self.epoch => {
+                *s = self.epoch;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Draws RR sets of one kind on one network.
+#[derive(Debug)]
+pub(crate) struct Sampler<'a> {
+    graph: &'a ReverseGraph,
+    walk: Walk,
+    /// Signed walk: which nodes are adversaries.
+    adversary: Vec<bool>,
+}
+
+impl<'a> Sampler<'a> {
+    /// A sampler; `adversaries` matter for [`Walk::Signed`] only.
+    pub(crate) fn new(graph: &'a ReverseGraph, walk: Walk, adversaries: &[u32]) -> Self {
+        let mut adversary = Vec::new();
+        if walk == Walk::Signed {
+            adversary = vec![false; graph.node_count()];
+            for &a in adversaries {
+                if let Some(slot) = graph
+                    .renumbered(a)
+                    .and_then(|a| adversary.get_mut(a as usize))
+                {
+                    *slot = true;
+                }
+            }
+        }
+        Sampler {
+            graph,
+            walk,
+            adversary,
+        }
+    }
+
+    /// Adds whole units to `sets` until it holds at least `target` sets, drawing
+    /// unit `i` from the stream `(seed, i)`. `sets` must hold whole units.
+    ///
+    /// # Complexity
+    /// O(Σ (members + in-arcs scanned)) over the new sets, divided among the rayon
+    /// threads.
+    pub(crate) fn extend(&self, sets: &mut RrSets, seed: u64, target: u64) {
+        let n = self.graph.node_count();
+        if n == 0 {
+            return;
+        }
+        let mut unit = sets.len() as u64 / UNIT;
+        let units = target.div_ceil(UNIT);
+        // Scratch memory is reused across units and rounds (a unit takes one from
+        // the pool and gives it back).
+        let pool: Mutex<Vec<Scratch>> = Mutex::new(Vec::new());
+        while unit < units {
+            let end = (unit + UNITS_PER_ROUND).min(units);
+            let batches: Vec<Batch> = (unit..end)
+                .into_par_iter()
+                .map(|u| {
+                    let spare = pool.lock().ok().and_then(|mut p| p.pop());
+                    let mut scratch = spare.unwrap_or_else(|| Scratch::new(n));
+                    let batch = self.unit(&mut scratch, seed, u);
+                    if let Ok(mut p) = pool.lock() {
+                        p.push(scratch);
+                    }
+                    batch
+                })
+                .collect();
+            sets.append(batches);
+            unit = end;
+        }
+    }
+
+    /// The [`UNIT`] sets of unit `unit`.
+    fn unit(&self, scratch: &mut Scratch, seed: u64, unit: u64) -> Batch {
+        let mut rng = unit_stream(seed, unit);
+        let n = self.graph.node_count() as u32;
+        let mut batch = Batch {
+            lens: Vec::with_capacity(UNIT as usize),
+            ..Batch::default()
+        };
+        for _ in 0..UNIT {
+            let root = rng.random_range(0..n);
+            scratch.next_epoch();
+            match self.walk {
+                Walk::Cascade => self.cascade(scratch, &mut rng, root),
+                Walk::Threshold => self.threshold(scratch, &mut rng, root),
+                Walk::Signed => {
+                    let adversary = self.signed(scratch, &mut rng, root);
+                    batch.adversary.push(adversary);
+                    batch.tags.extend_from_slice(&scratch.tags);
+                }
+            }
+            batch.lens.push(scratch.queue.len() as u32);
+            batch.nodes.extend_from_slice(&scratch.queue);
+        }
+        batch
+    }
+
+    /// Independent Cascade: reverse breadth-first search over live arcs.
+    fn cascade<R: RngCore>(&self, scratch: &mut Scratch, rng: &mut R, root: u32) {
+        scratch.visit(root);
+        scratch.queue.push(root);
+        let mut head = 0;
+        while let Some(&v) = scratch.queue.get(head) {
+            head += 1;
+            self.graph.for_live_in_arcs(v, rng, |u, _| {
+                if scratch.visit(u) {
+                    scratch.queue.push(u);
+                }
+            });
+        }
+    }
+
+    /// Linear Threshold: reverse random walk.
+    fn threshold<R: RngCore>(&self, scratch: &mut Scratch, rng: &mut R, root: u32) {
+        scratch.visit(root);
+        scratch.queue.push(root);
+        let mut v = root;
+        while let Some(u) = self.graph.pick_in_neighbour(v, rng) {
+            if !scratch.visit(u) {
+                break;
+            }
+            scratch.queue.push(u);
+            v = u;
+        }
+    }
+
+    /// Signed: level-by-level search with parities, cut off after the level at
+    /// which the first adversary appears. Leaves one tag per member in
+    /// `scratch.tags` and returns the adversaries' arrival at the root.
+    /// Adversaries are not members.
+    fn signed<R: RngCore>(&self, scratch: &mut Scratch, rng: &mut R, root: u32) -> u32 {
+        let is_adversary = |v: u32| self.adversary.get(v as usize).copied().unwrap_or(false);
+        scratch.visit(root);
+        if is_adversary(root) {
+            return arrival(0, NEGATIVE);
+        }
+        scratch.queue.push(root);
+        scratch.parity.push(false);
+        scratch.tags.push(arrival(0, POSITIVE));
+        let mut adversary_bits = 0;
+        let (mut lo, mut distance) = (0usize, 0u32);
+        while lo < scratch.queue.len() && adversary_bits == 0 {
+            let hi = scratch.queue.len();
+            let next = (distance + 1).min(MAX_DISTANCE);
+            for i in lo..hi {
+                let (Some(&v), Some(&flipped)) = (scratch.queue.get(i), scratch.parity.get(i))
+                else {
+                    break;
+                };
+                self.graph.for_live_in_arcs(v, rng, |u, arc| {
+                    if !scratch.visit(u) {
+                        return;
+                    }
+                    let odd = flipped ^ self.graph.negative.get(arc).copied().unwrap_or(false);
+                    if is_adversary(u) {
+                        // The adversaries' negative message, flipped on odd paths.
+                        adversary_bits |= if odd { POSITIVE } else { NEGATIVE };
+                    } else {
+                        scratch.queue.push(u);
+                        scratch.parity.push(odd);
+                        // An advocate's positive message, flipped on odd paths.
+                        scratch
+                            .tags
+                            .push(arrival(next, if odd { NEGATIVE } else { POSITIVE }));
+                    }
+                });
+            }
+            lo = hi;
+            distance = next;
+        }
+        if adversary_bits == 0 {
+            NO_ARRIVAL
+        } else {
+            arrival(distance, adversary_bits)
+        }
+    }
+}
