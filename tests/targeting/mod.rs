@@ -2,6 +2,9 @@
 //! spreads), budgets never exceeded, thread-count independence, the signed
 //! objective, exclusions, and every error.
 
+mod cli;
+mod signed;
+
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -15,7 +18,7 @@ const GREEDY_RATIO: f64 = 1.0 - 1.0 / std::f64::consts::E;
 
 /// A random directed graph on `n0..n{n-1}` with `m` distinct arcs. For Linear
 /// Threshold the weights into each node are scaled to sum to at most 1.
-fn random_network(seed: u64, n: usize, m: usize, lt: bool) -> CompiledNetwork {
+pub(crate) fn random_network(seed: u64, n: usize, m: usize, lt: bool) -> CompiledNetwork {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut arcs: Vec<(usize, usize, f64)> = Vec::new();
     while arcs.len() < m {
@@ -44,11 +47,11 @@ fn random_network(seed: u64, n: usize, m: usize, lt: bool) -> CompiledNetwork {
     CompiledNetwork::from_network(&net)
 }
 
-fn compile(triples: &[(&str, &str, f64)]) -> CompiledNetwork {
+pub(crate) fn compile(triples: &[(&str, &str, f64)]) -> CompiledNetwork {
     CompiledNetwork::from_network(&InfluenceNetwork::from_triples(triples.iter().copied()).unwrap())
 }
 
-fn ids(selection: &Selection) -> Vec<&str> {
+pub(crate) fn ids(selection: &Selection) -> Vec<&str> {
     selection.seeds.iter().map(|c| c.as_str()).collect()
 }
 
@@ -311,87 +314,6 @@ proptest! {
     }
 }
 
-/// `bad` reaches four customers, but through distrust: each of them turns
-/// against the brand. `good` reaches two through trust.
-fn distrust_network() -> CompiledNetwork {
-    compile(&[
-        ("bad", "p1", -0.9),
-        ("bad", "p2", -0.9),
-        ("bad", "p3", -0.9),
-        ("bad", "p4", -0.9),
-        ("good", "q1", 0.9),
-        ("good", "q2", 0.9),
-    ])
-}
-
-#[test]
-fn the_signed_objective_avoids_influence_through_distrust() {
-    let network = distrust_network();
-    let unsigned = Targeting::new(Algorithm::Imm)
-        .epsilon(0.2)
-        .seed(1)
-        .select(&network, 1)
-        .unwrap();
-    assert_eq!(ids(&unsigned), ["bad"]);
-    for algorithm in [Algorithm::Imm, Algorithm::Celf] {
-        let signed = Targeting::new(algorithm)
-            .epsilon(0.2)
-            .model(Model::signed_neutral())
-            .seed(1)
-            .select(&network, 1)
-            .unwrap();
-        assert_eq!(ids(&signed), ["good"], "{algorithm:?}");
-        let reach = signed.evaluation.signed.unwrap();
-        // good + q1 + q2 at 0.9 each: 2.8 positive, nobody negative.
-        assert!((reach.positive.mean - 2.8).abs() < 4.0 * reach.positive.std_err + 1e-9);
-        assert_eq!(reach.negative.mean, 0.0);
-        assert_eq!(signed.guarantee, None);
-        let objective = signed.evaluation.objective;
-        assert!(objective.ci95[0] <= objective.mean && objective.mean <= objective.ci95[1]);
-    }
-    // Asked for two, the signed greedy's second pick is a distrusted customer
-    // reached by nobody (gain +1), not bad (gain 1 - 4 x 0.9 < 0).
-    let two = Targeting::new(Algorithm::Imm)
-        .epsilon(0.2)
-        .model(Model::signed_neutral())
-        .select(&network, 2)
-        .unwrap();
-    assert_eq!(ids(&two)[0], "good");
-    assert!(ids(&two)[1].starts_with('p'), "{:?}", ids(&two));
-    assert!(two.marginal_gains[1] > 0.9);
-}
-
-#[test]
-fn against_adversaries_the_signed_choice_blocks_and_is_never_an_adversary() {
-    // The adversary x reaches t1..t3 through `gate`; seeding gate first blocks it
-    // (gate is one step closer to them than x). `loner` reaches one customer.
-    let network = compile(&[
-        ("x", "gate", 0.2),
-        ("gate", "t1", 1.0),
-        ("gate", "t2", 1.0),
-        ("gate", "t3", 1.0),
-        ("loner", "l1", 1.0),
-    ]);
-    let targeting = Targeting::new(Algorithm::Imm)
-        .epsilon(0.2)
-        .model(Model::signed_neutral())
-        .adversaries(["x"])
-        .negative_weight(2.0)
-        .seed(5)
-        .evaluation_runs(4_000);
-    let selection = targeting.select(&network, 1).unwrap();
-    assert_eq!(ids(&selection), ["gate"]);
-    let reach = selection.evaluation.signed.unwrap();
-    // x alone is negative; gate is positive with t1..t3.
-    assert!((reach.negative.mean - 1.0).abs() < 1e-12);
-    assert!((reach.positive.mean - 4.0).abs() < 1e-12);
-    let objective = selection.evaluation.objective.mean;
-    assert!((objective - (4.0 - 2.0 * 1.0)).abs() < 1e-12);
-    // Excluding gate moves the choice.
-    let without_gate = targeting.exclude(["gate"]).select(&network, 1).unwrap();
-    assert_eq!(ids(&without_gate), ["loner"]);
-}
-
 #[test]
 fn heuristics_rank_as_documented_and_report_prefix_gains() {
     let network = compile(&[
@@ -566,167 +488,15 @@ fn nethept_imm_reaches_960_at_epsilon_0_1() {
     );
 }
 
-/// The `target` example's own code, tested in process.
-#[allow(dead_code)]
-#[path = "../examples/target.rs"]
-mod target_cli;
-
-mod cli {
-    use super::target_cli::{Command, parse_args, run};
-    use social_loop::targeting::{Algorithm, ImmSampling};
-
-    fn parse(line: &str) -> Result<Command, String> {
-        parse_args(line.split_whitespace())
-    }
-
-    fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("social_loop_target_cli_{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-
-    #[test]
-    fn flags_parse_and_bad_ones_name_themselves() {
-        let Ok(Command::Run(args)) = parse(
-            "--edges g.txt --model lt --weighted-cascade --k 3 --epsilon 0.3 \
-             --algorithm pagerank --rng-seed 9 --threads 2",
-        ) else {
-            panic!("a valid line");
-        };
-        assert_eq!((args.k, args.epsilon, args.rng_seed), (3, 0.3, 9));
-        assert_eq!(args.algorithm, Algorithm::PageRank);
-        assert_eq!(args.threads, Some(2));
-        let Ok(Command::Run(defaults)) = parse("--edges g --model ic --k 1 --rng-seed 0") else {
-            panic!("defaults");
-        };
-        assert_eq!(
-            (defaults.algorithm, defaults.epsilon),
-            (Algorithm::Imm, 0.1)
-        );
-        assert_eq!(defaults.imm_sampling, ImmSampling::Independent);
-        assert!(matches!(parse("--help"), Ok(Command::Help)));
-        for (line, needle) in [
-            ("--edges g --model ic --rng-seed 1", "missing --k"),
-            (
-                "--edges g --model ic --k 0 --rng-seed 1",
-                "--k must be at least 1",
-            ),
-            (
-                "--edges g --model ic --k 2 --epsilon 1 --rng-seed 1",
-                "--epsilon",
-            ),
-            ("--edges g --model signed --k 2 --rng-seed 1", "--model"),
-            (
-                "--edges g --model ic --k 2 --algorithm hubs --rng-seed 1",
-                "--algorithm",
-            ),
-            (
-                "--edges g --model ic --k 2 --p 0.1 --trivalency --rng-seed 1",
-                "at most one",
-            ),
-            (
-                "--edges g --model ic --k 2 --rng-seed 1 --k 3",
-                "more than once",
-            ),
-            ("--edges g --model ic --k 2 --rng-seed x", "--rng-seed"),
-            (
-                "--edges g --model ic --k 2 --rng-seed 1 --threads 0",
-                "--threads",
-            ),
-            (
-                "--edges g --model ic --k 2 --rng-seed 1 --verbose",
-                "unknown argument",
-            ),
-        ] {
-            let err = parse(line).unwrap_err();
-            assert!(err.contains(needle), "{line}: {err}");
-        }
-    }
-
-    #[test]
-    fn one_json_line_with_the_required_fields_in_order() {
-        let path = temp_file(
-            "star.txt",
-            "hub a 0.5\nhub b 0.5\nhub c 0.5\na d 0.5\ne hub 0.5\n",
-        );
-        let line = format!(
-            "--edges {} --model ic --k 2 --epsilon 0.3 --rng-seed 4",
-            path.display()
-        );
-        let Ok(Command::Run(args)) = parse(&line) else {
-            panic!("valid")
-        };
-        let json = run(&args).unwrap();
-        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
-        let keys: Vec<&str> =
-            ["algorithm", "k", "seeds", "estimated_spread", "elapsed_ms"].to_vec();
-        let positions: Vec<usize> = keys
-            .iter()
-            .map(|k| json.find(&format!("\"{k}\":")).unwrap())
-            .collect();
-        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{json}");
-        assert_eq!(value.as_object().unwrap().len(), keys.len());
-        assert_eq!(value["algorithm"], "imm");
-        assert_eq!(value["k"], 2);
-        assert_eq!(value["seeds"][0], "hub");
-        assert!(value["estimated_spread"].as_f64().unwrap() > 2.0);
-        // A malformed file names its line.
-        let bad = temp_file("bad.txt", "a b 0.5\nb c\n");
-        let line = format!("--edges {} --model ic --k 1 --rng-seed 1", bad.display());
-        let Ok(Command::Run(args)) = parse(&line) else {
-            panic!("valid")
-        };
-        let err = run(&args).unwrap_err();
-        assert!(err.contains("line 2"), "{err}");
-    }
-}
-
-#[test]
-fn signed_rr_sets_estimate_the_signed_objective_where_shortest_paths_are_unique() {
-    // Every node has one shortest path from each seed side, so the signed RR sets
-    // are exact: their estimate of positive - 2 x negative reach for the chosen
-    // advocate must agree with the signed cascade's Monte Carlo.
-    let network = compile(&[
-        ("a", "b", 0.8),
-        ("b", "c", -0.7),
-        ("c", "d", 0.6),
-        ("x", "c", 0.5),
-        ("x", "e", 0.9),
-        ("e", "f", -0.5),
-        ("b", "g", 0.4),
-        ("g", "h", 0.9),
-    ]);
-    let everyone_but_a: Vec<&str> = network
-        .customers()
-        .iter()
-        .map(|c| c.as_str())
-        .filter(|&c| c != "a")
-        .collect();
-    let selection = Targeting::new(Algorithm::Imm)
-        .epsilon(0.02)
-        .model(Model::signed_neutral())
-        .adversaries(["x"])
-        .exclude(everyone_but_a)
-        .negative_weight(2.0)
-        .seed(8)
-        .evaluation_runs(40_000)
-        .select(&network, 1)
-        .unwrap();
-    assert_eq!(ids(&selection), ["a"]);
-    let stats = selection.rr_sets.unwrap();
-    let n = network.node_count() as f64;
-    // Each set is worth between -2 and 1: standard error at most n * 1.5 / sqrt(sets).
-    let rr_se = n * 1.5 / (stats.final_sets as f64).sqrt();
-    let mc = selection.evaluation.objective;
-    assert!(
-        (stats.rr_estimate - mc.mean).abs()
-            < 4.0 * (rr_se * rr_se + mc.std_err * mc.std_err).sqrt(),
-        "RR {} vs Monte Carlo {} ± {}",
-        stats.rr_estimate,
-        mc.mean,
-        mc.std_err
-    );
+/// `bad` reaches four customers, but through distrust: each of them turns
+/// against the brand. `good` reaches two through trust.
+pub(crate) fn distrust_network() -> CompiledNetwork {
+    compile(&[
+        ("bad", "p1", -0.9),
+        ("bad", "p2", -0.9),
+        ("bad", "p3", -0.9),
+        ("bad", "p4", -0.9),
+        ("good", "q1", 0.9),
+        ("good", "q2", 0.9),
+    ])
 }
