@@ -76,7 +76,7 @@ pub enum Weights {
     Trivalency,
 }
 
-/// The parsed command line (public so that `tests/targeting.rs`, which includes
+/// The parsed command line (public so that `tests/targeting/cli.rs`, which includes
 /// this file as a module, can check it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Args {
