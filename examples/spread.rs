@@ -53,17 +53,23 @@
 //! unknown seed id) go to stderr, naming the flag, the file or the line, and the
 //! exit code is 2. `--help` prints the usage and exits 0.
 
+// The test binary includes both CLIs, so it sees this module twice (by design).
+#[allow(clippy::duplicate_mod, clippy::module_inception)]
+#[path = "cli/mod.rs"]
+mod cli;
+
+pub use cli::Weights;
+use cli::number;
+
 use std::cmp::Reverse;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use rand::SeedableRng;
-use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::Serialize;
 use social_loop::Probability;
-use social_loop::network::{EdgeFormat, ReadOptions, WeightScheme, read_edge_list_file};
+use social_loop::network::EdgeFormat;
 use social_loop::propagation::{CompiledNetwork, Engine, Model, MonteCarlo};
 
 /// The usage text printed by `--help` and after an argument error.
@@ -75,24 +81,12 @@ pub const USAGE: &str =
 Prints one JSON line: model, nodes, arcs, runs, mean, std_err, ci95, seeds, elapsed_ms.
 Without --p/--weighted-cascade/--trivalency the weights come from the file's third column.";
 
-/// Mixed into `--rng-seed` for the trivalency draws ("trivalen" in ASCII).
-const TRIVALENCY_STREAM: u64 = 0x7472_6976_616c_656e;
-
 /// Which diffusion model to simulate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ModelChoice {
     Ic,
     Lt,
     Signed,
-}
-
-/// Where the tie probabilities come from.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Weights {
-    FromFile,
-    Uniform(Probability),
-    WeightedCascade,
-    Trivalency,
 }
 
 /// How the (advocate) seeds are chosen.
@@ -128,7 +122,7 @@ pub enum Command {
 }
 
 /// The flags that take no value.
-const SWITCHES: [&str; 3] = ["--undirected", "--weighted-cascade", "--trivalency"];
+const SWITCHES: [&str; 3] = cli::COMMON_SWITCHES;
 /// The flags that take one value.
 const VALUED: [&str; 12] = [
     "--edges",
@@ -152,48 +146,11 @@ where
     I: IntoIterator<Item = S>,
     S: Into<String>,
 {
-    let mut values: Vec<(&'static str, String)> = Vec::new();
-    let mut switches: HashSet<&'static str> = HashSet::new();
-    let mut seen: HashSet<&'static str> = HashSet::new();
-    let mut args = args.into_iter().map(Into::into);
-    while let Some(arg) = args.next() {
-        if arg == "--help" || arg == "-h" {
-            return Ok(Command::Help);
-        }
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) => (n.to_string(), Some(v.to_string())),
-            None => (arg.clone(), None),
-        };
-        let known = SWITCHES.iter().chain(VALUED.iter()).find(|f| **f == name);
-        let Some(&flag) = known else {
-            return Err(format!("unknown argument `{arg}`"));
-        };
-        if !seen.insert(flag) {
-            return Err(format!("{flag} given more than once"));
-        }
-        if SWITCHES.contains(&flag) {
-            if inline.is_some() {
-                return Err(format!("{flag} takes no value"));
-            }
-            switches.insert(flag);
-            continue;
-        }
-        let value = match inline {
-            Some(v) => v,
-            None => args
-                .next()
-                .filter(|v| !v.starts_with("--"))
-                .ok_or_else(|| format!("{flag} needs a value"))?,
-        };
-        values.push((flag, value));
-    }
-    let get = |flag: &str| {
-        values
-            .iter()
-            .find(|(f, _)| *f == flag)
-            .map(|(_, v)| v.as_str())
+    let Some(flags) = cli::Flags::parse(args, &SWITCHES, &VALUED)? else {
+        return Ok(Command::Help);
     };
-    let required = |flag: &str| get(flag).ok_or_else(|| format!("missing {flag}"));
+    let get = |flag: &str| flags.get(flag);
+    let required = |flag: &str| flags.required(flag);
 
     let model = match required("--model")? {
         "ic" => ModelChoice::Ic,
@@ -201,22 +158,7 @@ where
         "signed" => ModelChoice::Signed,
         other => return Err(format!("--model: `{other}` is not ic, lt or signed")),
     };
-    let weight_flags = [
-        get("--p").is_some(),
-        switches.contains("--weighted-cascade"),
-        switches.contains("--trivalency"),
-    ];
-    if weight_flags.iter().filter(|&&on| on).count() > 1 {
-        return Err("give at most one of --p, --weighted-cascade, --trivalency".into());
-    }
-    let weights = match (get("--p"), weight_flags) {
-        (Some(p), _) => Weights::Uniform(
-            Probability::new(number::<f64>("--p", p)?).map_err(|e| format!("--p: {e}"))?,
-        ),
-        (None, [_, true, _]) => Weights::WeightedCascade,
-        (None, [_, _, true]) => Weights::Trivalency,
-        _ => Weights::FromFile,
-    };
+    let weights = flags.weights()?;
     let seeds = match (get("--seeds"), get("--top-degree")) {
         (Some(_), Some(_)) => return Err("give --seeds or --top-degree, not both".into()),
         (None, None) => return Err("missing --seeds or --top-degree".into()),
@@ -243,13 +185,7 @@ where
     if runs < 2 {
         return Err("--runs must be at least 2 (a standard error needs two runs)".into());
     }
-    let threads = match get("--threads") {
-        Some(t) => match number::<usize>("--threads", t)? {
-            0 => return Err("--threads must be at least 1".into()),
-            t => Some(t),
-        },
-        None => None,
-    };
+    let threads = flags.threads()?;
     let engine = match get("--engine").unwrap_or("auto") {
         "auto" => Engine::Auto,
         "word-parallel" => Engine::WordParallel,
@@ -262,11 +198,8 @@ where
     };
     Ok(Command::Run(Args {
         edges: PathBuf::from(required("--edges")?),
-        format: get("--format")
-            .unwrap_or("auto")
-            .parse()
-            .map_err(|e| format!("--{e}"))?,
-        undirected: switches.contains("--undirected"),
+        format: flags.format()?,
+        undirected: flags.has("--undirected"),
         model,
         weights,
         seeds,
@@ -277,13 +210,6 @@ where
         threads,
         engine,
     }))
-}
-
-/// Parses a flag's numeric value, naming the flag on failure.
-fn number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {
-    text.trim()
-        .parse()
-        .map_err(|_| format!("{flag}: `{text}` is not a valid number here"))
 }
 
 /// Splits `a,b,c` into ids, rejecting empty items.
@@ -340,30 +266,13 @@ struct Output<'a> {
 
 /// Reads, weights, compiles, picks the seeds, estimates, and returns the JSON line.
 pub fn run(args: &Args) -> Result<String, String> {
-    let file = args.edges.display().to_string();
-    let options = ReadOptions::default()
-        .format(args.format)
-        .undirected(args.undirected);
-    let (mut net, report) = read_edge_list_file(&args.edges, options).map_err(|e| match e {
-        social_loop::Error::Io { .. } => e.to_string(),
-        other => format!("{file}: {other}"),
-    })?;
-    let scheme = match args.weights {
-        Weights::FromFile if report.format == EdgeFormat::Snap => {
-            return Err(format!(
-                "{file} is a snap edge list (no third column), so it has no weights: \
-                 give --p, --weighted-cascade or --trivalency"
-            ));
-        }
-        Weights::FromFile => WeightScheme::FromData,
-        Weights::Uniform(p) => WeightScheme::Uniform(p),
-        Weights::WeightedCascade => WeightScheme::WeightedCascade,
-        Weights::Trivalency => WeightScheme::Trivalency,
-    };
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(args.rng_seed ^ TRIVALENCY_STREAM);
-    scheme.apply(&mut net, &mut rng);
-    let network = CompiledNetwork::from_network(&net);
-    drop(net);
+    let network = cli::load_network(
+        &args.edges,
+        args.format,
+        args.undirected,
+        args.weights,
+        args.rng_seed,
+    )?;
 
     let adversaries = network
         .nodes_of(&args.adversaries)
