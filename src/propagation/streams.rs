@@ -20,7 +20,7 @@ use rand::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// The SplitMix64 increment (2⁶⁴ / golden ratio).
-const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+pub(crate) const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// 2³²: the resolution of arc probabilities.
 pub(crate) const ONE_FIXED: u64 = 1 << 32;

@@ -41,12 +41,11 @@ pub(crate) enum Phase {
     Drift = 10,
 }
 
-/// SplitMix64's output function: a bijective mixer of 64 bits.
-pub(crate) fn splitmix64(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+/// One SplitMix64 step (the golden increment, then the output function shared
+/// with the propagation engine's streams): a bijective mixer of 64 bits.
+pub(crate) fn splitmix64(z: u64) -> u64 {
+    use crate::propagation::streams::{GOLDEN, mix64};
+    mix64(z.wrapping_add(GOLDEN))
 }
 
 /// The stream of `phase` for `block` in `period` of the run with master `seed`.
