@@ -9,7 +9,7 @@
 //!     (--seeds ID,ID,... | --top-degree K)
 //!     --runs N --rng-seed S [--threads T]
 //!     [--adversaries ID,ID,...] [--negativity-bias B]      (signed only)
-//!     [--engine auto|word-parallel|per-run]
+//!     [--engine auto|word-parallel|per-run|skipping]
 //! ```
 //!
 //! It prints exactly one JSON line on stdout:
@@ -77,7 +77,7 @@ pub const USAGE: &str =
     "usage: spread --edges FILE [--format auto|snap|weighted|signed-csv] [--undirected]
               --model ic|lt|signed [--p P | --weighted-cascade | --trivalency]
               (--seeds ID,ID,... | --top-degree K) --runs N --rng-seed S [--threads T]
-              [--adversaries ID,ID,...] [--negativity-bias B] [--engine auto|word-parallel|per-run]
+              [--adversaries ID,ID,...] [--negativity-bias B] [--engine auto|word-parallel|per-run|skipping]
 Prints one JSON line: model, nodes, arcs, runs, mean, std_err, ci95, seeds, elapsed_ms.
 Without --p/--weighted-cascade/--trivalency the weights come from the file's third column.";
 
@@ -190,9 +190,10 @@ where
         "auto" => Engine::Auto,
         "word-parallel" => Engine::WordParallel,
         "per-run" => Engine::PerRun,
+        "skipping" => Engine::Skipping,
         other => {
             return Err(format!(
-                "--engine: `{other}` is not auto, word-parallel or per-run"
+                "--engine: `{other}` is not auto, word-parallel, per-run or skipping"
             ));
         }
     };

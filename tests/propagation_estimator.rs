@@ -44,10 +44,13 @@ fn estimates_are_bit_identical_for_1_2_and_16_threads() {
     let net = medium_graph(3, 400, 4);
     let seeds = ["c1", "c2", "c3"];
     let estimators = [
+        MonteCarlo::new(Model::IndependentCascade),
         MonteCarlo::new(Model::IndependentCascade).engine(Engine::WordParallel),
         MonteCarlo::new(Model::IndependentCascade).engine(Engine::PerRun),
+        MonteCarlo::new(Model::IndependentCascade).engine(Engine::Skipping),
         MonteCarlo::new(Model::LinearThreshold),
         MonteCarlo::new(Model::signed(Probability::new(0.7).unwrap())),
+        MonteCarlo::new(Model::signed(Probability::new(0.7).unwrap())).engine(Engine::Skipping),
     ];
     for mc in estimators {
         let mc = mc
@@ -66,8 +69,8 @@ fn estimates_are_bit_identical_for_1_2_and_16_threads() {
             })
         };
         let one: SpreadEstimate = run(1);
-        assert_eq!(one, run(2), "{:?}", mc.model());
-        assert_eq!(one, run(16), "{:?}", mc.model());
+        assert_eq!(one, run(2), "{mc:?}");
+        assert_eq!(one, run(16), "{mc:?}");
         assert_eq!(
             serde_json::to_string(&one).unwrap(),
             serde_json::to_string(&run(16)).unwrap()
@@ -80,6 +83,7 @@ fn estimates_are_bit_identical_for_1_2_and_16_threads() {
 fn a_fixed_seed_gives_a_fixed_number() {
     let path = compile(&[("a", "b", 0.5), ("b", "c", 0.5)]);
     let word = MonteCarlo::new(Model::IndependentCascade)
+        .engine(Engine::WordParallel)
         .runs(1_000)
         .seed(7);
     let first = word.estimate(&path, ["a"]).unwrap().mean;
@@ -88,11 +92,17 @@ fn a_fixed_seed_gives_a_fixed_number() {
     assert_eq!(first, PINNED_WORD);
     let per_run = word.clone().engine(Engine::PerRun);
     assert_eq!(per_run.estimate(&path, ["a"]).unwrap().mean, PINNED_PER_RUN);
+    let skipping = word.clone().engine(Engine::Skipping);
+    assert_eq!(
+        skipping.estimate(&path, ["a"]).unwrap().mean,
+        PINNED_SKIPPING
+    );
     assert_ne!(word.seed(8).estimate(&path, ["a"]).unwrap().mean, first);
 }
 
 const PINNED_WORD: f64 = 1.75;
 const PINNED_PER_RUN: f64 = 1.696;
+const PINNED_SKIPPING: f64 = 1.695;
 
 #[test]
 fn word_parallel_agrees_with_per_run_statistically() {
@@ -149,7 +159,12 @@ fn deterministic_graphs_give_the_same_spread_on_both_engines() {
         ("c", "d", 0.0),
         ("a", "e", 1.0),
     ]);
-    for engine in [Engine::WordParallel, Engine::PerRun] {
+    for engine in [
+        Engine::WordParallel,
+        Engine::PerRun,
+        Engine::Skipping,
+        Engine::Auto,
+    ] {
         let est = MonteCarlo::new(Model::IndependentCascade)
             .engine(engine)
             .runs(130)
@@ -163,7 +178,7 @@ fn deterministic_graphs_give_the_same_spread_on_both_engines() {
 fn optional_outputs_on_the_path_and_the_diamond() {
     let path = compile(&[("a", "b", 0.5), ("b", "c", 0.5)]);
     let runs = 20_000;
-    for engine in [Engine::WordParallel, Engine::PerRun] {
+    for engine in [Engine::WordParallel, Engine::PerRun, Engine::Skipping] {
         let est = MonteCarlo::new(Model::IndependentCascade)
             .engine(engine)
             .runs(runs)
@@ -234,10 +249,19 @@ fn runs_not_a_multiple_of_64_are_counted_exactly() {
     assert_eq!(est.trajectory.unwrap()[0].newly_active, 1.0);
     assert_eq!(
         MonteCarlo::new(Model::IndependentCascade)
+            .engine(Engine::WordParallel)
             .runs(100)
             .units()
             .unwrap(),
         2
+    );
+    // The automatic choice counts one run per unit (an upper bound).
+    assert_eq!(
+        MonteCarlo::new(Model::IndependentCascade)
+            .runs(100)
+            .units()
+            .unwrap(),
+        100
     );
     assert_eq!(
         MonteCarlo::new(Model::LinearThreshold)
@@ -354,10 +378,12 @@ fn errors_name_what_is_wrong() {
         exact::expected_spread(&net, Model::LinearThreshold, ["a"]),
         Err(Error::ThresholdWeights { .. })
     ));
-    assert!(matches!(
-        lt.engine(Engine::WordParallel).estimate(&net, ["a"]),
-        Err(Error::InvalidParameter { field, .. }) if field == "engine"
-    ));
+    for engine in [Engine::WordParallel, Engine::Skipping] {
+        assert!(matches!(
+            lt.clone().engine(engine).estimate(&net, ["a"]),
+            Err(Error::InvalidParameter { field, .. }) if field == "engine"
+        ));
+    }
     assert!(matches!(
         signed(0.5).estimate_signed(&net, ["a", "b"], ["b"]),
         Err(Error::InvalidParameter { field, reason }) if field == "seeds" && reason.contains("`b`")
@@ -459,4 +485,117 @@ fn public_types_are_send_and_sync() {
     check::<SpreadEstimate>();
     check::<Model>();
     check::<WeightScheme>();
+}
+
+/// A random digraph with `n` nodes, about `n * degree` arcs, uniform probability
+/// `p` (no negative ties).
+fn uniform_graph(seed: u64, n: usize, degree: usize, p: f64) -> CompiledNetwork {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut net = InfluenceNetwork::new();
+    for v in 0..n {
+        net.add_customer(format!("c{v}"));
+    }
+    for _ in 0..n * degree {
+        let (a, b) = (rng.random_range(0..n), rng.random_range(0..n));
+        if a != b {
+            let tie = social_loop::network::Tie::from_signed_weight(p, "p").unwrap();
+            net.add_tie(format!("c{a}"), format!("c{b}"), tie).unwrap();
+        }
+    }
+    CompiledNetwork::from_network(&net)
+}
+
+#[test]
+fn skipping_agrees_with_per_run_statistically() {
+    // Weighted cascade: unequal probabilities, so thinning is exercised too.
+    let net = medium_graph(9, 2_000, 5);
+    let seeds = ["c0", "c10", "c20", "c30", "c40"];
+    let est = |engine| {
+        MonteCarlo::new(Model::IndependentCascade)
+            .engine(engine)
+            .runs(6_400)
+            .seed(2)
+            .node_probabilities(true)
+            .estimate(&net, seeds)
+            .unwrap()
+    };
+    let (skipping, per_run) = (est(Engine::Skipping), est(Engine::PerRun));
+    assert_eq!(skipping.engine, Engine::Skipping);
+    let se = skipping.std_err.hypot(per_run.std_err);
+    assert!(
+        (skipping.mean - per_run.mean).abs() < 4.0 * se,
+        "{} vs {} (se {se})",
+        skipping.mean,
+        per_run.mean
+    );
+    let nodes = skipping.node_probabilities.unwrap();
+    for (x, y) in nodes.iter().zip(&per_run.node_probabilities.unwrap()) {
+        let p = (x.probability + y.probability) / 2.0;
+        let sd = (2.0 * p * (1.0 - p) / 6_400.0).sqrt();
+        assert!(
+            (x.probability - y.probability).abs() <= 4.5 * sd + 1e-9,
+            "{}: {} vs {}",
+            x.customer,
+            x.probability,
+            y.probability
+        );
+    }
+    // The signed cascade: both sides agree with the per-run coins.
+    let signed = |engine| {
+        signed(0.6)
+            .engine(engine)
+            .runs(6_000)
+            .estimate_signed(&net, ["c0", "c1"], ["c2", "c3"])
+            .unwrap()
+            .signed
+            .unwrap()
+    };
+    let (a, b) = (signed(Engine::Skipping), signed(Engine::PerRun));
+    for (x, y) in [(a.positive, b.positive), (a.negative, b.negative)] {
+        let se = x.std_err.hypot(y.std_err);
+        assert!((x.mean - y.mean).abs() < 4.0 * se, "{x:?} vs {y:?}");
+    }
+}
+
+#[test]
+fn the_automatic_choice_is_skipping_for_small_cascades_and_word_parallel_for_large() {
+    let seeds = ["c0", "c1", "c2"];
+    let same_as = |net: &CompiledNetwork, chosen: Engine| {
+        let auto = MonteCarlo::new(Model::IndependentCascade)
+            .runs(500)
+            .seed(4)
+            .node_probabilities(true)
+            .estimate(net, seeds)
+            .unwrap();
+        let pinned = MonteCarlo::new(Model::IndependentCascade)
+            .engine(chosen)
+            .runs(500)
+            .seed(4)
+            .node_probabilities(true)
+            .estimate(net, seeds)
+            .unwrap();
+        assert_eq!(auto.engine, chosen);
+        // Bit for bit the pinned engine's estimate: the pilot's runs are its first
+        // runs (skipping) or are not kept (word-parallel).
+        assert_eq!(auto, pinned);
+    };
+    // p = 0.01 on 2,000 nodes of out-degree 10: a few customers per run.
+    let sparse = uniform_graph(1, 2_000, 10, 0.01);
+    same_as(&sparse, Engine::Skipping);
+    // p = 0.3: each run reaches most of the graph, so 64 runs share their nodes.
+    let dense = uniform_graph(1, 2_000, 10, 0.3);
+    same_as(&dense, Engine::WordParallel);
+    // Fewer runs than a batch: still one of the two.
+    let few = MonteCarlo::new(Model::IndependentCascade)
+        .runs(10)
+        .estimate(&sparse, seeds)
+        .unwrap();
+    assert_eq!(few.runs, 10);
+    assert_eq!(few.engine, Engine::Skipping);
+    // Other models resolve to the per-run engine.
+    let lt = MonteCarlo::new(Model::LinearThreshold)
+        .runs(10)
+        .estimate(&compile(&[("a", "b", 0.5)]), ["a"])
+        .unwrap();
+    assert_eq!(lt.engine, Engine::PerRun);
 }

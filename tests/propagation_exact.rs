@@ -50,6 +50,14 @@ fn compile_owned(triples: &[(String, String, f64)]) -> CompiledNetwork {
     CompiledNetwork::from_network(&net)
 }
 
+/// Every Independent Cascade engine, the automatic choice included.
+const ENGINES: [Engine; 4] = [
+    Engine::WordParallel,
+    Engine::PerRun,
+    Engine::Skipping,
+    Engine::Auto,
+];
+
 #[test]
 fn textbook_values_are_exact() {
     let diamond = compile(&[
@@ -70,7 +78,7 @@ fn textbook_values_are_exact() {
 }
 
 #[test]
-fn textbook_values_by_monte_carlo_on_both_engines() {
+fn textbook_values_by_monte_carlo_on_every_engine() {
     let diamond = compile(&[
         ("a", "b", 0.5),
         ("a", "c", 0.5),
@@ -78,7 +86,7 @@ fn textbook_values_by_monte_carlo_on_both_engines() {
         ("c", "d", 0.5),
     ]);
     let path = compile(&[("a", "b", 0.5), ("b", "c", 0.5)]);
-    for engine in [Engine::WordParallel, Engine::PerRun] {
+    for engine in ENGINES {
         for (net, truth) in [(&diamond, 2.4375), (&path, 1.75)] {
             let est = MonteCarlo::new(Model::IndependentCascade)
                 .engine(engine)
@@ -106,7 +114,7 @@ fn independent_cascade_matches_enumeration_on_random_graphs() {
         let net = compile_owned(&triples);
         let seeds = ["n0", "n3"];
         let truth = exact::expected_spread(&net, Model::IndependentCascade, seeds).unwrap();
-        for engine in [Engine::WordParallel, Engine::PerRun] {
+        for engine in ENGINES {
             let est = MonteCarlo::new(Model::IndependentCascade)
                 .engine(engine)
                 .runs(8_000)
@@ -199,6 +207,35 @@ proptest! {
             let before = spread_sum(&compile_owned(&low), model, engine, &["n0"]);
             let after = spread_sum(&compile_owned(&high), model, engine, &["n0"]);
             prop_assert!(after >= before, "{model:?} {engine:?}: {after} < {before}");
+        }
+    }
+
+    /// Adding a seed never lowers the estimate with the same seed on the engines
+    /// whose live-edge worlds do not depend on the seeds (per-run coins keyed by
+    /// arc; skipping keyed by node): every run's reachable set only grows. (The
+    /// word-parallel engine renumbers the graph from the seeds, so its worlds are
+    /// not coupled across seed sets.)
+    #[test]
+    fn spread_never_decreases_when_a_seed_is_added(
+        graph_seed in 0u64..1_000,
+        extra in 1usize..8,
+    ) {
+        let net = compile_owned(&random_graph(graph_seed, 8, 14, false));
+        let more = format!("n{extra}");
+        for model in [Model::IndependentCascade, Model::signed_neutral()] {
+            for engine in [Engine::PerRun, Engine::Skipping] {
+                let estimate = |seeds: &[&str]| {
+                    MonteCarlo::new(model)
+                        .engine(engine)
+                        .runs(200)
+                        .seed(graph_seed)
+                        .estimate(&net, seeds)
+                        .unwrap()
+                        .mean
+                };
+                let (before, after) = (estimate(&["n0"]), estimate(&["n0", more.as_str()]));
+                prop_assert!(after >= before, "{model:?} {engine:?}: {after} < {before}");
+            }
         }
     }
 }

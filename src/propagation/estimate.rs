@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Model;
+use super::{Engine, Model};
 use crate::customer::CustomerId;
 
 /// The normal quantile for a two-sided 95% interval.
@@ -106,6 +106,10 @@ pub struct InfluenceCount {
 pub struct SpreadEstimate {
     /// The model simulated.
     pub model: Model,
+    /// The engine that simulated it ([`Engine::Auto`] resolved to the engine it
+    /// chose; `auto` only in estimates serialized before this field existed).
+    #[serde(default)]
+    pub engine: Engine,
     /// Number of runs.
     pub runs: u64,
     /// The master seed.

@@ -90,6 +90,7 @@ mod bfs_order;
 mod compiled;
 mod estimate;
 pub mod exact;
+mod live_arcs;
 mod model;
 mod monte_carlo;
 mod per_run;

@@ -4,6 +4,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::bfs_order::BfsCsr;
+use super::live_arcs::LiveArcSampler;
 use super::per_run::{RunRules, RunWorker, SeedNodes};
 use super::streams::UnitKeys;
 use super::tally::{Record, Tally};
@@ -25,8 +26,15 @@ pub enum Engine {
     /// 64 runs at once, one bit per run (Independent Cascade only). A unit is a
     /// batch of 64 runs (the last one may be partial).
     WordParallel,
-    /// One run at a time (every model). A unit is one run.
+    /// One run at a time (every model), one coin per arc keyed by the arc. A
+    /// unit is one run.
     PerRun,
+    /// One run at a time, each acting node's live out-arcs drawn by geometric
+    /// skipping with thinning, so a dead arc costs nothing (Independent Cascade
+    /// and the signed cascade). Fastest when cascades are small against the graph
+    /// and probabilities low. A unit is one run. Its live-edge worlds are coupled
+    /// across seed sets, not across changes of probability.
+    Skipping,
 }
 
 /// A Monte Carlo estimator of the spread of a cascade.
@@ -133,9 +141,9 @@ impl MonteCarlo {
     /// # Errors
     /// As [`MonteCarlo::estimate`] for an engine that does not support the model.
     pub fn units(&self) -> Result<u64> {
-        Ok(match self.word_parallel()? {
-            true => self.runs.div_ceil(LANES),
-            false => self.runs,
+        Ok(match self.concrete_engine()? {
+            Engine::WordParallel => self.runs.div_ceil(LANES),
+            _ => self.runs,
         })
     }
 
@@ -213,7 +221,7 @@ impl MonteCarlo {
                 ),
             ));
         }
-        let word = self.word_parallel()?;
+        let concrete = self.concrete_engine()?;
         self.model.validate(network)?;
         let seeds = seed_nodes(network, advocates, adversaries)?;
         let record = Record {
@@ -222,58 +230,166 @@ impl MonteCarlo {
             arcs: self.influence,
             signed: matches!(self.model, Model::Signed { .. }),
         };
-        let (n, m) = (network.node_count(), network.arc_count());
-        let tally = if word {
-            let units = self.runs.div_ceil(LANES);
-            let last_lanes = match self.runs % LANES {
-                0 => u64::MAX,
-                k => (1u64 << k) - 1,
-            };
-            let bfs = BfsCsr::new(network, &seeds.positive, record.arcs);
-            (0..units)
-                .into_par_iter()
-                .fold(
-                    || (WordWorker::new(&bfs), Tally::new(record, n, m)),
-                    |(mut worker, mut tally), unit| {
-                        let lanes = if unit + 1 == units {
-                            last_lanes
-                        } else {
-                            u64::MAX
-                        };
-                        let keys = UnitKeys::new(self.seed, unit);
-                        worker.run_batch(&bfs, lanes, keys.arc, &mut tally);
-                        (worker, tally)
-                    },
-                )
-                .map(|(_, tally)| tally)
-                .reduce_with(Tally::merge)
-        } else {
-            let rules = RunRules::of(self.model);
-            (0..self.runs)
-                .into_par_iter()
-                .fold(
-                    || {
+        let (tally, engine) = match concrete {
+            Engine::WordParallel => (self.word_tally(network, &seeds, record), concrete),
+            Engine::PerRun => (
+                self.run_tally(network, None, &seeds, record, 0, None),
+                concrete,
+            ),
+            Engine::Skipping => {
+                let sampler = LiveArcSampler::new(network);
+                let tally = self.run_tally(network, Some(&sampler), &seeds, record, 0, None);
+                (tally, concrete)
+            }
+            Engine::Auto => {
+                let sampler = LiveArcSampler::new(network);
+                match self.pilot(network, &sampler, &seeds, record) {
+                    Pilot::Skipping { tally, runs } => {
+                        let rest = self.run_tally(
+                            network,
+                            Some(&sampler),
+                            &seeds,
+                            record,
+                            runs,
+                            Some(*tally),
+                        );
+                        (rest, Engine::Skipping)
+                    }
+                    Pilot::WordParallel => {
+                        drop(sampler);
                         (
-                            RunWorker::new(network, rules, record.arcs),
-                            Tally::new(record, n, m),
+                            self.word_tally(network, &seeds, record),
+                            Engine::WordParallel,
                         )
-                    },
-                    |(mut worker, mut tally), unit| {
-                        let keys = UnitKeys::new(self.seed, unit);
-                        worker.run(network, rules, &seeds, keys, &mut tally);
-                        (worker, tally)
-                    },
-                )
-                .map(|(_, tally)| tally)
-                .reduce_with(Tally::merge)
+                    }
+                }
+            }
         };
-        let tally = tally.unwrap_or_else(|| Tally::new(record, n, m));
-        Ok(tally.finish(network, self.model, self.seed))
+        Ok(tally.finish(network, self.model, self.seed, engine))
     }
 
-    fn word_parallel(&self) -> Result<bool> {
+    /// The word-parallel engine over all the units.
+    fn word_tally(&self, network: &CompiledNetwork, seeds: &SeedNodes, record: Record) -> Tally {
+        let (n, m) = (network.node_count(), network.arc_count());
+        let units = self.runs.div_ceil(LANES);
+        let last_lanes = match self.runs % LANES {
+            0 => u64::MAX,
+            k => (1u64 << k) - 1,
+        };
+        let bfs = BfsCsr::new(network, &seeds.positive, record.arcs);
+        (0..units)
+            .into_par_iter()
+            .fold(
+                || (WordWorker::new(&bfs), Tally::new(record, n, m)),
+                |(mut worker, mut tally), unit| {
+                    let lanes = if unit + 1 == units {
+                        last_lanes
+                    } else {
+                        u64::MAX
+                    };
+                    let keys = UnitKeys::new(self.seed, unit);
+                    worker.run_batch(&bfs, lanes, keys.arc, &mut tally);
+                    (worker, tally)
+                },
+            )
+            .map(|(_, tally)| tally)
+            .reduce_with(Tally::merge)
+            .unwrap_or_else(|| Tally::new(record, n, m))
+    }
+
+    /// The one-run-at-a-time engines (per-arc coins, or skipping with a
+    /// `sampler`) over the units `first..runs`, added to `done` (the pilot's).
+    fn run_tally(
+        &self,
+        network: &CompiledNetwork,
+        sampler: Option<&LiveArcSampler>,
+        seeds: &SeedNodes,
+        record: Record,
+        first: u64,
+        done: Option<Tally>,
+    ) -> Tally {
+        let (n, m) = (network.node_count(), network.arc_count());
+        let rules = RunRules::of(self.model, sampler);
+        let rest = (first..self.runs)
+            .into_par_iter()
+            .fold(
+                || {
+                    (
+                        RunWorker::new(network, rules, record.arcs),
+                        Tally::new(record, n, m),
+                    )
+                },
+                |(mut worker, mut tally), unit| {
+                    let keys = UnitKeys::new(self.seed, unit);
+                    worker.run(network, rules, seeds, keys, &mut tally);
+                    (worker, tally)
+                },
+            )
+            .map(|(_, tally)| tally)
+            .reduce_with(Tally::merge);
+        match (done, rest) {
+            (Some(done), Some(rest)) => done.merge(rest),
+            (Some(tally), None) | (None, Some(tally)) => tally,
+            (None, None) => Tally::new(record, n, m),
+        }
+    }
+
+    /// The automatic choice for Independent Cascade: simulates the first
+    /// `min(runs, 64)` runs with the skipping engine (they are kept if it is
+    /// chosen), counting its work, and compares that with the work the
+    /// word-parallel engine would do on one batch of as many runs (see
+    /// [`cost`]). From the fourth run on it stops early, for the word-parallel
+    /// engine, once the skipping runs projected to the whole batch cost more than
+    /// the most the word-parallel batch could. Deterministic: the choice depends
+    /// on the counts, never on timings, so the estimate is reproducible.
+    fn pilot(
+        &self,
+        network: &CompiledNetwork,
+        sampler: &LiveArcSampler,
+        seeds: &SeedNodes,
+        record: Record,
+    ) -> Pilot {
+        let (n, m) = (network.node_count(), network.arc_count());
+        let rules = RunRules::of(self.model, Some(sampler));
+        let mut worker = RunWorker::new(network, rules, record.arcs).track_union(network);
+        let mut tally = Tally::new(record, n, m);
+        let lanes = self.runs.min(LANES);
+        for unit in 0..lanes {
+            worker.run(
+                network,
+                rules,
+                seeds,
+                UnitKeys::new(self.seed, unit),
+                &mut tally,
+            );
+            let work = worker.work();
+            let done = unit + 1;
+            if done >= cost::EARLY_AFTER
+                && done < lanes
+                && cost::skipping(work) * (lanes as f64 / done as f64)
+                    > cost::word_batch_at_most(work, lanes, m as u64)
+            {
+                return Pilot::WordParallel;
+            }
+        }
+        let work = worker.work();
+        if cost::skipping(work) <= cost::word_batch(work) {
+            Pilot::Skipping {
+                tally: Box::new(tally),
+                runs: lanes,
+            }
+        } else {
+            Pilot::WordParallel
+        }
+    }
+
+    /// The engine that runs this model: [`Engine::Auto`] stays automatic only for
+    /// Independent Cascade (decided by a pilot); the other models run per run.
+    fn concrete_engine(&self) -> Result<Engine> {
         match (self.engine, self.model) {
-            (Engine::Auto | Engine::WordParallel, Model::IndependentCascade) => Ok(true),
+            (Engine::Auto, Model::IndependentCascade) => Ok(Engine::Auto),
+            (Engine::Auto, _) => Ok(Engine::PerRun),
+            (Engine::WordParallel, Model::IndependentCascade) => Ok(Engine::WordParallel),
             (Engine::WordParallel, other) => Err(Error::invalid(
                 "engine",
                 format!(
@@ -281,8 +397,67 @@ impl MonteCarlo {
                     other.name()
                 ),
             )),
-            _ => Ok(false),
+            (Engine::Skipping, Model::LinearThreshold) => Err(Error::invalid(
+                "engine",
+                "the skipping engine runs the coin models (Independent Cascade, signed), not `lt`",
+            )),
+            (engine, _) => Ok(engine),
         }
+    }
+}
+
+/// What the automatic choice's pilot decided.
+enum Pilot {
+    /// Skipping, with the pilot's runs `0..runs` already tallied.
+    Skipping {
+        tally: Box<Tally>,
+        runs: u64,
+    },
+    WordParallel,
+}
+
+/// The cost model of the automatic engine choice: nanoseconds per counted
+/// operation, fitted on this crate's benchmark cases (Barabasi-Albert 100k at
+/// p = 0.01 to 0.1, Epinions at p = 0.005 to 0.05 and weighted cascade: 64 runs of
+/// each engine, one thread; BENCHMARKS.md). Only the comparison matters; the model
+/// picks the faster engine on every one of those ten cases.
+mod cost {
+    use super::super::per_run::RunWork;
+
+    /// Skipping: per node that acts (its plan and arc range: cache misses).
+    const NODE: f64 = 8.0;
+    /// Skipping: per random word (a logarithm for a skip).
+    const DRAW: f64 = 2.0;
+    /// Skipping: per live arc whose target is looked at (a cache miss).
+    const ARC: f64 = 45.0;
+    /// Word-parallel: per out-arc of a node active in any run of the batch (the
+    /// node reads its arcs a few times per batch, whatever the number of runs).
+    const UNION_ARC: f64 = 17.0;
+    /// Word-parallel: per out-arc of a node active in a run, per run (the coins,
+    /// 64 runs to a random word).
+    const RUN_ARC: f64 = 0.8;
+
+    /// Runs of the pilot before it may stop early.
+    pub(super) const EARLY_AFTER: u64 = 4;
+
+    /// The skipping engine's cost of the runs counted in `work`.
+    pub(super) fn skipping(work: RunWork) -> f64 {
+        NODE * work.nodes as f64 + DRAW * work.draws as f64 + ARC * work.arcs as f64
+    }
+
+    /// The word-parallel engine's cost of one batch of the runs counted in `work`.
+    pub(super) fn word_batch(work: RunWork) -> f64 {
+        UNION_ARC * work.union_degree as f64 + RUN_ARC * work.active_degree as f64
+    }
+
+    /// The most a word-parallel batch of `lanes` runs can cost, given the first
+    /// `work.runs` of them: each further run adds at most the mean active degree
+    /// to the union, which never exceeds the `arcs` of the network.
+    pub(super) fn word_batch_at_most(work: RunWork, lanes: u64, arcs: u64) -> f64 {
+        let done = work.runs.max(1) as f64;
+        let per_run = work.active_degree as f64 / done;
+        let union = (work.union_degree as f64 + per_run * (lanes as f64 - done)).min(arcs as f64);
+        UNION_ARC * union + RUN_ARC * per_run * lanes as f64
     }
 }
 

@@ -2,9 +2,12 @@
 //!
 //! Independent Cascade, Linear Threshold and the signed cascade share one
 //! breadth-first mechanism, parameterised by how an arc decides to pass influence
-//! ([`ArcRule`]) and whether messages carry a sign. It is the reference
-//! implementation: the word-parallel Independent Cascade is tested against it.
+//! ([`ArcRule`]) and whether messages carry a sign. With per-arc coins it is the
+//! reference implementation the word-parallel Independent Cascade is tested
+//! against; with live arcs drawn by geometric skipping it is the
+//! [`Engine::Skipping`](super::Engine) engine.
 
+use super::live_arcs::LiveArcSampler;
 use super::streams::{UnitKeys, arc_is_live, node_coin, node_uniform, threshold};
 use super::tally::Tally;
 use super::{CompiledNetwork, Model};
@@ -13,28 +16,36 @@ const POSITIVE: u8 = 1;
 const NEGATIVE: u8 = 2;
 
 /// How an arc from a node that acts decides whether it reaches its target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ArcRule {
-    /// Live with the arc's probability (Independent Cascade, signed cascade).
+#[derive(Debug, Clone, Copy)]
+enum ArcRule<'a> {
+    /// Live with the arc's probability by its own coin, keyed by the arc
+    /// (Independent Cascade, signed cascade).
     Coin,
+    /// Live with the arc's probability, the acting node's live arcs drawn by
+    /// geometric skipping; dead arcs are never looked at.
+    Skip(&'a LiveArcSampler),
     /// Adds its weight to the target, which activates at its threshold (LT).
     Threshold,
 }
 
 /// The per-run rules of one model.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct RunRules {
-    rule: ArcRule,
+pub(crate) struct RunRules<'a> {
+    rule: ArcRule<'a>,
     signed: bool,
     /// Fixed-point chance that negative wins a same-step tie.
     negativity_threshold: u64,
 }
 
-impl RunRules {
-    pub(crate) fn of(model: Model) -> Self {
+impl<'a> RunRules<'a> {
+    /// The rules of `model`. With a `sampler`, the coin models (Independent
+    /// Cascade, signed) draw their live arcs by geometric skipping; Linear
+    /// Threshold has no coins and ignores it.
+    pub(crate) fn of(model: Model, sampler: Option<&'a LiveArcSampler>) -> Self {
+        let coin = sampler.map_or(ArcRule::Coin, ArcRule::Skip);
         match model {
             Model::IndependentCascade => RunRules {
-                rule: ArcRule::Coin,
+                rule: coin,
                 signed: false,
                 negativity_threshold: 0,
             },
@@ -44,11 +55,15 @@ impl RunRules {
                 negativity_threshold: 0,
             },
             Model::Signed { negativity_bias } => RunRules {
-                rule: ArcRule::Coin,
+                rule: coin,
                 signed: true,
                 negativity_threshold: threshold(negativity_bias.get() as f32),
             },
         }
+    }
+
+    fn is_threshold(&self) -> bool {
+        matches!(self.rule, ArcRule::Threshold)
     }
 }
 
@@ -75,6 +90,28 @@ pub(crate) struct RunWorker {
     next: Vec<u32>,
     touched: Vec<u32>,
     weighted: Vec<u32>,
+    /// Work done so far, for the automatic choice of engine.
+    work: RunWork,
+    /// One bit per node activated in any run so far (only when tracked).
+    union: Vec<u64>,
+}
+
+/// Counts of the work of the runs a [`RunWorker`] has simulated: what the
+/// automatic engine choice weighs (see `monte_carlo::choose`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct RunWork {
+    /// Runs simulated.
+    pub runs: u64,
+    /// Nodes that acted, summed over the runs.
+    pub nodes: u64,
+    /// Random words the live-arc sampler drew (skipping only).
+    pub draws: u64,
+    /// Arcs whose target was looked at.
+    pub arcs: u64,
+    /// Out-degree summed over the union of the runs' active sets (when tracked).
+    pub union_degree: u64,
+    /// Out-degree summed over each run's active set, over the runs (when tracked).
+    pub active_degree: u64,
 }
 
 impl RunWorker {
@@ -83,7 +120,7 @@ impl RunWorker {
         RunWorker {
             opinion: vec![0; n],
             pending: vec![0; n],
-            received: if rules.rule == ArcRule::Threshold {
+            received: if rules.is_threshold() {
                 vec![0.0; n]
             } else {
                 Vec::new()
@@ -97,6 +134,72 @@ impl RunWorker {
             next: Vec::new(),
             touched: Vec::new(),
             weighted: Vec::new(),
+            work: RunWork::default(),
+            union: Vec::new(),
+        }
+    }
+
+    /// Also tracks the union of the runs' active sets (for [`RunWork::union_degree`]).
+    pub(crate) fn track_union(mut self, network: &CompiledNetwork) -> Self {
+        self.union = vec![0; network.node_count().div_ceil(64)];
+        self
+    }
+
+    /// The work of the runs simulated so far.
+    pub(crate) fn work(&self) -> RunWork {
+        self.work
+    }
+
+    /// Node `u`, of opinion `sender`, acts along `arc`: the arc's rule decides
+    /// whether its message reaches the (still neutral) target this step.
+    #[inline(always)]
+    fn offer(
+        &mut self,
+        network: &CompiledNetwork,
+        rules: RunRules<'_>,
+        keys: UnitKeys,
+        sender: u8,
+        arc: usize,
+    ) {
+        self.work.arcs += 1;
+        let v = network.targets()[arc] as usize;
+        if self.opinion[v] != 0 {
+            return;
+        }
+        let message = if rules.signed && network.is_negative(arc as u32) {
+            POSITIVE + NEGATIVE - sender
+        } else {
+            sender
+        };
+        if self.pending[v] & message != 0 {
+            return;
+        }
+        let reaches = match rules.rule {
+            // The sampler drew this arc live.
+            ArcRule::Skip(_) => true,
+            ArcRule::Coin => arc_is_live(
+                keys.arc,
+                arc as u32,
+                threshold(network.probabilities()[arc]),
+            ),
+            ArcRule::Threshold => {
+                let received = &mut self.received[v];
+                if *received == 0.0 {
+                    self.weighted.push(v as u32);
+                }
+                *received += f64::from(network.probabilities()[arc]);
+                *received >= node_uniform(keys.node, v as u32)
+            }
+        };
+        if !reaches {
+            return;
+        }
+        if self.pending[v] == 0 {
+            self.next.push(v as u32);
+        }
+        self.pending[v] |= message;
+        if let Some(c) = self.credit.get_mut(v) {
+            c[usize::from(message - 1)] = arc as u32;
         }
     }
 
@@ -106,14 +209,12 @@ impl RunWorker {
     pub(crate) fn run(
         &mut self,
         network: &CompiledNetwork,
-        rules: RunRules,
+        rules: RunRules<'_>,
         seeds: &SeedNodes,
         keys: UnitKeys,
         tally: &mut Tally,
     ) {
         let record = tally.record();
-        let targets = network.targets();
-        let probabilities = network.probabilities();
         for (side, nodes) in [(POSITIVE, &seeds.positive), (NEGATIVE, &seeds.negative)] {
             for &s in nodes.iter() {
                 if let Some(o) = self.opinion.get_mut(s as usize) {
@@ -127,46 +228,26 @@ impl RunWorker {
         let mut step = 0;
         while !self.frontier.is_empty() {
             step += 1;
-            for &u in &self.frontier {
+            let frontier = std::mem::take(&mut self.frontier);
+            self.work.nodes += frontier.len() as u64;
+            for &u in &frontier {
                 let sender = self.opinion[u as usize];
-                for arc in network.arc_range(u) {
-                    let v = targets[arc] as usize;
-                    if self.opinion[v] != 0 {
-                        continue;
-                    }
-                    let message = if rules.signed && network.is_negative(arc as u32) {
-                        POSITIVE + NEGATIVE - sender
-                    } else {
-                        sender
-                    };
-                    if self.pending[v] & message != 0 {
-                        continue;
-                    }
-                    let reaches = match rules.rule {
-                        ArcRule::Coin => {
-                            arc_is_live(keys.arc, arc as u32, threshold(probabilities[arc]))
+                match rules.rule {
+                    ArcRule::Skip(sampler) => {
+                        let mut live = sampler.live_arcs(network, u, keys.arc);
+                        for arc in live.by_ref() {
+                            self.offer(network, rules, keys, sender, arc);
                         }
-                        ArcRule::Threshold => {
-                            let received = &mut self.received[v];
-                            if *received == 0.0 {
-                                self.weighted.push(v as u32);
-                            }
-                            *received += f64::from(probabilities[arc]);
-                            *received >= node_uniform(keys.node, v as u32)
+                        self.work.draws += live.draws();
+                    }
+                    ArcRule::Coin | ArcRule::Threshold => {
+                        for arc in network.arc_range(u) {
+                            self.offer(network, rules, keys, sender, arc);
                         }
-                    };
-                    if !reaches {
-                        continue;
-                    }
-                    if self.pending[v] == 0 {
-                        self.next.push(v as u32);
-                    }
-                    self.pending[v] |= message;
-                    if let Some(c) = self.credit.get_mut(v) {
-                        c[usize::from(message - 1)] = arc as u32;
                     }
                 }
             }
+            self.frontier = frontier;
             self.frontier.clear();
             for &v in &self.next {
                 let vi = v as usize;
@@ -204,12 +285,22 @@ impl RunWorker {
                 tally.add_node(v as usize, 1, u64::from(is_negative));
             }
             *o = 0;
+            if let Some(word) = self.union.get_mut(v as usize / 64) {
+                let bit = 1u64 << (v % 64);
+                let degree = network.out_degree(v) as u64;
+                self.work.active_degree += degree;
+                if *word & bit == 0 {
+                    *word |= bit;
+                    self.work.union_degree += degree;
+                }
+            }
         }
         for &v in &self.weighted {
             self.received[v as usize] = 0.0;
         }
         self.touched.clear();
         self.weighted.clear();
+        self.work.runs += 1;
         tally.add_run(positive, negative);
     }
 }

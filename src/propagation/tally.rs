@@ -7,7 +7,7 @@
 use super::estimate::{
     InfluenceCount, NodeActivation, SignedReach, SpreadEstimate, StepActivity, Summary,
 };
-use super::{CompiledNetwork, Model};
+use super::{CompiledNetwork, Engine, Model};
 
 /// Which optional outputs to accumulate.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -147,6 +147,7 @@ impl Tally {
         network: &CompiledNetwork,
         model: Model,
         seed: u64,
+        engine: Engine,
     ) -> SpreadEstimate {
         let runs = self.runs;
         let r = runs.max(1) as f64;
@@ -211,6 +212,7 @@ impl Tally {
         });
         SpreadEstimate {
             model,
+            engine,
             runs,
             seed,
             mean: spread.mean,
