@@ -44,8 +44,10 @@
 //!   `"negative_mean"`, `"negative_std_err"`, `"negative_ci95"`.
 //! * **Reproducibility.** The estimate depends only on the file, the flags and
 //!   `--rng-seed`, not on `--threads` (a rayon pool of `T` threads; default: all
-//!   cores). `--engine` chooses the simulation engine (default `auto`:
-//!   word-parallel for `ic`); the engines use different streams.
+//!   cores). `--engine` chooses the simulation engine (default `auto`: for `ic`,
+//!   a deterministic pilot picks `skipping` for small cascades and
+//!   `word-parallel` for large ones; `skipping` for `signed`, `per-run` for
+//!   `lt`); the engines use different streams.
 //! * **Timing.** `elapsed_ms` times the Monte Carlo estimate alone, not reading
 //!   the file, weighting, compiling or choosing the seeds.
 //!

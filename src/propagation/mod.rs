@@ -46,14 +46,20 @@
 //! `(seed, i)` by SplitMix64 mixing, and draws two keys from it. Every random
 //! decision is then a pure function of a key and a counter (the counter-th output
 //! of the wyrand generator started at the key): the coin of arc `a` comes from
-//! `(arc key, a)`, the Linear Threshold threshold and the signed tie-break of node
-//! `v` from `(node key, v)`. Consequences:
+//! `(arc key, a)` (the skipping engine instead draws node `u`'s live arcs from
+//! `(arc key, counters reserved for u)`), the Linear Threshold threshold and the
+//! signed tie-break of node `v` from `(node key, v)`. Consequences:
 //! * results are bit-identical for 1, 2 or 16 threads (tallies are exact integers
-//!   combined associatively);
+//!   combined associatively), and the automatic engine choice is made from counts,
+//!   never timings, so it too is reproducible;
 //! * a run's live-edge world does not depend on the order in which the engine
-//!   visits arcs, so raising any probability never lowers any run's spread with the
-//!   same seed (a common-random-numbers coupling for paired comparisons), and asking
-//!   for per-step or per-tie outputs does not change the spread.
+//!   visits arcs, and asking for per-step or per-tie outputs does not change the
+//!   spread;
+//! * with the word-parallel and per-run engines, raising any probability never
+//!   lowers any run's spread with the same seed (a common-random-numbers coupling
+//!   for paired comparisons across probabilities: pin the engine for those); with
+//!   the per-run and skipping engines, adding a seed never lowers it (paired
+//!   comparisons across seed sets).
 //!
 //! # Sampling precision
 //! Arc probabilities are stored as `f32`. An arc with stored probability `p` is live
@@ -64,8 +70,11 @@
 //! are uniform on `(0, 1]` at 53-bit resolution.
 //!
 //! # Engines
-//! * **Word-parallel** ([`Engine::WordParallel`], the default for Independent
-//!   Cascade): 64 runs at once, one bit per run. Each node holds a `u64` mask of
+//! [`Engine::Auto`] (the default) picks per estimate, by a deterministic pilot,
+//! between the two fast Independent Cascade engines: word-parallel for large
+//! cascades, skipping for small ones (measured side by side in BENCHMARKS.md).
+//! * **Word-parallel** ([`Engine::WordParallel`]): 64 runs at once, one bit per
+//!   run. Each node holds a `u64` mask of
 //!   the runs in which it is active and one of the runs in which it has yet to act.
 //!   A node acting reads its out-arcs **once** for all those runs, and per arc
 //!   draws the live runs only among those where the arc matters (source acting,
@@ -76,15 +85,24 @@
 //!   pending runs in that order, so a node mostly acts once per sweep with the runs
 //!   of all its nearer in-neighbours merged (and the result does not depend on the
 //!   order in which customers were added). When per-step or per-tie outputs are
-//!   asked for it advances step by step instead. Per-run spreads are kept exactly (bit-sliced counters), so the
-//!   standard error is the runs' own.
-//! * **Per-run** ([`Engine::PerRun`]): one run at a time, breadth-first, for every
-//!   model; the reference the word-parallel engine is tested against.
+//!   asked for it advances step by step instead. Per-run spreads are kept exactly
+//!   (bit-sliced counters), so the standard error is the runs' own.
+//! * **Skipping** ([`Engine::Skipping`], Independent Cascade and signed): one run
+//!   at a time, breadth-first; a node that acts draws the positions of its live
+//!   out-arcs directly, by geometric gaps at its largest out-arc probability
+//!   `p_max` with each candidate kept with probability `p / p_max` (thinning), so
+//!   it costs about `1 + degree · p_max` draws and a dead arc's target is never
+//!   read. Nodes with `p_max >= 0.2` draw a coin per arc instead. Arcs are live
+//!   with probability `p` up to the rounding of a logarithm (geometric gaps) and
+//!   2⁻³² (thinning).
+//! * **Per-run** ([`Engine::PerRun`]): one run at a time, breadth-first, one coin
+//!   per arc, for every model; the reference the others are tested against.
 //!
 //! Working memory per rayon thread: 16 bytes per node (word-parallel, plus one
 //! shared renumbered copy of the arcs: 8 bytes per arc and 12 per node) or 2 bytes
-//! per node (per-run; 10 for Linear Threshold), plus 8 bytes per node and per arc
-//! for the optional per-node and per-tie counts, plus work lists.
+//! per node (per-run and skipping, plus one shared 16-byte plan per node for
+//! skipping; 10 for Linear Threshold), plus 8 bytes per node and per arc for the
+//! optional per-node and per-tie counts, plus work lists.
 
 mod bfs_order;
 mod compiled;

@@ -17,35 +17,49 @@ use crate::error::{Error, Result};
 pub const LANES: u64 = 64;
 
 /// Which simulation engine runs the cascades.
+///
+/// The engines draw their randomness differently, so for one seed they give
+/// different (equally valid) estimates; each is reproducible and independent of the
+/// number of threads. [`SpreadEstimate::engine`] says which one ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Engine {
-    /// Word-parallel for Independent Cascade, per-run for the other models.
+    /// Chooses per estimate. Independent Cascade: a deterministic pilot runs the
+    /// first `min(runs, 64)` runs with [`Engine::Skipping`] and compares the work
+    /// they took with what one [`Engine::WordParallel`] batch of as many runs would
+    /// take (a fitted count model, never a timing, so the choice and the estimate
+    /// are reproducible); the estimate is then bit for bit the chosen engine's.
+    /// Small cascades (each run reaching few customers of a large network) go to
+    /// skipping, large ones to word-parallel; the pilot costs at most about one
+    /// batch. Signed cascade: [`Engine::Skipping`]. Linear Threshold:
+    /// [`Engine::PerRun`].
     #[default]
     Auto,
     /// 64 runs at once, one bit per run (Independent Cascade only). A unit is a
-    /// batch of 64 runs (the last one may be partial).
+    /// batch of 64 runs (the last one may be partial). Fastest when cascades are
+    /// large, so that the runs of a batch share their nodes.
     WordParallel,
-    /// One run at a time (every model), one coin per arc keyed by the arc. A
-    /// unit is one run.
+    /// One run at a time (every model), one coin per arc keyed by the arc: the
+    /// reference engine. A unit is one run.
     PerRun,
     /// One run at a time, each acting node's live out-arcs drawn by geometric
     /// skipping with thinning, so a dead arc costs nothing (Independent Cascade
-    /// and the signed cascade). Fastest when cascades are small against the graph
-    /// and probabilities low. A unit is one run. Its live-edge worlds are coupled
-    /// across seed sets, not across changes of probability.
+    /// and the signed cascade). Fastest when cascades are small against the
+    /// network and probabilities low. A unit is one run. Its live-edge worlds are
+    /// coupled across seed sets (adding a seed never lowers a run's spread), not
+    /// across changes of probability.
     Skipping,
 }
 
 /// A Monte Carlo estimator of the spread of a cascade.
 ///
-/// `runs` runs are split into fixed *units* (one run for [`Engine::PerRun`], a
-/// batch of 64 for [`Engine::WordParallel`]); unit `i` draws all its randomness
-/// from its own `Xoshiro256PlusPlus` stream derived from `(seed, i)`. The units
-/// run in parallel on the current rayon pool and their tallies are exact integer
-/// counts, so the estimate is **bit-identical whatever the number of threads**.
-/// The two engines use different streams: for one seed they give different (equally
-/// valid) estimates.
+/// `runs` runs are split into fixed *units* (one run for [`Engine::PerRun`] and
+/// [`Engine::Skipping`], a batch of 64 for [`Engine::WordParallel`]); unit `i`
+/// draws all its randomness from its own `Xoshiro256PlusPlus` stream derived from
+/// `(seed, i)`. The units run in parallel on the current rayon pool and their
+/// tallies are exact integer counts, so the estimate is **bit-identical whatever
+/// the number of threads**. The engines use different streams: for one seed they
+/// give different (equally valid) estimates.
 ///
 /// Settings are by-value setters on a `Default` (10,000 runs, seed 0, automatic
 /// engine, no optional outputs).
@@ -105,7 +119,7 @@ impl MonteCarlo {
         self
     }
 
-    /// Chooses the engine.
+    /// Chooses the engine (default [`Engine::Auto`]).
     pub fn engine(mut self, engine: Engine) -> Self {
         self.engine = engine;
         self
@@ -136,7 +150,9 @@ impl MonteCarlo {
     }
 
     /// The number of units the runs are split into with the engine this estimator
-    /// would use for its model.
+    /// would use for its model: one per run, except for word-parallel (one per 64
+    /// runs). For [`Engine::Auto`] with Independent Cascade the engine is chosen
+    /// per estimate and this is the upper bound, `runs`.
     ///
     /// # Errors
     /// As [`MonteCarlo::estimate`] for an engine that does not support the model.
@@ -152,13 +168,16 @@ impl MonteCarlo {
     ///
     /// # Errors
     /// [`Error::UnknownCustomer`] for an id not in the network;
-    /// [`Error::InvalidParameter`] for fewer than 2 runs or
-    /// [`Engine::WordParallel`] with a model other than Independent Cascade;
+    /// [`Error::InvalidParameter`] for fewer than 2 runs,
+    /// [`Engine::WordParallel`] with a model other than Independent Cascade or
+    /// [`Engine::Skipping`] with Linear Threshold;
     /// [`Error::ThresholdWeights`] for Linear Threshold weights summing above 1.
     ///
     /// # Complexity
     /// O(runs · (arcs reached)), divided among the rayon threads; the word-parallel
-    /// engine reads each reached arc once per step for up to 64 runs.
+    /// engine reads each reached arc about once per sweep for up to 64 runs, the
+    /// skipping engine only the live arcs of the nodes reached (about
+    /// `1 + degree · p` random draws per node).
     pub fn estimate<I>(&self, network: &CompiledNetwork, seeds: I) -> Result<SpreadEstimate>
     where
         I: IntoIterator,
@@ -388,7 +407,8 @@ impl MonteCarlo {
     fn concrete_engine(&self) -> Result<Engine> {
         match (self.engine, self.model) {
             (Engine::Auto, Model::IndependentCascade) => Ok(Engine::Auto),
-            (Engine::Auto, _) => Ok(Engine::PerRun),
+            (Engine::Auto, Model::Signed { .. }) => Ok(Engine::Skipping),
+            (Engine::Auto, Model::LinearThreshold) => Ok(Engine::PerRun),
             (Engine::WordParallel, Model::IndependentCascade) => Ok(Engine::WordParallel),
             (Engine::WordParallel, other) => Err(Error::invalid(
                 "engine",

@@ -7,14 +7,17 @@
 //! *keys* from that stream. Every random decision of the cascade is then a pure
 //! function of a key and a counter (the SplitMix64 output at that counter):
 //!
-//! * the coin of arc `a` in a run is drawn from `(arc key, a)`;
+//! * the coin of arc `a` in a run is drawn from `(arc key, a)` (the skipping
+//!   engine draws node `u`'s live arcs from `(arc key, c)` for the counters `c`
+//!   reserved for `u`: see `live_arcs`);
 //! * the Linear Threshold threshold of node `v` and the signed tie-break of node
 //!   `v` are drawn from `(node key, v)`.
 //!
 //! So a run's *live-edge world* does not depend on the order in which the cascade
-//! visits arcs. This is a common-random-numbers coupling: raising one probability
-//! can only add live arcs, so the spread of every run, and the estimate, never
-//! decreases; and two scenarios compared on the same seed are paired run by run.
+//! visits arcs. With per-arc coins this is a common-random-numbers coupling:
+//! raising one probability can only add live arcs, so the spread of every run, and
+//! the estimate, never decreases; and two scenarios compared on the same seed are
+//! paired run by run.
 
 use rand::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
