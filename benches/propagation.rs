@@ -116,7 +116,9 @@ fn bench_graph(c: &mut Criterion, name: &str, net: &InfluenceNetwork, seeds: usi
             .build()
             .expect("pool");
         for (engine, label) in [
+            (Engine::Auto, "auto"),
             (Engine::WordParallel, "word_parallel"),
+            (Engine::Skipping, "skipping"),
             (Engine::PerRun, "per_run"),
         ] {
             let mc = MonteCarlo::new(Model::IndependentCascade)
@@ -127,8 +129,8 @@ fn bench_graph(c: &mut Criterion, name: &str, net: &InfluenceNetwork, seeds: usi
                 .install(|| mc.estimate(&compiled, &seeds))
                 .expect("estimate");
             eprintln!(
-                "{name} {label} {threads}t: mean spread {:.1} ± {:.1} over {runs} runs",
-                est.mean, est.std_err
+                "{name} {label} {threads}t: mean spread {:.1} ± {:.1} over {runs} runs ({:?})",
+                est.mean, est.std_err, est.engine
             );
             group.bench_function(BenchmarkId::new(label, format!("{threads}t")), |b| {
                 b.iter(|| {

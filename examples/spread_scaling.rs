@@ -3,13 +3,15 @@
 //!
 //! ```sh
 //! cargo run --release --example spread_scaling -- --arcs 1000000 [--p 0.05] [--runs 640] [--threads 1]
+//!     [--engine auto|word-parallel|skipping|per-run]
 //! ```
 //!
 //! Generates a Barabasi-Albert network (m = 5, both arcs of every tie, so about
 //! 10 arcs per customer) with `--arcs` arcs at uniform probability `--p`, seeds the
 //! cascade from the 10 customers added first (the oldest, best-connected ones),
-//! and prints one JSON line: arcs, nodes, runs, mean spread, time per run and the
-//! bytes of the compiled form per arc. Run it under `/usr/bin/time -v` for the
+//! and prints one JSON line: arcs, nodes, runs, the engine that ran (the one
+//! `auto` chose), mean spread, time per run and the bytes of the compiled form per
+//! arc. Run it under `/usr/bin/time -v` for the
 //! process's peak memory.
 
 use std::time::Instant;
@@ -18,7 +20,7 @@ use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use social_loop::Probability;
 use social_loop::network::BarabasiAlbert;
-use social_loop::propagation::{CompiledNetwork, Model, MonteCarlo};
+use social_loop::propagation::{CompiledNetwork, Engine, Model, MonteCarlo};
 
 fn flag<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> Result<T, String> {
     match args.iter().position(|a| a == name) {
@@ -43,6 +45,18 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let p: f64 = flag(&args, "--p", 0.05)?;
     let runs: u64 = flag(&args, "--runs", 640)?;
     let threads: usize = flag(&args, "--threads", 1)?;
+    let engine = match args
+        .iter()
+        .position(|a| a == "--engine")
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
+    {
+        None | Some("auto") => Engine::Auto,
+        Some("word-parallel") => Engine::WordParallel,
+        Some("skipping") => Engine::Skipping,
+        Some("per-run") => Engine::PerRun,
+        Some(other) => return Err(format!("--engine: unknown engine `{other}`").into()),
+    };
     const M: usize = 5;
     let customers = (arcs / (2 * M)).max(2 * M);
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(42);
@@ -55,15 +69,17 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let estimate = pool.install(|| {
         MonteCarlo::new(Model::IndependentCascade)
+            .engine(engine)
             .runs(runs)
             .seed(1)
             .estimate(&compiled, &seeds)
     })?;
     let elapsed = started.elapsed().as_secs_f64() * 1e3;
     println!(
-        "{{\"arcs\":{},\"nodes\":{},\"p\":{p},\"runs\":{runs},\"threads\":{threads},\"mean\":{:.1},\"ms_per_run\":{:.4},\"compiled_bytes_per_arc\":{:.2}}}",
+        "{{\"arcs\":{},\"nodes\":{},\"p\":{p},\"runs\":{runs},\"threads\":{threads},\"engine\":{},\"mean\":{:.1},\"ms_per_run\":{:.4},\"compiled_bytes_per_arc\":{:.2}}}",
         compiled.arc_count(),
         compiled.node_count(),
+        serde_json::to_string(&estimate.engine)?,
         estimate.mean,
         elapsed / runs as f64,
         compiled.heap_bytes() as f64 / compiled.arc_count().max(1) as f64,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::bfs_order::BfsCsr;
 use super::live_arcs::LiveArcSampler;
-use super::per_run::{RunRules, RunWorker, SeedNodes};
+use super::per_run::{RunRules, RunWork, RunWorker, SeedNodes};
 use super::streams::UnitKeys;
 use super::tally::{Record, Tally};
 use super::word_parallel::WordWorker;
@@ -249,38 +249,33 @@ impl MonteCarlo {
             arcs: self.influence,
             signed: matches!(self.model, Model::Signed { .. }),
         };
+        let all = 0..self.runs;
         let (tally, engine) = match concrete {
             Engine::WordParallel => (self.word_tally(network, &seeds, record), concrete),
-            Engine::PerRun => (
-                self.run_tally(network, None, &seeds, record, 0, None),
-                concrete,
-            ),
+            Engine::PerRun => {
+                let rules = RunRules::of(self.model, None);
+                let done = self.run_units(network, rules, &seeds, record, all, false);
+                (done.tally, concrete)
+            }
             Engine::Skipping => {
                 let sampler = LiveArcSampler::new(network);
-                let tally = self.run_tally(network, Some(&sampler), &seeds, record, 0, None);
-                (tally, concrete)
+                let rules = RunRules::of(self.model, Some(&sampler));
+                let done = self.run_units(network, rules, &seeds, record, all, false);
+                (done.tally, concrete)
             }
             Engine::Auto => {
                 let sampler = LiveArcSampler::new(network);
-                match self.pilot(network, &sampler, &seeds, record) {
-                    Pilot::Skipping { tally, runs } => {
-                        let rest = self.run_tally(
-                            network,
-                            Some(&sampler),
-                            &seeds,
-                            record,
-                            runs,
-                            Some(*tally),
-                        );
-                        (rest, Engine::Skipping)
+                let rules = RunRules::of(self.model, Some(&sampler));
+                match self.pilot(network, rules, &seeds, record) {
+                    Some(pilot) => {
+                        let rest = pilot.work.runs..self.runs;
+                        let rest = self.run_units(network, rules, &seeds, record, rest, false);
+                        (pilot.merge(rest).tally, Engine::Skipping)
                     }
-                    Pilot::WordParallel => {
-                        drop(sampler);
-                        (
-                            self.word_tally(network, &seeds, record),
-                            Engine::WordParallel,
-                        )
-                    }
+                    None => (
+                        self.word_tally(network, &seeds, record),
+                        Engine::WordParallel,
+                    ),
                 }
             }
         };
@@ -316,27 +311,33 @@ impl MonteCarlo {
             .unwrap_or_else(|| Tally::new(record, n, m))
     }
 
-    /// The one-run-at-a-time engines (per-arc coins, or skipping with a
-    /// `sampler`) over the units `first..runs`, added to `done` (the pilot's).
-    fn run_tally(
+    /// The one-run-at-a-time engines (per-arc coins, or skipping) over `units`,
+    /// in parallel; with `track_union`, also the union of the runs' active sets.
+    fn run_units(
         &self,
         network: &CompiledNetwork,
-        sampler: Option<&LiveArcSampler>,
+        rules: RunRules<'_>,
         seeds: &SeedNodes,
         record: Record,
-        first: u64,
-        done: Option<Tally>,
-    ) -> Tally {
+        units: std::ops::Range<u64>,
+        track_union: bool,
+    ) -> RunsDone {
         let (n, m) = (network.node_count(), network.arc_count());
-        let rules = RunRules::of(self.model, sampler);
-        let rest = (first..self.runs)
+        let empty = || RunsDone {
+            tally: Tally::new(record, n, m),
+            work: RunWork::default(),
+            union: Vec::new(),
+        };
+        units
             .into_par_iter()
             .fold(
                 || {
-                    (
-                        RunWorker::new(network, rules, record.arcs),
-                        Tally::new(record, n, m),
-                    )
+                    let worker = RunWorker::new(network, rules, record.arcs);
+                    let worker = match track_union {
+                        true => worker.track_union(network),
+                        false => worker,
+                    };
+                    (worker, Tally::new(record, n, m))
                 },
                 |(mut worker, mut tally), unit| {
                     let keys = UnitKeys::new(self.seed, unit);
@@ -344,62 +345,47 @@ impl MonteCarlo {
                     (worker, tally)
                 },
             )
-            .map(|(_, tally)| tally)
-            .reduce_with(Tally::merge);
-        match (done, rest) {
-            (Some(done), Some(rest)) => done.merge(rest),
-            (Some(tally), None) | (None, Some(tally)) => tally,
-            (None, None) => Tally::new(record, n, m),
-        }
+            .map(|(worker, tally)| RunsDone {
+                tally,
+                work: worker.work(),
+                union: worker.union().to_vec(),
+            })
+            .reduce_with(RunsDone::merge)
+            .unwrap_or_else(empty)
     }
 
     /// The automatic choice for Independent Cascade: simulates the first
-    /// `min(runs, 64)` runs with the skipping engine (they are kept if it is
-    /// chosen), counting its work, and compares that with the work the
-    /// word-parallel engine would do on one batch of as many runs (see
-    /// [`cost`]). From the fourth run on it stops early, for the word-parallel
-    /// engine, once the skipping runs projected to the whole batch cost more than
-    /// the most the word-parallel batch could. Deterministic: the choice depends
-    /// on the counts, never on timings, so the estimate is reproducible.
+    /// `min(runs, 64)` runs with the skipping engine (`rules`), counting its work,
+    /// and compares that with the work the word-parallel engine would do on one
+    /// batch of as many runs (see [`cost`]). Returns the pilot's runs when
+    /// skipping is chosen (they are the skipping engine's first runs, kept), `None`
+    /// for word-parallel. After the first 4 runs it stops early, for
+    /// word-parallel, when those runs projected to the whole batch cost more than
+    /// the most the word-parallel batch could. The runs are simulated in parallel
+    /// and the choice depends on counts, never on timings: it is reproducible and
+    /// independent of the number of threads.
     fn pilot(
         &self,
         network: &CompiledNetwork,
-        sampler: &LiveArcSampler,
+        rules: RunRules<'_>,
         seeds: &SeedNodes,
         record: Record,
-    ) -> Pilot {
-        let (n, m) = (network.node_count(), network.arc_count());
-        let rules = RunRules::of(self.model, Some(sampler));
-        let mut worker = RunWorker::new(network, rules, record.arcs).track_union(network);
-        let mut tally = Tally::new(record, n, m);
+    ) -> Option<RunsDone> {
+        let m = network.arc_count() as u64;
         let lanes = self.runs.min(LANES);
-        for unit in 0..lanes {
-            worker.run(
-                network,
-                rules,
-                seeds,
-                UnitKeys::new(self.seed, unit),
-                &mut tally,
-            );
-            let work = worker.work();
-            let done = unit + 1;
-            if done >= cost::EARLY_AFTER
-                && done < lanes
-                && cost::skipping(work) * (lanes as f64 / done as f64)
-                    > cost::word_batch_at_most(work, lanes, m as u64)
-            {
-                return Pilot::WordParallel;
+        let first = cost::EARLY_AFTER.min(lanes);
+        let mut done = self.run_units(network, rules, seeds, record, 0..first, true);
+        if first < lanes {
+            let union = union_degree(network, &done.union);
+            let projected = cost::skipping(done.work) * (lanes as f64 / first as f64);
+            if projected > cost::word_batch_at_most(done.work, union, lanes, m) {
+                return None;
             }
+            let rest = self.run_units(network, rules, seeds, record, first..lanes, true);
+            done = done.merge(rest);
         }
-        let work = worker.work();
-        if cost::skipping(work) <= cost::word_batch(work) {
-            Pilot::Skipping {
-                tally: Box::new(tally),
-                runs: lanes,
-            }
-        } else {
-            Pilot::WordParallel
-        }
+        let union = union_degree(network, &done.union);
+        (cost::skipping(done.work) <= cost::word_batch(done.work, union)).then_some(done)
     }
 
     /// The engine that runs this model: [`Engine::Auto`] stays automatic only for
@@ -426,14 +412,44 @@ impl MonteCarlo {
     }
 }
 
-/// What the automatic choice's pilot decided.
-enum Pilot {
-    /// Skipping, with the pilot's runs `0..runs` already tallied.
-    Skipping {
-        tally: Box<Tally>,
-        runs: u64,
-    },
-    WordParallel,
+/// What a set of one-run-at-a-time units produced.
+struct RunsDone {
+    tally: Tally,
+    work: RunWork,
+    /// The union of the runs' active sets, one bit per node (when tracked).
+    union: Vec<u64>,
+}
+
+impl RunsDone {
+    fn merge(self, other: RunsDone) -> RunsDone {
+        let (mut union, other_union) = if self.union.len() >= other.union.len() {
+            (self.union, other.union)
+        } else {
+            (other.union, self.union)
+        };
+        for (word, bits) in union.iter_mut().zip(other_union) {
+            *word |= bits;
+        }
+        RunsDone {
+            tally: self.tally.merge(other.tally),
+            work: self.work + other.work,
+            union,
+        }
+    }
+}
+
+/// Out-degree summed over the nodes whose bits are set in `union`.
+fn union_degree(network: &CompiledNetwork, union: &[u64]) -> u64 {
+    let mut total = 0;
+    for (w, &word) in union.iter().enumerate() {
+        let mut bits = word;
+        while bits != 0 {
+            let v = w as u32 * 64 + bits.trailing_zeros();
+            bits &= bits - 1;
+            total += network.out_degree(v) as u64;
+        }
+    }
+    total
 }
 
 /// The cost model of the automatic engine choice: nanoseconds per counted
@@ -465,18 +481,24 @@ mod cost {
         NODE * work.nodes as f64 + DRAW * work.draws as f64 + ARC * work.arcs as f64
     }
 
-    /// The word-parallel engine's cost of one batch of the runs counted in `work`.
-    pub(super) fn word_batch(work: RunWork) -> f64 {
-        UNION_ARC * work.union_degree as f64 + RUN_ARC * work.active_degree as f64
+    /// The word-parallel engine's cost of one batch of the runs counted in
+    /// `work`, whose active sets have `union_degree` out-arcs in all.
+    pub(super) fn word_batch(work: RunWork, union_degree: u64) -> f64 {
+        UNION_ARC * union_degree as f64 + RUN_ARC * work.active_degree as f64
     }
 
     /// The most a word-parallel batch of `lanes` runs can cost, given the first
     /// `work.runs` of them: each further run adds at most the mean active degree
     /// to the union, which never exceeds the `arcs` of the network.
-    pub(super) fn word_batch_at_most(work: RunWork, lanes: u64, arcs: u64) -> f64 {
+    pub(super) fn word_batch_at_most(
+        work: RunWork,
+        union_degree: u64,
+        lanes: u64,
+        arcs: u64,
+    ) -> f64 {
         let done = work.runs.max(1) as f64;
         let per_run = work.active_degree as f64 / done;
-        let union = (work.union_degree as f64 + per_run * (lanes as f64 - done)).min(arcs as f64);
+        let union = (union_degree as f64 + per_run * (lanes as f64 - done)).min(arcs as f64);
         UNION_ARC * union + RUN_ARC * per_run * lanes as f64
     }
 }

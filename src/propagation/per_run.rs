@@ -97,7 +97,8 @@ pub(crate) struct RunWorker {
 }
 
 /// Counts of the work of the runs a [`RunWorker`] has simulated: what the
-/// automatic engine choice weighs (see `monte_carlo::choose`).
+/// automatic engine choice weighs (see `monte_carlo::cost`). Counts of disjoint
+/// sets of runs add up.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct RunWork {
     /// Runs simulated.
@@ -108,10 +109,22 @@ pub(crate) struct RunWork {
     pub draws: u64,
     /// Arcs whose target was looked at.
     pub arcs: u64,
-    /// Out-degree summed over the union of the runs' active sets (when tracked).
-    pub union_degree: u64,
     /// Out-degree summed over each run's active set, over the runs (when tracked).
     pub active_degree: u64,
+}
+
+impl std::ops::Add for RunWork {
+    type Output = RunWork;
+
+    fn add(self, other: RunWork) -> RunWork {
+        RunWork {
+            runs: self.runs + other.runs,
+            nodes: self.nodes + other.nodes,
+            draws: self.draws + other.draws,
+            arcs: self.arcs + other.arcs,
+            active_degree: self.active_degree + other.active_degree,
+        }
+    }
 }
 
 impl RunWorker {
@@ -139,10 +152,17 @@ impl RunWorker {
         }
     }
 
-    /// Also tracks the union of the runs' active sets (for [`RunWork::union_degree`]).
+    /// Also tracks the union of the runs' active sets (see [`RunWorker::union`])
+    /// and [`RunWork::active_degree`].
     pub(crate) fn track_union(mut self, network: &CompiledNetwork) -> Self {
         self.union = vec![0; network.node_count().div_ceil(64)];
         self
+    }
+
+    /// The union of the active sets of the runs simulated so far, one bit per
+    /// node (empty unless tracked).
+    pub(crate) fn union(&self) -> &[u64] {
+        &self.union
     }
 
     /// The work of the runs simulated so far.
@@ -286,13 +306,8 @@ impl RunWorker {
             }
             *o = 0;
             if let Some(word) = self.union.get_mut(v as usize / 64) {
-                let bit = 1u64 << (v % 64);
-                let degree = network.out_degree(v) as u64;
-                self.work.active_degree += degree;
-                if *word & bit == 0 {
-                    *word |= bit;
-                    self.work.union_degree += degree;
-                }
+                *word |= 1u64 << (v % 64);
+                self.work.active_degree += network.out_degree(v) as u64;
             }
         }
         for &v in &self.weighted {
