@@ -12,8 +12,8 @@ use super::FunnelStage;
 use crate::customer::CustomerId;
 use crate::error::{Error, Result};
 use crate::probability::Probability;
-use crate::propagation::streams::{UnitKeys, arc_is_live, coin, threshold};
-use crate::propagation::{CompiledNetwork, Model, MonteCarlo, Summary};
+use crate::propagation::streams::coin;
+use crate::propagation::{CompiledNetwork, Model, MonteCarlo, Summary, independent_cascade_runs};
 
 /// Number of funnel stages.
 const STAGES: usize = FunnelStage::ALL.len();
@@ -240,13 +240,16 @@ impl FunnelLift {
         self.validate()?;
         let seeds = network.nodes_of(advocates)?;
         let mut reached = vec![false; network.node_count()];
-        let mut frontier = Vec::new();
         let mut runs = Vec::new();
-        for r in 0..self.runs {
-            let keys = UnitKeys::new(self.seed, r);
-            cascade(network, &seeds, keys.arc, &mut reached, &mut frontier);
+        independent_cascade_runs(network, &seeds, self.seed, self.runs, |keys, active| {
+            for &v in active {
+                reached[v as usize] = true;
+            }
             runs.push(self.count(keys.node, &reached));
-        }
+            for &v in active {
+                reached[v as usize] = false;
+            }
+        })?;
         Ok(runs)
     }
 
@@ -368,40 +371,6 @@ impl FunnelLift {
 /// for every `p` that is a multiple of 2⁻⁵³, exactly 0 for `p = 0` and 1 for `p = 1`.
 fn uniform(key: u64, counter: u64) -> f64 {
     (coin(key, counter) >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-}
-
-/// One Independent Cascade run from `seeds` keyed by `arc_key`; leaves the
-/// activated customers (seeds included) marked in `reached`.
-fn cascade(
-    network: &CompiledNetwork,
-    seeds: &[u32],
-    arc_key: u64,
-    reached: &mut [bool],
-    frontier: &mut Vec<u32>,
-) {
-    reached.iter_mut().for_each(|r| *r = false);
-    frontier.clear();
-    for &s in seeds {
-        if let Some(r) = reached.get_mut(s as usize)
-            && !*r
-        {
-            *r = true;
-            frontier.push(s);
-        }
-    }
-    while let Some(u) = frontier.pop() {
-        let arcs = network.out_arcs(u);
-        for (i, (&v, &p)) in arcs.targets.iter().zip(arcs.probabilities).enumerate() {
-            let arc = arcs.first_arc + i as u32;
-            if let Some(r) = reached.get_mut(v as usize)
-                && !*r
-                && arc_is_live(arc_key, arc, threshold(p))
-            {
-                *r = true;
-                frontier.push(v);
-            }
-        }
-    }
 }
 
 /// A customer ranked by [`InfluencerRanking`].

@@ -121,4 +121,5 @@ pub use estimate::{
     InfluenceCount, NodeActivation, SignedReach, SpreadEstimate, StepActivity, Summary, Z_95,
 };
 pub use model::{Model, THRESHOLD_WEIGHT_SLACK};
+pub(crate) use monte_carlo::independent_cascade_runs;
 pub use monte_carlo::{Engine, LANES, MonteCarlo};

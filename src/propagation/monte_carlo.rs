@@ -503,6 +503,33 @@ mod cost {
     }
 }
 
+/// Simulates Independent Cascade runs `0..runs` under `seed` one after another on
+/// the per-run engine (one coin per arc: its streams, so its results), and calls
+/// `visit` with each run's keys and active nodes (seeds included, each once): for
+/// callers that need every run's active set, such as the funnel lift.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] (field `seeds`) for a node out of range.
+pub(crate) fn independent_cascade_runs(
+    network: &CompiledNetwork,
+    seeds: &[u32],
+    seed: u64,
+    runs: u64,
+    mut visit: impl FnMut(UnitKeys, &[u32]),
+) -> Result<()> {
+    let seeds = seed_nodes(network, seeds, &[])?;
+    let rules = RunRules::of(Model::IndependentCascade, None);
+    let mut worker = RunWorker::new(network, rules, false);
+    let mut tally = Tally::new(Record::default(), 0, 0);
+    for unit in 0..runs {
+        let keys = UnitKeys::new(seed, unit);
+        worker.run_and_inspect(network, rules, &seeds, keys, &mut tally, |active| {
+            visit(keys, active)
+        });
+    }
+    Ok(())
+}
+
 /// Deduplicates and checks the seed nodes.
 fn seed_nodes(
     network: &CompiledNetwork,

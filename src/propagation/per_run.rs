@@ -234,6 +234,20 @@ impl RunWorker {
         keys: UnitKeys,
         tally: &mut Tally,
     ) {
+        self.run_and_inspect(network, rules, seeds, keys, tally, |_| {});
+    }
+
+    /// As [`RunWorker::run`], and shows `inspect` the run's active nodes (seeds
+    /// included, each once) before the buffers are reset.
+    pub(crate) fn run_and_inspect(
+        &mut self,
+        network: &CompiledNetwork,
+        rules: RunRules<'_>,
+        seeds: &SeedNodes,
+        keys: UnitKeys,
+        tally: &mut Tally,
+        inspect: impl FnOnce(&[u32]),
+    ) {
         let record = tally.record();
         for (side, nodes) in [(POSITIVE, &seeds.positive), (NEGATIVE, &seeds.negative)] {
             for &s in nodes.iter() {
@@ -292,6 +306,7 @@ impl RunWorker {
             tally.add_step(step, self.next.len() as u64);
             self.next.clear();
         }
+        inspect(&self.touched);
         let (mut positive, mut negative) = (0u64, 0u64);
         for &v in &self.touched {
             let o = &mut self.opinion[v as usize];
