@@ -1,6 +1,7 @@
 //! Advocates, adversaries and influencers now: customers ranked by the reach
 //! the propagation engine expects of them on the book's current network.
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::CustomerBook;
@@ -285,29 +286,34 @@ fn rank_side(
         _ => Model::signed(options.negativity_bias),
     };
     let mc = MonteCarlo::new(model).runs(options.runs).seed(options.seed);
-    let mut ranked = Vec::new();
-    for (node, screening, id, stage) in screened.into_iter().take(options.shortlist) {
-        let reach = match node {
-            None => alone,
-            Some(v) => {
-                let est = match side {
-                    Side::Adversary => mc.estimate_nodes(net, &[], &[v])?,
-                    _ => mc.estimate_nodes(net, &[v], &[])?,
-                };
-                match (side, est.signed) {
-                    (Side::Advocate, Some(s)) => s.positive,
-                    (Side::Adversary, Some(s)) => s.negative,
-                    _ => est.summary(),
+    // The shortlisted customers are estimated in parallel (each estimate is
+    // reproducible on its own, so the ranking does not depend on the threads).
+    screened.truncate(options.shortlist);
+    let mut ranked = screened
+        .into_par_iter()
+        .map(|(node, screening, id, stage)| {
+            let reach = match node {
+                None => alone,
+                Some(v) => {
+                    let est = match side {
+                        Side::Adversary => mc.estimate_nodes(net, &[], &[v])?,
+                        _ => mc.estimate_nodes(net, &[v], &[])?,
+                    };
+                    match (side, est.signed) {
+                        (Side::Advocate, Some(s)) => s.positive,
+                        (Side::Adversary, Some(s)) => s.negative,
+                        _ => est.summary(),
+                    }
                 }
-            }
-        };
-        ranked.push(Ranked {
-            customer: id.clone(),
-            stage,
-            reach,
-            screening,
-        });
-    }
+            };
+            Ok(Ranked {
+                customer: id.clone(),
+                stage,
+                reach,
+                screening,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     ranked.sort_by(|a, b| {
         b.reach
             .mean

@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 use petgraph::visit::EdgeRef;
 
+use super::live_arcs::LiveArcSampler;
 use crate::customer::CustomerId;
 use crate::error::{Error, Result};
 use crate::network::{InfluenceNetwork, TieSign};
@@ -40,7 +41,8 @@ use crate::network::{InfluenceNetwork, TieSign};
 /// * per node: 4 bytes offset + the [`CustomerId`] handle (16 bytes; the id's text is
 ///   shared with the network, not copied) = **20 bytes**, plus the id -> node hash
 ///   index (another id handle and a `u32` per entry: about 30–50 bytes per node
-///   with the table's spare capacity), plus 4 bytes of reverse offsets once built.
+///   with the table's spare capacity), plus 4 bytes of reverse offsets once built
+///   and 16 bytes of skipping plans once the skipping engine has run.
 ///
 /// Working memory of a Monte Carlo worker is separate (see [`crate::propagation`]).
 ///
@@ -67,6 +69,7 @@ pub struct CompiledNetwork {
     probabilities: Vec<f32>,
     negative: Vec<u64>,
     reverse: OnceLock<ReverseCsr>,
+    sampler: OnceLock<LiveArcSampler>,
 }
 
 /// The in-arcs of every node (reverse CSR).
@@ -147,6 +150,7 @@ impl CompiledNetwork {
             probabilities,
             negative,
             reverse: OnceLock::new(),
+            sampler: OnceLock::new(),
         }
     }
 
@@ -299,7 +303,8 @@ impl CompiledNetwork {
     }
 
     /// Bytes held by the compiled arrays (not counting the id text shared with the
-    /// network, nor the index map), including the reverse CSR if it was built.
+    /// network, nor the index map), including the reverse CSR and the skipping
+    /// engine's plans if they were built.
     pub fn heap_bytes(&self) -> usize {
         let forward = self.offsets.len() * 4
             + self.targets.len() * 4
@@ -309,7 +314,15 @@ impl CompiledNetwork {
         let reverse = self.reverse.get().map_or(0, |r| {
             (r.offsets.len() + r.sources.len() + r.arcs.len()) * 4
         });
-        forward + reverse
+        let sampler = self.sampler.get().map_or(0, LiveArcSampler::heap_bytes);
+        forward + reverse + sampler
+    }
+
+    /// The per-node plans of the skipping engine, built on first use and cached
+    /// (16 bytes per node), so that many estimates on one network (rankings,
+    /// greedy selection) build them once.
+    pub(crate) fn live_arc_sampler(&self) -> &LiveArcSampler {
+        self.sampler.get_or_init(|| LiveArcSampler::new(self))
     }
 
     fn build_reverse(&self) -> ReverseCsr {

@@ -77,6 +77,11 @@ impl LiveArcSampler {
         LiveArcSampler { plans }
     }
 
+    /// Bytes held by the plans.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.plans.len() * std::mem::size_of::<Plan>()
+    }
+
     /// The live out-arcs of `node` in the run whose arc key is `key`, in increasing
     /// arc order (empty for a node out of range).
     #[inline]

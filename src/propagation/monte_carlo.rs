@@ -4,7 +4,6 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::bfs_order::BfsCsr;
-use super::live_arcs::LiveArcSampler;
 use super::per_run::{RunRules, RunWork, RunWorker, SeedNodes};
 use super::streams::UnitKeys;
 use super::tally::{Record, Tally};
@@ -258,14 +257,12 @@ impl MonteCarlo {
                 (done.tally, concrete)
             }
             Engine::Skipping => {
-                let sampler = LiveArcSampler::new(network);
-                let rules = RunRules::of(self.model, Some(&sampler));
+                let rules = RunRules::of(self.model, Some(network.live_arc_sampler()));
                 let done = self.run_units(network, rules, &seeds, record, all, false);
                 (done.tally, concrete)
             }
             Engine::Auto => {
-                let sampler = LiveArcSampler::new(network);
-                let rules = RunRules::of(self.model, Some(&sampler));
+                let rules = RunRules::of(self.model, Some(network.live_arc_sampler()));
                 match self.pilot(network, rules, &seeds, record) {
                     Some(pilot) => {
                         let rest = pilot.work.runs..self.runs;
