@@ -14,6 +14,17 @@ fn compile(triples: &[(&str, &str, f64)]) -> CompiledNetwork {
 /// A sparse random digraph with `n` nodes and about `n * degree` arcs, weighted
 /// cascade probabilities, some ties negative.
 fn medium_graph(seed: u64, n: usize, degree: usize) -> CompiledNetwork {
+    random_digraph(seed, n, degree, None)
+}
+
+/// The same random digraph with every tie positive at probability `p`.
+fn uniform_graph(seed: u64, n: usize, degree: usize, p: f64) -> CompiledNetwork {
+    random_digraph(seed, n, degree, Some(p))
+}
+
+/// `n` nodes, about `n * degree` random arcs; with `uniform`, every tie has that
+/// probability; without, weighted cascade with a fifth of the ties negative.
+fn random_digraph(seed: u64, n: usize, degree: usize, uniform: Option<f64>) -> CompiledNetwork {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut net = InfluenceNetwork::new();
     for v in 0..n {
@@ -22,12 +33,18 @@ fn medium_graph(seed: u64, n: usize, degree: usize) -> CompiledNetwork {
     for _ in 0..n * degree {
         let (a, b) = (rng.random_range(0..n), rng.random_range(0..n));
         if a != b {
-            let w = if rng.random_bool(0.2) { -0.5 } else { 0.5 };
+            let w = match uniform {
+                Some(p) => p,
+                None if rng.random_bool(0.2) => -0.5,
+                None => 0.5,
+            };
             let tie = social_loop::network::Tie::from_signed_weight(w, "w").unwrap();
             net.add_tie(format!("c{a}"), format!("c{b}"), tie).unwrap();
         }
     }
-    WeightScheme::WeightedCascade.apply(&mut net, &mut rng);
+    if uniform.is_none() {
+        WeightScheme::WeightedCascade.apply(&mut net, &mut rng);
+    }
     CompiledNetwork::from_network(&net)
 }
 
@@ -105,7 +122,9 @@ const PINNED_PER_RUN: f64 = 1.696;
 const PINNED_SKIPPING: f64 = 1.695;
 
 #[test]
-fn word_parallel_agrees_with_per_run_statistically() {
+fn the_fast_engines_agree_with_per_run_statistically() {
+    // Weighted cascade: unequal probabilities, so skipping's thinning is
+    // exercised too.
     let net = medium_graph(9, 2_000, 5);
     let seeds = ["c0", "c10", "c20", "c30", "c40"];
     let est = |engine| {
@@ -118,37 +137,64 @@ fn word_parallel_agrees_with_per_run_statistically() {
             .estimate(&net, seeds)
             .unwrap()
     };
-    let (word, per_run) = (est(Engine::WordParallel), est(Engine::PerRun));
-    assert!(word.mean > 10.0, "the cascade should spread: {}", word.mean);
-    let se = word.std_err.hypot(per_run.std_err);
+    let per_run = est(Engine::PerRun);
     assert!(
-        (word.mean - per_run.mean).abs() < 4.0 * se,
-        "{} vs {} (se {se})",
-        word.mean,
+        per_run.mean > 10.0,
+        "the cascade should spread: {}",
         per_run.mean
     );
-    // The standard errors estimate the same spread distribution's spread.
-    let ratio = word.std_err / per_run.std_err;
-    assert!((0.85..1.15).contains(&ratio), "std_err ratio {ratio}");
-    // Per-node probabilities agree within 4.5 binomial standard errors (2,000 nodes).
-    let (a, b) = (
-        word.node_probabilities.unwrap(),
-        per_run.node_probabilities.unwrap(),
-    );
-    for (x, y) in a.iter().zip(&b) {
-        assert_eq!(x.customer, y.customer);
-        let p = (x.probability + y.probability) / 2.0;
-        let sd = (2.0 * p * (1.0 - p) / 6_400.0).sqrt();
+    for engine in [Engine::WordParallel, Engine::Skipping] {
+        let fast = est(engine);
+        assert_eq!(fast.engine, engine);
+        let se = fast.std_err.hypot(per_run.std_err);
         assert!(
-            (x.probability - y.probability).abs() <= 4.5 * sd + 1e-9,
-            "{}: {} vs {}",
-            x.customer,
-            x.probability,
-            y.probability
+            (fast.mean - per_run.mean).abs() < 4.0 * se,
+            "{engine:?}: {} vs {} (se {se})",
+            fast.mean,
+            per_run.mean
         );
+        // The standard errors estimate the same spread distribution's spread.
+        let ratio = fast.std_err / per_run.std_err;
+        assert!(
+            (0.85..1.15).contains(&ratio),
+            "{engine:?}: std_err ratio {ratio}"
+        );
+        // Per-node probabilities agree within 4.5 binomial standard errors (2,000
+        // nodes).
+        let nodes = per_run.node_probabilities.as_ref().unwrap();
+        for (x, y) in fast.node_probabilities.unwrap().iter().zip(nodes) {
+            assert_eq!(x.customer, y.customer);
+            let p = (x.probability + y.probability) / 2.0;
+            let sd = (2.0 * p * (1.0 - p) / 6_400.0).sqrt();
+            assert!(
+                (x.probability - y.probability).abs() <= 4.5 * sd + 1e-9,
+                "{engine:?} {}: {} vs {}",
+                x.customer,
+                x.probability,
+                y.probability
+            );
+        }
+        let (ta, tb) = (
+            fast.trajectory.unwrap(),
+            per_run.trajectory.as_ref().unwrap(),
+        );
+        assert!((ta[1].newly_active - tb[1].newly_active).abs() < 0.1 * tb[1].newly_active + 0.05);
     }
-    let (ta, tb) = (word.trajectory.unwrap(), per_run.trajectory.unwrap());
-    assert!((ta[1].newly_active - tb[1].newly_active).abs() < 0.1 * tb[1].newly_active + 0.05);
+    // The signed cascade: both sides of skipping agree with the per-run coins.
+    let signed = |engine| {
+        signed(0.6)
+            .engine(engine)
+            .runs(6_000)
+            .estimate_signed(&net, ["c0", "c1"], ["c2", "c3"])
+            .unwrap()
+            .signed
+            .unwrap()
+    };
+    let (a, b) = (signed(Engine::Skipping), signed(Engine::PerRun));
+    for (x, y) in [(a.positive, b.positive), (a.negative, b.negative)] {
+        let se = x.std_err.hypot(y.std_err);
+        assert!((x.mean - y.mean).abs() < 4.0 * se, "{x:?} vs {y:?}");
+    }
 }
 
 #[test]
@@ -429,7 +475,12 @@ fn asking_for_outputs_does_not_change_the_spread() {
     // live-edge world, so the spread statistics are identical.
     let net = medium_graph(21, 1_000, 4);
     let seeds = ["c5", "c6"];
-    for engine in [Engine::WordParallel, Engine::PerRun] {
+    for engine in [
+        Engine::WordParallel,
+        Engine::PerRun,
+        Engine::Skipping,
+        Engine::Auto,
+    ] {
         let plain = MonteCarlo::new(Model::IndependentCascade)
             .engine(engine)
             .runs(700)
@@ -485,76 +536,6 @@ fn public_types_are_send_and_sync() {
     check::<SpreadEstimate>();
     check::<Model>();
     check::<WeightScheme>();
-}
-
-/// A random digraph with `n` nodes, about `n * degree` arcs, uniform probability
-/// `p` (no negative ties).
-fn uniform_graph(seed: u64, n: usize, degree: usize, p: f64) -> CompiledNetwork {
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    let mut net = InfluenceNetwork::new();
-    for v in 0..n {
-        net.add_customer(format!("c{v}"));
-    }
-    for _ in 0..n * degree {
-        let (a, b) = (rng.random_range(0..n), rng.random_range(0..n));
-        if a != b {
-            let tie = social_loop::network::Tie::from_signed_weight(p, "p").unwrap();
-            net.add_tie(format!("c{a}"), format!("c{b}"), tie).unwrap();
-        }
-    }
-    CompiledNetwork::from_network(&net)
-}
-
-#[test]
-fn skipping_agrees_with_per_run_statistically() {
-    // Weighted cascade: unequal probabilities, so thinning is exercised too.
-    let net = medium_graph(9, 2_000, 5);
-    let seeds = ["c0", "c10", "c20", "c30", "c40"];
-    let est = |engine| {
-        MonteCarlo::new(Model::IndependentCascade)
-            .engine(engine)
-            .runs(6_400)
-            .seed(2)
-            .node_probabilities(true)
-            .estimate(&net, seeds)
-            .unwrap()
-    };
-    let (skipping, per_run) = (est(Engine::Skipping), est(Engine::PerRun));
-    assert_eq!(skipping.engine, Engine::Skipping);
-    let se = skipping.std_err.hypot(per_run.std_err);
-    assert!(
-        (skipping.mean - per_run.mean).abs() < 4.0 * se,
-        "{} vs {} (se {se})",
-        skipping.mean,
-        per_run.mean
-    );
-    let nodes = skipping.node_probabilities.unwrap();
-    for (x, y) in nodes.iter().zip(&per_run.node_probabilities.unwrap()) {
-        let p = (x.probability + y.probability) / 2.0;
-        let sd = (2.0 * p * (1.0 - p) / 6_400.0).sqrt();
-        assert!(
-            (x.probability - y.probability).abs() <= 4.5 * sd + 1e-9,
-            "{}: {} vs {}",
-            x.customer,
-            x.probability,
-            y.probability
-        );
-    }
-    // The signed cascade: both sides agree with the per-run coins.
-    let signed = |engine| {
-        signed(0.6)
-            .engine(engine)
-            .runs(6_000)
-            .estimate_signed(&net, ["c0", "c1"], ["c2", "c3"])
-            .unwrap()
-            .signed
-            .unwrap()
-    };
-    let (a, b) = (signed(Engine::Skipping), signed(Engine::PerRun));
-    for (x, y) in [(a.positive, b.positive), (a.negative, b.negative)] {
-        let se = x.std_err.hypot(y.std_err);
-        assert!((x.mean - y.mean).abs() < 4.0 * se, "{x:?} vs {y:?}");
-    }
 }
 
 #[test]
