@@ -23,6 +23,7 @@ mod cause;
 mod id;
 mod journey;
 mod nps;
+mod per_stage;
 mod probabilities;
 mod profile;
 mod sentiment;
@@ -34,6 +35,7 @@ pub use cause::{Cause, Experience, ExperienceQuality, Touchpoint, Trigger, Valen
 pub use id::CustomerId;
 pub use journey::{AuditTrail, CustomerState, Journey};
 pub use nps::{NpsTally, nps};
+pub use per_stage::PerStage;
 pub use probabilities::TransitionProbabilities;
 pub use profile::{Channel, Profile, Segment, Topic};
 pub use sentiment::{LikelihoodToRecommend, NpsClass, Sentiment};

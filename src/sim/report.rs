@@ -4,74 +4,38 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::customer::{CustomerId, CustomerState, NpsTally, Stage, Transition, Trigger};
+use crate::customer::{CustomerId, CustomerState, NpsTally, PerStage, Stage, Transition, Trigger};
 use crate::funnel::FunnelSnapshot;
 use crate::value::{Ledger, Totals};
 
 /// How many customers are in each lifecycle [`Stage`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct StageCounts {
-    /// Never heard of the brand.
-    pub unaware: u64,
-    /// Know the brand.
-    pub aware: u64,
-    /// Considering a purchase.
-    pub prospect: u64,
-    /// Customers.
-    pub customer: u64,
-    /// Advocates.
-    pub advocate: u64,
-    /// Adversaries.
-    pub adversary: u64,
-    /// Lapsed customers.
-    pub lapsed: u64,
+pub type StageCounts = PerStage<u64>;
+
+impl Default for PerStage<u64> {
+    /// Zero in every stage.
+    fn default() -> Self {
+        PerStage::from_fn(|_| 0)
+    }
 }
 
-impl StageCounts {
-    /// The count of `stage`.
-    pub fn get(&self, stage: Stage) -> u64 {
-        match stage {
-            Stage::Unaware => self.unaware,
-            Stage::Aware => self.aware,
-            Stage::Prospect => self.prospect,
-            Stage::Customer => self.customer,
-            Stage::Advocate => self.advocate,
-            Stage::Adversary => self.adversary,
-            Stage::Lapsed => self.lapsed,
-        }
-    }
-
-    fn get_mut(&mut self, stage: Stage) -> &mut u64 {
-        match stage {
-            Stage::Unaware => &mut self.unaware,
-            Stage::Aware => &mut self.aware,
-            Stage::Prospect => &mut self.prospect,
-            Stage::Customer => &mut self.customer,
-            Stage::Advocate => &mut self.advocate,
-            Stage::Adversary => &mut self.adversary,
-            Stage::Lapsed => &mut self.lapsed,
-        }
-    }
-
+impl PerStage<u64> {
     /// Counts one more customer in `stage`.
     pub fn add(&mut self, stage: Stage) {
-        let c = self.get_mut(stage);
+        let c = &mut self[stage];
         *c = c.saturating_add(1);
     }
 
     /// Adds another count.
     pub fn merge(&mut self, other: &StageCounts) {
         for stage in Stage::ALL {
-            let c = self.get_mut(stage);
-            *c = c.saturating_add(other.get(stage));
+            let c = &mut self[stage];
+            *c = c.saturating_add(other[stage]);
         }
     }
 
     /// Everyone counted (the population, when every customer was counted once).
     pub fn total(&self) -> u64 {
-        Stage::ALL
-            .iter()
-            .fold(0u64, |sum, &s| sum.saturating_add(self.get(s)))
+        self.iter().fold(0u64, |sum, (_, &n)| sum.saturating_add(n))
     }
 }
 

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::MAX_ATTENTION_EVERY;
-use crate::customer::{Channel, Profile, Segment, Stage, Topic};
+use crate::customer::{Channel, PerStage, Profile, Segment, Stage, Topic};
 use crate::error::{Error, Result};
 use crate::probability::Probability;
 
@@ -18,29 +18,15 @@ pub struct ProfileShare {
 }
 
 /// Shares of the population in each lifecycle stage at the start (each >= 0,
-/// summing to 1 within 10⁻⁶).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct StageMix {
-    /// Never heard of the brand.
-    pub unaware: f64,
-    /// Know the brand.
-    pub aware: f64,
-    /// Considering a purchase.
-    pub prospect: f64,
-    /// Customers.
-    pub customer: f64,
-    /// Advocates.
-    pub advocate: f64,
-    /// Adversaries.
-    pub adversary: f64,
-    /// Lapsed customers.
-    pub lapsed: f64,
-}
+/// summing to 1 within 10⁻⁶). Fields left out of a scenario file keep the default
+/// mix.
+pub type StageMix = PerStage<f64>;
 
-impl Default for StageMix {
+impl Default for PerStage<f64> {
+    /// The default starting mix: 60% unaware, 20% aware, 8% prospects, 8%
+    /// customers, 2% advocates, 1% adversaries, 1% lapsed.
     fn default() -> Self {
-        StageMix {
+        PerStage {
             unaware: 0.6,
             aware: 0.2,
             prospect: 0.08,
@@ -52,45 +38,10 @@ impl Default for StageMix {
     }
 }
 
-impl StageMix {
+impl PerStage<f64> {
     /// Everyone in `stage`.
     pub fn all(stage: Stage) -> Self {
-        let mut mix = StageMix {
-            unaware: 0.0,
-            aware: 0.0,
-            prospect: 0.0,
-            customer: 0.0,
-            advocate: 0.0,
-            adversary: 0.0,
-            lapsed: 0.0,
-        };
-        *mix.get_mut(stage) = 1.0;
-        mix
-    }
-
-    /// The share of `stage`.
-    pub fn get(&self, stage: Stage) -> f64 {
-        match stage {
-            Stage::Unaware => self.unaware,
-            Stage::Aware => self.aware,
-            Stage::Prospect => self.prospect,
-            Stage::Customer => self.customer,
-            Stage::Advocate => self.advocate,
-            Stage::Adversary => self.adversary,
-            Stage::Lapsed => self.lapsed,
-        }
-    }
-
-    fn get_mut(&mut self, stage: Stage) -> &mut f64 {
-        match stage {
-            Stage::Unaware => &mut self.unaware,
-            Stage::Aware => &mut self.aware,
-            Stage::Prospect => &mut self.prospect,
-            Stage::Customer => &mut self.customer,
-            Stage::Advocate => &mut self.advocate,
-            Stage::Adversary => &mut self.adversary,
-            Stage::Lapsed => &mut self.lapsed,
-        }
+        PerStage::from_fn(|s| if s == stage { 1.0 } else { 0.0 })
     }
 
     pub(super) fn validate(&self) -> Result<()> {
