@@ -106,6 +106,7 @@
 
 mod bfs_order;
 mod compiled;
+mod cost;
 mod estimate;
 pub mod exact;
 mod live_arcs;
