@@ -188,16 +188,12 @@ where
         return Err("--runs must be at least 2 (a standard error needs two runs)".into());
     }
     let threads = flags.threads()?;
-    let engine = match get("--engine").unwrap_or("auto") {
-        "auto" => Engine::Auto,
-        "word-parallel" => Engine::WordParallel,
-        "per-run" => Engine::PerRun,
-        "skipping" => Engine::Skipping,
-        other => {
-            return Err(format!(
-                "--engine: `{other}` is not auto, word-parallel, per-run or skipping"
-            ));
-        }
+    let engine = match get("--engine") {
+        None => Engine::Auto,
+        Some(name) => name.parse::<Engine>().map_err(|_| {
+            let names: Vec<&str> = Engine::ALL.into_iter().map(Engine::name).collect();
+            format!("--engine: `{name}` is not {}", names.join(", "))
+        })?,
     };
     Ok(Command::Run(Args {
         edges: PathBuf::from(required("--edges")?),

@@ -45,17 +45,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let p: f64 = flag(&args, "--p", 0.05)?;
     let runs: u64 = flag(&args, "--runs", 640)?;
     let threads: usize = flag(&args, "--threads", 1)?;
-    let engine = match args
-        .iter()
-        .position(|a| a == "--engine")
-        .and_then(|i| args.get(i + 1))
-        .map(String::as_str)
-    {
-        None | Some("auto") => Engine::Auto,
-        Some("word-parallel") => Engine::WordParallel,
-        Some("skipping") => Engine::Skipping,
-        Some("per-run") => Engine::PerRun,
-        Some(other) => return Err(format!("--engine: unknown engine `{other}`").into()),
+    let engine: Engine = match args.iter().position(|a| a == "--engine") {
+        None => Engine::Auto,
+        Some(i) => args.get(i + 1).ok_or("--engine needs a name")?.parse()?,
     };
     const M: usize = 5;
     let customers = (arcs / (2 * M)).max(2 * M);

@@ -580,3 +580,18 @@ fn the_automatic_choice_is_skipping_for_small_cascades_and_word_parallel_for_lar
         .unwrap();
     assert_eq!(lt.engine, Engine::PerRun);
 }
+
+#[test]
+fn engines_parse_from_their_names() {
+    for engine in Engine::ALL {
+        assert_eq!(engine.name().parse::<Engine>().unwrap(), engine);
+        assert_eq!(engine.to_string(), engine.name());
+        // The serde spelling parses too.
+        let json = serde_json::to_string(&engine).unwrap();
+        assert_eq!(json.trim_matches('"').parse::<Engine>().unwrap(), engine);
+    }
+    assert!(matches!(
+        "fastest".parse::<Engine>(),
+        Err(Error::InvalidParameter { field, .. }) if field == "engine"
+    ));
+}

@@ -51,6 +51,58 @@ pub enum Engine {
     Skipping,
 }
 
+impl Engine {
+    /// Every engine.
+    pub const ALL: [Engine; 4] = [
+        Engine::Auto,
+        Engine::WordParallel,
+        Engine::PerRun,
+        Engine::Skipping,
+    ];
+
+    /// The name accepted by [`FromStr`](std::str::FromStr): `auto`,
+    /// `word-parallel`, `per-run` or `skipping` (the `spread` example's
+    /// `--engine` values).
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Auto => "auto",
+            Engine::WordParallel => "word-parallel",
+            Engine::PerRun => "per-run",
+            Engine::Skipping => "skipping",
+        }
+    }
+}
+
+impl std::fmt::Display for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Engine {
+    type Err = Error;
+
+    /// Parses a name as given by [`Engine::name`] (ASCII case-insensitive; `_`
+    /// may stand for `-`, as in the serde form `word_parallel`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] (field `engine`) for any other text.
+    fn from_str(s: &str) -> Result<Self> {
+        let wanted = s.trim().replace('_', "-");
+        Engine::ALL
+            .into_iter()
+            .find(|e| e.name().eq_ignore_ascii_case(&wanted))
+            .ok_or_else(|| {
+                Error::invalid(
+                    "engine",
+                    format!(
+                        "unknown engine `{s}` (expected auto, word-parallel, per-run or skipping)"
+                    ),
+                )
+            })
+    }
+}
+
 /// A Monte Carlo estimator of the spread of a cascade.
 ///
 /// `runs` runs are split into fixed *units* (one run for [`Engine::PerRun`] and
