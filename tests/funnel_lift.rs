@@ -48,7 +48,13 @@ fn path_with_certain_steps_gives_two_customers_through_the_funnel() {
     assert_eq!(aware.without.mean, 0.0);
     assert_eq!(aware.lift.mean, 2.0);
     assert_eq!(est.stage(FunnelStage::Advocacy).unwrap().lift.mean, 2.0);
+    // Every stage, every run alike: the lift has no spread at all.
+    for s in &est.stages {
+        assert_eq!((s.with.mean, s.without.mean), (2.0, 0.0));
+        assert_eq!((s.lift.mean, s.lift.std_err), (2.0, 0.0));
+    }
     assert_eq!(est.revenue_lift, Decimal::new(3998, 2));
+    assert_eq!(est.revenue_ci95, [Decimal::new(3998, 2); 2]);
 }
 
 #[test]
@@ -191,6 +197,18 @@ fn unknown_advocate_is_an_error() {
         .rank(&small(), ["nobody"])
         .unwrap_err();
     assert!(matches!(err, Error::UnknownCustomer(_)));
+}
+
+#[test]
+fn a_consideration_boost_below_the_baseline_is_rejected() {
+    let err = FunnelLift::default()
+        .consider_given_aware(p(0.5))
+        .consider_given_reached(p(0.4))
+        .estimate(&compiled(&[("a", "b", 1.0)]), ["a"])
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidParameter { ref field, .. } if field == "consider_given_reached")
+    );
 }
 
 #[test]
