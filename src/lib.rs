@@ -60,6 +60,7 @@ pub mod crm;
 pub mod customer;
 pub mod error;
 pub mod funnel;
+mod json;
 pub mod network;
 mod probability;
 pub mod progress;

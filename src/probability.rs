@@ -41,12 +41,12 @@ impl Probability {
     ///
     /// # Errors
     /// [`Error::InvalidProbability`] when `value` is not a finite number in `[0, 1]`.
-    pub fn for_field(value: f64, field: &str) -> Result<Self> {
+    pub fn for_field(value: f64, field: impl Into<crate::error::FieldPath>) -> Result<Self> {
         if value.is_finite() && (0.0..=1.0).contains(&value) {
             Ok(Probability(value))
         } else {
             Err(Error::InvalidProbability {
-                field: field.to_string(),
+                field: field.into(),
                 value,
             })
         }

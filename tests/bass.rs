@@ -23,7 +23,7 @@ fn close(actual: f64, expected: f64, tolerance: f64) {
 
 fn field_of(err: Error) -> String {
     match err {
-        Error::InvalidParameter { field, .. } => field,
+        Error::InvalidParameter { field, .. } => field.to_string(),
         other => panic!("expected InvalidParameter, got {other:?}"),
     }
 }

@@ -275,7 +275,7 @@ const PINNED_SBM_FIRST: [(usize, usize); 6] = [(0, 2), (2, 0), (1, 2), (2, 1), (
 
 fn invalid_field(result: social_loop::Result<InfluenceNetwork>) -> String {
     match result {
-        Err(Error::InvalidParameter { field, .. }) => field,
+        Err(Error::InvalidParameter { field, .. }) => field.to_string(),
         other => panic!("expected InvalidParameter, got {other:?}"),
     }
 }
@@ -311,7 +311,7 @@ fn invalid_micro_communities_parameters_name_the_field() {
     assert_eq!(invalid_field(g(vec![3, 0, 2], 0.1)), "community_sizes");
     assert_eq!(invalid_field(g(vec![200_000], 1.0)), "p_in");
     let field = |r: social_loop::Result<MicroCommunities>| match r {
-        Err(Error::InvalidParameter { field, .. }) => field,
+        Err(Error::InvalidParameter { field, .. }) => field.to_string(),
         other => panic!("{other:?}"),
     };
     assert_eq!(

@@ -17,7 +17,7 @@ fn read(text: &str, options: ReadOptions) -> social_loop::Result<(InfluenceNetwo
 /// The line and reason of a parse error, or a panic naming what came instead.
 fn parse_err(text: &str, options: ReadOptions) -> (usize, String) {
     match read(text, options) {
-        Err(Error::Parse { line, reason }) => (line, reason),
+        Err(Error::Parse { at, reason }) => (at.line, reason),
         other => panic!("expected a parse error, got {other:?}"),
     }
 }
@@ -217,8 +217,8 @@ fn error_duplicate_rejected_by_policy() {
 fn error_text_that_is_not_utf8() {
     let bytes: &[u8] = b"a b\n\xff\xfe c\n";
     match read_edge_list(bytes, ReadOptions::default()) {
-        Err(Error::Parse { line, reason }) => {
-            assert_eq!(line, 2);
+        Err(Error::Parse { at, reason }) => {
+            assert_eq!(at.line, 2);
             assert!(reason.contains("UTF-8"), "{reason}");
         }
         other => panic!("{other:?}"),
@@ -229,9 +229,9 @@ fn error_text_that_is_not_utf8() {
 fn error_unreadable_file_names_the_path() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("no/such/edges.txt");
     match read_edge_list_file(&path, ReadOptions::default()) {
-        Err(Error::Io { path: p, reason }) => {
+        Err(Error::Io { path: p, source }) => {
             assert!(p.ends_with("edges.txt"), "{p}");
-            assert!(!reason.is_empty());
+            assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
         }
         other => panic!("{other:?}"),
     }
@@ -262,9 +262,9 @@ impl BufRead for FailingReader {
 fn error_failing_reader_is_an_io_error() {
     let reader = FailingReader(Cursor::new(b"a b\n"));
     match read_edge_list(reader, ReadOptions::default()) {
-        Err(Error::Io { path, reason }) => {
+        Err(Error::Io { path, source }) => {
             assert_eq!(path, "<reader>");
-            assert!(reason.contains("disk on fire"));
+            assert!(source.to_string().contains("disk on fire"));
         }
         other => panic!("{other:?}"),
     }

@@ -298,8 +298,8 @@ fn probabilities_outside_the_unit_interval_are_rejected_at_the_boundary() {
 
 fn field_of(err: Error) -> String {
     match err {
-        Error::InvalidParameter { field, .. } => field,
-        Error::InvalidProbability { field, .. } => field,
+        Error::InvalidParameter { field, .. } => field.to_string(),
+        Error::InvalidProbability { field, .. } => field.to_string(),
         other => panic!("not a parameter error: {other:?}"),
     }
 }

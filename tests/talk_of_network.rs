@@ -11,7 +11,9 @@ use social_loop::funnel::{
 
 fn field_of(err: Error) -> String {
     match err {
-        Error::InvalidParameter { field, .. } | Error::InvalidProbability { field, .. } => field,
+        Error::InvalidParameter { field, .. } | Error::InvalidProbability { field, .. } => {
+            field.to_string()
+        }
         other => panic!("expected a parameter error, got {other:?}"),
     }
 }

@@ -98,20 +98,20 @@ impl<R: BufRead> Iterator for JsonLines<R> {
                 }
                 Err(e) => {
                     self.done = true;
-                    return Some(Err(Error::Io {
-                        path: format!("JSON Lines input at line {}", self.line),
-                        reason: e.to_string(),
-                    }));
+                    return Some(Err(Error::io(
+                        format!("JSON Lines input at line {}", self.line),
+                        e,
+                    )));
                 }
             };
             let line = self.line;
             if too_long {
                 return Some(Ok((
                     line,
-                    Err(Error::Parse {
+                    Err(Error::parse(
                         line,
-                        reason: format!("line longer than {MAX_LINE_BYTES} bytes"),
-                    }),
+                        format!("line longer than {MAX_LINE_BYTES} bytes"),
+                    )),
                 )));
             }
             let text = self.buf.strip_suffix(b"\r").unwrap_or(&self.buf);
@@ -126,10 +126,7 @@ impl<R: BufRead> Iterator for JsonLines<R> {
                     .rfind(" at line ")
                     .and_then(|i| message.get(..i))
                     .unwrap_or(&message);
-                Error::Parse {
-                    line,
-                    reason: format!("{message} (column {})", e.column()),
-                }
+                Error::parse(line, message).at_column(e.column())
             });
             return Some(Ok((line, parsed)));
         }

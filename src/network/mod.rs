@@ -90,7 +90,7 @@ impl InfluenceNetwork {
     {
         let mut net = InfluenceNetwork::new();
         for (i, (from, to, weight)) in triples.into_iter().enumerate() {
-            let tie = Tie::from_signed_weight(weight, &format!("triple {i} weight"))?;
+            let tie = Tie::from_signed_weight(weight, format!("triples[{i}].weight"))?;
             net.add_tie(from, to, tie)?;
         }
         Ok(net)
@@ -319,7 +319,7 @@ mod tests {
     fn triples_name_the_bad_position() {
         let err = InfluenceNetwork::from_triples([("a", "b", 0.5), ("b", "c", 1.5)]).unwrap_err();
         assert!(
-            matches!(err, Error::InvalidProbability { ref field, .. } if field == "triple 1 weight")
+            matches!(err, Error::InvalidProbability { ref field, .. } if field == "triples[1].weight")
         );
     }
 

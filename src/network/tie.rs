@@ -63,7 +63,10 @@ impl Tie {
     ///
     /// # Errors
     /// [`crate::Error::InvalidProbability`] naming `field` when `|weight|` is not in `[0, 1]`.
-    pub fn from_signed_weight(weight: f64, field: &str) -> Result<Self> {
+    pub fn from_signed_weight(
+        weight: f64,
+        field: impl Into<crate::error::FieldPath>,
+    ) -> Result<Self> {
         let probability = Probability::for_field(weight.abs(), field)?;
         Ok(if weight.is_sign_negative() && weight != 0.0 {
             Tie::negative(probability)

@@ -5,7 +5,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
 use super::rng::{BLOCK, Phase, chance, stream, uniform};
-use super::scenario::{GeneratedNetwork, NetworkModel, NetworkSpec, PopulationSpec, prefix};
+use super::scenario::{GeneratedNetwork, NetworkModel, NetworkSpec, PopulationSpec};
 use crate::customer::{CustomerState, Profile, Sentiment, Stage};
 use crate::error::Result;
 use crate::network::{InfluenceNetwork, MicroCommunities, TieSign};
@@ -46,7 +46,7 @@ fn generate(g: &GeneratedNetwork, seed: u64) -> Result<(InfluenceNetwork, Option
                 *friends_inside,
                 *friends_outside,
             )
-            .map_err(|e| prefix(e, "network."))?;
+            .map_err(|e| e.within("network"))?;
             (spec.generate(p, &mut rng)?, Some(*size))
         }
         NetworkModel::BarabasiAlbert(m) => (m.generate(p, &mut rng)?, None),

@@ -254,14 +254,14 @@ fn tidy(x: f64) -> f64 {
 pub(crate) fn set_path(root: &mut Value, path: &str, value: &Value) -> Result<()> {
     if path.is_empty() || path.split('.').any(str::is_empty) {
         return Err(Error::invalid(
-            format!("axis `{path}`"),
-            "a path is keys separated by single dots",
+            "axes.path",
+            format!("`{path}`: a path is keys separated by single dots"),
         ));
     }
     if path == "seed" {
         return Err(Error::invalid(
-            "axis `seed`",
-            "the sweep sets the seed of every run; sweep other fields",
+            "axes.path",
+            "`seed`: the sweep sets the seed of every run; sweep other fields",
         ));
     }
     let segments: Vec<&str> = path.split('.').collect();
@@ -280,7 +280,7 @@ fn set_in(
         return Ok(());
     };
     let here = || segments_before(path, depth);
-    let missing = |what: String| Error::invalid(format!("axis `{path}`"), what);
+    let missing = |what: String| Error::invalid("axes.path", format!("`{path}`: {what}"));
     let children: Vec<&mut Value> = match node {
         Value::Object(map) if key == "*" => map.values_mut().collect(),
         Value::Object(map) => match map.get_mut(key) {
@@ -406,13 +406,13 @@ mod tests {
     fn bad_paths_name_the_axis_and_the_missing_part() {
         let v = json!({"rates": {"talk": 0.3}, "plan": [1, 2]});
         let err = |path: &str| match set_path(&mut v.clone(), path, &json!(1)) {
-            Err(Error::InvalidParameter { field, reason }) => (field, reason),
+            Err(Error::InvalidParameter { field, reason }) => (field.to_string(), reason),
             other => panic!("{path}: {other:?}"),
         };
         let (field, reason) = err("rates.tallk");
-        assert_eq!(field, "axis `rates.tallk`");
+        assert_eq!(field, "axes.path");
         assert!(
-            reason.contains("no field `tallk` in `rates` (fields: talk)"),
+            reason.contains("`rates.tallk`: no field `tallk` in `rates` (fields: talk)"),
             "{reason}"
         );
         assert!(err("plan.2").1.contains("a list of 2"));

@@ -99,10 +99,10 @@ impl Design {
     /// # Complexity
     /// O(cells x axes).
     pub(crate) fn cells(self, axes: &[Axis], seed: u64) -> Result<Vec<Vec<Value>>> {
-        for axis in axes {
-            axis.levels
-                .validate()
-                .map_err(|e| super::within(e, &format!("axis `{}`", axis.path)))?;
+        for (i, axis) in axes.iter().enumerate() {
+            axis.levels.validate().map_err(|e| {
+                super::within(e, &format!("axis `{}`", axis.path)).within(&format!("axes[{i}]"))
+            })?;
         }
         match self {
             Design::Grid => grid(axes),
@@ -273,7 +273,7 @@ mod tests {
         let bad = vec![Axis::new("rates.x", Levels::Values(vec![]))];
         assert!(matches!(
             Design::Grid.cells(&bad, 0),
-            Err(Error::InvalidParameter { field, .. }) if field == "axis `rates.x`: levels"
+            Err(Error::InvalidParameter { field, .. }) if field == "axes[0].levels"
         ));
     }
 

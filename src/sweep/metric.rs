@@ -118,7 +118,7 @@ impl Metric {
                 last.map_or(report.initial, |p| p.funnel).count(*f),
             )),
             Metric::Nps => match last.and_then(|p| p.nps_score()) {
-                Some(score) => Some(Fixed::from_f64(score, &name())?),
+                Some(score) => Some(Fixed::from_f64(score, name())?),
                 None => None,
             },
             Metric::Purchases => Some(Fixed::from_count(totals.purchases)),

@@ -300,22 +300,23 @@ impl Sweep {
             format!("cell {cell} ({})", settings.join(", "))
         };
         let scenario: Scenario =
-            serde_json::from_value(json).map_err(|e| Error::invalid(describe(), e.to_string()))?;
+            crate::json::from_value(json).map_err(|e| within(e, &describe()))?;
         scenario.validate().map_err(|e| within(e, &describe()))?;
         Ok(scenario)
     }
 }
 
-/// Prefixes the field of a parameter error with `context`.
+/// Says in which sweep cell or axis a parameter error happened: the field keeps
+/// its JSON path, the reason is prefixed with `context`.
 pub(crate) fn within(e: Error, context: &str) -> Error {
     match e {
         Error::InvalidParameter { field, reason } => Error::InvalidParameter {
-            field: format!("{context}: {field}"),
-            reason,
+            field,
+            reason: format!("{context}: {reason}"),
         },
-        Error::InvalidProbability { field, value } => Error::InvalidProbability {
-            field: format!("{context}: {field}"),
-            value,
+        Error::InvalidProbability { field, value } => Error::InvalidParameter {
+            field,
+            reason: format!("{context}: {value} is not a probability (must be in [0, 1])"),
         },
         other => other,
     }

@@ -33,7 +33,7 @@ impl Fixed {
     }
 
     /// A finite float, rounded to the nearest millionth.
-    pub(crate) fn from_f64(value: f64, what: &str) -> Result<Fixed> {
+    pub(crate) fn from_f64(value: f64, what: impl Into<crate::error::FieldPath>) -> Result<Fixed> {
         let scaled = (value * SCALE as f64).round();
         if !scaled.is_finite() || scaled.abs() >= 1.0e36 {
             return Err(Error::invalid(

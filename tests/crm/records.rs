@@ -118,7 +118,11 @@ garbage
         ]
     );
     let rejected: Vec<String> = report.rejections().map(|(_, e)| e.to_string()).collect();
-    assert!(rejected[0].starts_with("line 3: "), "{}", rejected[0]);
+    assert!(
+        rejected[0].starts_with("line 3, column "),
+        "{}",
+        rejected[0]
+    );
     assert!(rejected[0].contains("day out of range"), "{}", rejected[0]);
     assert!(rejected[1].contains("ISO 4217"), "{}", rejected[1]);
     assert!(rejected[2].contains("11"), "{}", rejected[2]);
@@ -150,7 +154,7 @@ fn an_io_failure_keeps_the_lines_before_it() {
     let err = book
         .import_jsonl(std::io::BufReader::new(Failing(line, false)))
         .unwrap_err();
-    assert!(matches!(err, Error::Io { ref reason, .. } if reason == "disk on fire"));
+    assert!(matches!(err, Error::Io { ref source, .. } if source.to_string() == "disk on fire"));
     assert_eq!(book.stage("ann").unwrap(), Stage::Customer);
 }
 

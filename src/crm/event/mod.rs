@@ -218,7 +218,7 @@ impl Event {
 }
 
 /// Non-empty and at most [`MAX_ID_BYTES`] bytes.
-fn check_text(field: &str, text: &str) -> Result<()> {
+fn check_text(field: &'static str, text: &str) -> Result<()> {
     if text.trim().is_empty() {
         return Err(Error::invalid(field, "must not be empty"));
     }

@@ -201,7 +201,7 @@ fn community_index(sizes: &[usize], customers: usize) -> Vec<u32> {
     out
 }
 
-fn probability_for_mean(mean: f64, others: f64, field: &str) -> Result<Probability> {
+fn probability_for_mean(mean: f64, others: f64, field: &'static str) -> Result<Probability> {
     if !mean.is_finite() || mean < 0.0 {
         return Err(Error::invalid(
             field,

@@ -72,7 +72,7 @@ const MAX_CUSTOMERS: usize = u32::MAX as usize - 1;
 const MAX_ARCS: usize = u32::MAX as usize - 1;
 
 /// Checks that `relationships` undirected relationships (two arcs each) fit.
-fn check_relationships(relationships: f64, field: &str) -> Result<()> {
+fn check_relationships(relationships: f64, field: &'static str) -> Result<()> {
     if relationships * 2.0 > MAX_ARCS as f64 {
         return Err(Error::invalid(
             field,
@@ -86,7 +86,7 @@ fn check_relationships(relationships: f64, field: &str) -> Result<()> {
 }
 
 /// Checks a customer count: at least `min`, at most [`MAX_CUSTOMERS`].
-fn check_customers(customers: usize, min: usize, field: &str) -> Result<()> {
+fn check_customers(customers: usize, min: usize, field: &'static str) -> Result<()> {
     if customers < min {
         return Err(Error::invalid(
             field,

@@ -269,15 +269,13 @@ pub fn read_edge_list_file(
 ) -> Result<(InfluenceNetwork, ReadReport)> {
     let path = path.as_ref();
     let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| Error::Io {
-        path: name.clone(),
-        reason: e.to_string(),
-    })?;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(name.clone(), e))?;
     read_from(
         std::io::BufReader::with_capacity(1 << 16, file),
         options,
         &name,
     )
+    .map_err(|e| e.in_file(name))
 }
 
 fn read_from<R: BufRead>(
@@ -290,10 +288,9 @@ fn read_from<R: BufRead>(
     let mut buf = Vec::with_capacity(128);
     loop {
         buf.clear();
-        let read = reader.read_until(b'\n', &mut buf).map_err(|e| Error::Io {
-            path: source.to_string(),
-            reason: e.to_string(),
-        })?;
+        let read = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| Error::io(source, e))?;
         if read == 0 {
             break;
         }
@@ -319,7 +316,7 @@ fn read_from<R: BufRead>(
 }
 
 fn parse_error(line: usize, reason: String) -> Error {
-    Error::Parse { line, reason }
+    Error::parse(line, reason)
 }
 
 /// The most customers, and the most ties, a network can hold (`u32` graph indices).

@@ -5,7 +5,6 @@ mod network;
 mod population;
 
 pub use economics::{BusinessSpec, Prices, Rates};
-pub(crate) use network::prefix;
 pub use network::{GeneratedNetwork, NetworkModel, NetworkSpec};
 pub use population::{PopulationSpec, ProfileShare, StageMix};
 

@@ -112,29 +112,13 @@ impl GeneratedNetwork {
                     *friends_inside,
                     *friends_outside,
                 )
-                .map_err(|e| prefix(e, "network."))?
+                .map_err(|e| e.within("network"))?
                 .validate()
-                .map_err(|e| prefix(e, "network."))
+                .map_err(|e| e.within("network"))
             }
-            NetworkModel::BarabasiAlbert(m) => m.validate().map_err(|e| prefix(e, "network.")),
-            NetworkModel::WattsStrogatz(m) => m.validate().map_err(|e| prefix(e, "network.")),
+            NetworkModel::BarabasiAlbert(m) => m.validate().map_err(|e| e.within("network")),
+            NetworkModel::WattsStrogatz(m) => m.validate().map_err(|e| e.within("network")),
         }
-    }
-}
-
-/// Prefixes the field of an [`Error::InvalidParameter`] or
-/// [`Error::InvalidProbability`] with `prefix`.
-pub(crate) fn prefix(e: Error, prefix: &str) -> Error {
-    match e {
-        Error::InvalidParameter { field, reason } => Error::InvalidParameter {
-            field: format!("{prefix}{field}"),
-            reason,
-        },
-        Error::InvalidProbability { field, value } => Error::InvalidProbability {
-            field: format!("{prefix}{field}"),
-            value,
-        },
-        other => other,
     }
 }
 
