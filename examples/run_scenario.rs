@@ -114,34 +114,9 @@ where
     }))
 }
 
-/// Reads a scenario from JSON text, strictly: a syntax or type error names
-/// the path of the field and the line; an unknown field (a typo that serde
-/// would otherwise skip, leaving the default in place) is an error too; then
-/// the scenario's own checks, which name the field.
+/// Reads a scenario from JSON text, strictly (see [`Scenario::from_json`]).
 pub fn parse_scenario(text: &str) -> Result<Scenario, String> {
-    let mut unknown = Vec::new();
-    let mut json = serde_json::Deserializer::from_str(text);
-    let mut record = |path: serde_ignored::Path<'_>| unknown.push(path.to_string());
-    let scenario: Scenario = {
-        let tracked = serde_ignored::Deserializer::new(&mut json, &mut record);
-        serde_path_to_error::deserialize(tracked).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            if path == "." || path == "?" {
-                inner.to_string()
-            } else {
-                format!("{path}: {inner}")
-            }
-        })?
-    };
-    json.end().map_err(|e| format!("after the scenario: {e}"))?;
-    if let Some(field) = unknown.first() {
-        return Err(format!(
-            "{field}: unknown field (not part of a scenario; see examples/scenario.md)"
-        ));
-    }
-    scenario.validate().map_err(|e| e.to_string())?;
-    Ok(scenario)
+    Scenario::from_json(text).map_err(|e| e.to_string())
 }
 
 /// One row per period, with a header.

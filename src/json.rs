@@ -15,6 +15,7 @@ pub(crate) enum Unknown {
     /// An unknown field is an error naming its path.
     Reject,
     /// Unknown fields are returned beside the value.
+    #[allow(dead_code)] // the CRM's lenient mode will use it
     Collect,
 }
 
@@ -76,7 +77,8 @@ fn path_error(path: String, inner: serde_json::Error) -> Error {
     } else {
         path
     };
-    Error::invalid(field, strip_position(&inner.to_string()))
+    // A type error in text keeps serde_json's " at line L column C".
+    Error::invalid(field, inner.to_string())
 }
 
 fn syntax_error(e: &serde_json::Error) -> Error {

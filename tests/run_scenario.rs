@@ -65,7 +65,8 @@ fn mistakes_name_the_field() {
     assert_eq!(e, "prices.unit_price: -3 must be > 0");
 
     let e = error_of(r#"{"horizon": 5} trailing"#);
-    assert!(e.starts_with("after the scenario"), "{e}");
+    assert!(e.starts_with("line 1, column "), "{e}");
+    assert!(e.contains("trailing characters"), "{e}");
 }
 
 #[test]

@@ -156,6 +156,32 @@ impl Scenario {
         self
     }
 
+    /// Reads a scenario file's JSON text strictly: a byte-order mark is skipped,
+    /// a value of the wrong type or an unknown field (a typo that would
+    /// otherwise leave the default in place) is an error naming its JSON path,
+    /// and the result is [validated](Scenario::validate).
+    ///
+    /// ```
+    /// use social_loop::sim::Scenario;
+    ///
+    /// let scenario = Scenario::from_json(r#"{"horizon": 13, "seed": 7}"#)?;
+    /// assert_eq!(scenario.horizon, 13);
+    /// let typo = Scenario::from_json(r#"{"horizn": 13}"#).unwrap_err();
+    /// assert_eq!(typo.field(), Some("horizn"));
+    /// # Ok::<(), social_loop::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Parse`] (line and column) for malformed JSON;
+    /// [`Error::InvalidParameter`] naming the JSON path for a wrong type, an
+    /// unknown field or a value out of its domain.
+    pub fn from_json(text: &str) -> Result<Scenario> {
+        let (scenario, _): (Scenario, _) =
+            crate::json::from_str(text, crate::json::Unknown::Reject)?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
     /// Checks every field that types alone cannot.
     ///
     /// # Errors
