@@ -40,6 +40,7 @@
 //! rate times the change in net opinion (positive − negative) against the
 //! baseline, with a conservative 95% interval (standard errors added).
 
+use social_loop::propagation::MonteCarloSettings;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -126,8 +127,7 @@ fn interval(mean: f64, std_err: f64) -> String {
 
 fn main() -> Result<(), Failure> {
     let (mut net, name) = load_network()?;
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(SEED);
-    WeightScheme::WeightedCascade.apply(&mut net, &mut rng);
+    WeightScheme::WeightedCascade.apply(&mut net, 0);
     let adversaries = vocal_critics(&net, ADVERSARIES);
     let network = CompiledNetwork::from_network(&net);
     let costs = Costs::by_out_degree(&network, Decimal::new(4000, 2), Decimal::new(50, 2))?;
@@ -147,8 +147,7 @@ fn main() -> Result<(), Failure> {
 
     // The baseline: no programme, the adversaries alone.
     let baseline = MonteCarlo::new(model)
-        .runs(RUNS)
-        .seed(SEED + 1)
+        .settings(MonteCarloSettings::new(RUNS, SEED + 1)?)
         .estimate_signed(&network, std::iter::empty::<&str>(), &adversaries)?
         .signed
         .ok_or("the signed cascade reports signed reach")?;
@@ -165,9 +164,8 @@ fn main() -> Result<(), Failure> {
         .negative_weight(NEGATIVE_WEIGHT)
         .epsilon(0.1)
         .seed(SEED)
-        .evaluation_runs(RUNS)
-        .evaluation_seed(SEED + 1)
-        .gain_runs(200)
+        .evaluation(MonteCarloSettings::new(RUNS, SEED + 1)?)
+        .gains(MonteCarloSettings::new(200, 2)?)
         .max_seeds(INVITATIONS);
     let strategies: [(&str, Targeting); 4] = [
         ("IMM, signed-aware", signed.clone()),
@@ -192,8 +190,7 @@ fn main() -> Result<(), Failure> {
             // Chosen blind to signs: evaluate the same customers on the signed cascade.
             let chosen: Vec<&str> = selection.seeds.iter().map(|c| c.as_str()).collect();
             let est = MonteCarlo::new(model)
-                .runs(RUNS)
-                .seed(SEED + 1)
+                .settings(MonteCarloSettings::new(RUNS, SEED + 1)?)
                 .estimate_signed(&network, &chosen, &adversaries)?;
             selection.evaluation.signed = est.signed;
         }

@@ -70,6 +70,7 @@ impl Probability {
     }
 
     /// `1 - p`.
+    #[must_use]
     pub fn complement(self) -> Self {
         Probability(1.0 - self.0)
     }

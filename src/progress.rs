@@ -3,19 +3,21 @@
 //!
 //! A `Progress` is a cheap, cloneable handle made of a shared cancel flag and an
 //! optional callback. The caller keeps a clone (or just the flag from
-//! [`Progress::cancel_flag`]) and hands another to the long run: a
-//! [`Sweep`](crate::sweep::Sweep), or a simulation through
-//! [`sim::run_with_progress`](crate::sim::run_with_progress). The run calls the
-//! callback with a [`Completed`] count after each unit of work (a run of a
-//! sweep, a period of a simulation) and checks the flag before each one; once
-//! the flag is set it stops at the next check and returns
-//! [`Error::Cancelled`].
+//! [`Progress::cancel_flag`]) and hands another to a long operation with its
+//! `.progress(&observer)` option: [`MonteCarlo`](crate::propagation::MonteCarlo)
+//! (units of runs), [`Targeting`](crate::targeting::Targeting) (phases of the
+//! selection), [`RankOptions`](crate::crm::RankOptions) (customers estimated),
+//! [`Simulation`](crate::sim::Simulation) (periods),
+//! [`Sweep`](crate::sweep::Sweep) (runs) and the fits. The operation calls the
+//! callback with a [`Completed`] count after each unit of work and checks the
+//! flag before each one; once the flag is set it stops at the next check and
+//! returns [`Error::Cancelled`].
 //!
 //! ```
 //! use std::sync::atomic::{AtomicU64, Ordering};
 //! use std::sync::Arc;
 //! use social_loop::progress::Progress;
-//! use social_loop::sim::{run_with_progress, GeneratedNetwork, NetworkSpec, Scenario};
+//! use social_loop::sim::{GeneratedNetwork, NetworkSpec, Scenario, Simulation};
 //!
 //! let scenario = Scenario::default()
 //!     .network(NetworkSpec::Generated(GeneratedNetwork::micro_communities(300, 30, 6.0)?))
@@ -23,12 +25,12 @@
 //! let last = Arc::new(AtomicU64::new(0));
 //! let seen = Arc::clone(&last);
 //! let progress = Progress::new().on_progress(move |c| seen.store(c.done, Ordering::Relaxed));
-//! run_with_progress(&scenario, &progress)?;
+//! Simulation::new(&scenario)?.progress(&progress).run()?;
 //! assert_eq!(last.load(Ordering::Relaxed), 6); // one call per period
 //!
 //! progress.cancel(); // e.g. from another thread, or a Ctrl-C handler
-//! let stopped = run_with_progress(&scenario, &progress);
-//! assert_eq!(stopped.err(), Some(social_loop::Error::Cancelled));
+//! let stopped = Simulation::new(&scenario)?.progress(&progress).run();
+//! assert!(stopped.is_err_and(|e| e.is_cancelled()));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -68,7 +70,10 @@ type Callback = dyn Fn(Completed) + Send + Sync;
 /// optional callback told of each unit of work finished.
 ///
 /// `Progress::default()` observes nothing and is never cancelled unless
-/// [`cancel`](Self::cancel) is called on it or on a clone.
+/// [`cancel`](Self::cancel) is called on it or on a clone. Two handles are
+/// equal when both observe nothing (no callback, not cancelled) or when they
+/// are clones of one observer, so the options that carry one keep their
+/// `PartialEq`.
 #[derive(Clone, Default)]
 pub struct Progress {
     cancelled: Arc<AtomicBool>,
@@ -81,6 +86,19 @@ impl fmt::Debug for Progress {
             .field("cancelled", &self.is_cancelled())
             .field("callback", &self.callback.is_some())
             .finish()
+    }
+}
+
+impl PartialEq for Progress {
+    fn eq(&self, other: &Self) -> bool {
+        let inert = |p: &Progress| p.callback.is_none() && !p.is_cancelled();
+        let same_callback = match (&self.callback, &other.callback) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        (inert(self) && inert(other))
+            || (Arc::ptr_eq(&self.cancelled, &other.cancelled) && same_callback)
     }
 }
 
@@ -100,6 +118,7 @@ impl Progress {
     }
 
     /// Calls `callback` after each unit of work with the count done so far.
+    #[must_use]
     pub fn on_progress(mut self, callback: impl Fn(Completed) + Send + Sync + 'static) -> Self {
         self.callback = Some(Arc::new(callback));
         self
@@ -134,6 +153,12 @@ impl Progress {
         }
     }
 
+    /// A handle with this one's cancel flag and no callback, for the inner
+    /// steps of an operation that counts its own units.
+    pub(crate) fn cancel_only(&self) -> Progress {
+        Progress::with_cancel_flag(self.cancel_flag())
+    }
+
     /// A counter of `total` units that reports to this observer's callback.
     pub(crate) fn counter(&self, total: u64) -> Counter<'_> {
         Counter {
@@ -153,21 +178,36 @@ pub(crate) struct Counter<'a> {
 }
 
 impl Counter<'_> {
+    /// Counts a unit done before the counter started, without a call.
+    pub(crate) fn skip(&self) {
+        let mut done = match self.state.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *done = done.saturating_add(1);
+    }
+
     /// One more unit finished.
     pub(crate) fn tick(&self) {
+        self.advance(1);
+    }
+
+    /// `units` more units finished, reported as one call.
+    pub(crate) fn advance(&self, units: u64) {
+        let Some(callback) = &self.progress.callback else {
+            return; // nobody listens: no lock in the hot path
+        };
         // A poisoned lock only means a callback panicked on another thread;
         // the count itself is still right.
         let mut done = match self.state.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         };
-        *done = done.saturating_add(1);
-        if let Some(callback) = &self.progress.callback {
-            callback(Completed {
-                done: *done,
-                total: self.total,
-            });
-        }
+        *done = done.saturating_add(units);
+        callback(Completed {
+            done: *done,
+            total: self.total,
+        });
     }
 }
 

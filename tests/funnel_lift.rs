@@ -6,6 +6,7 @@ use social_loop::Probability;
 use social_loop::funnel::{FunnelLift, FunnelStage, InfluencerRanking};
 use social_loop::network::InfluenceNetwork;
 use social_loop::propagation::CompiledNetwork;
+use social_loop::propagation::MonteCarloSettings;
 
 fn p(x: f64) -> Probability {
     Probability::new(x).unwrap()
@@ -33,7 +34,7 @@ fn small() -> CompiledNetwork {
 fn path_with_certain_steps_gives_two_customers_through_the_funnel() {
     let one = p(1.0);
     let est = FunnelLift::default()
-        .runs(50)
+        .settings(MonteCarloSettings::new(50, 0).unwrap())
         .baseline_awareness(p(0.0))
         .consider_given_aware(one)
         .consider_given_reached(one)
@@ -62,12 +63,12 @@ fn lift_is_exactly_zero_when_word_of_mouth_changes_nothing() {
     let net = small();
     // No advocates: nobody is reached.
     let none = FunnelLift::default()
-        .runs(200)
+        .settings(MonteCarloSettings::new(200, 0).unwrap())
         .estimate(&net, std::iter::empty::<&str>())
         .unwrap();
     // Everyone aware anyway and no consideration boost: reach changes nothing.
     let saturated = FunnelLift::default()
-        .runs(200)
+        .settings(MonteCarloSettings::new(200, 0).unwrap())
         .baseline_awareness(p(1.0))
         .consider_given_aware(p(0.4))
         .consider_given_reached(p(0.4))
@@ -86,8 +87,7 @@ fn lift_is_exactly_zero_when_word_of_mouth_changes_nothing() {
 #[test]
 fn every_run_is_at_least_as_deep_with_word_of_mouth() {
     let runs = FunnelLift::default()
-        .runs(500)
-        .seed(11)
+        .settings(MonteCarloSettings::new(500, 11).unwrap())
         .per_run(&small(), ["a"])
         .unwrap();
     assert_eq!(runs.len(), 500);
@@ -115,8 +115,7 @@ fn statistical_check_against_the_closed_form() {
     // Purchase without: 0.2 · 0.5 each -> 0.2; with: a 1.0, b 0.5 + 0.5 · 0.1 = 0.55.
     let one = p(1.0);
     let est = FunnelLift::default()
-        .runs(20_000)
-        .seed(5)
+        .settings(MonteCarloSettings::new(20_000, 5).unwrap())
         .baseline_awareness(p(0.2))
         .consider_given_aware(p(0.5))
         .consider_given_reached(one)
@@ -149,8 +148,7 @@ fn paired_interval_is_narrower_than_the_unpaired_one() {
     // The common random numbers make the two worlds positively correlated, so the
     // paired standard error of the lift is below sqrt(se_with² + se_without²).
     let est = FunnelLift::default()
-        .runs(4_000)
-        .seed(2)
+        .settings(MonteCarloSettings::new(4_000, 2).unwrap())
         .estimate(&small(), ["a"])
         .unwrap();
     for s in &est.stages {
@@ -168,13 +166,13 @@ fn paired_interval_is_narrower_than_the_unpaired_one() {
 
 #[test]
 fn same_seed_same_result_and_serde_round_trip() {
-    let options = FunnelLift::default().runs(300).seed(9);
+    let options = FunnelLift::default().settings(MonteCarloSettings::new(300, 9).unwrap());
     let a = options.estimate(&small(), ["a", "e"]).unwrap();
     let b = options.estimate(&small(), ["a", "e"]).unwrap();
     assert_eq!(a, b);
     let other = options
         .clone()
-        .seed(10)
+        .settings(MonteCarloSettings::new(300, 10).unwrap())
         .estimate(&small(), ["a", "e"])
         .unwrap();
     assert_ne!(a, other);
@@ -213,10 +211,8 @@ fn a_consideration_boost_below_the_baseline_is_rejected() {
 
 #[test]
 fn too_few_runs_is_an_error() {
-    let err = FunnelLift::default()
-        .runs(1)
-        .estimate(&small(), ["a"])
-        .unwrap_err();
+    // Checked once, where the settings are built, for every estimator.
+    let err = MonteCarloSettings::new(1, 0).unwrap_err();
     assert!(matches!(err, Error::InvalidParameter { ref field, .. } if field == "runs"));
 }
 
@@ -237,7 +233,7 @@ fn influencers_are_ranked_by_expected_reach_not_by_ties() {
     )
     .unwrap();
     let net = CompiledNetwork::from_network(&net);
-    let ranking = InfluencerRanking::default().runs(2_000).seed(4);
+    let ranking = InfluencerRanking::default().settings(MonteCarloSettings::new(2_000, 4).unwrap());
     let ranked = ranking.rank(&net, ["hub", "head"]).unwrap();
     assert_eq!(ranked[0].customer.as_str(), "head");
     assert_eq!(ranked[0].expected_reach.mean, 8.0);

@@ -1,4 +1,6 @@
 //! Behaviour tests, compiled as one test binary.
+// A failure here is the verdict: unwrap, expect and panic are the asserts.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod bass;
 mod brand;
 mod business;
@@ -9,9 +11,8 @@ mod network_generate;
 mod network_io;
 mod propagation_estimator;
 mod propagation_exact;
-mod run_scenario;
+mod scenario_file;
 mod sim;
-mod spread_cli;
 mod sweep;
 mod talk_of_network;
 mod targeting;

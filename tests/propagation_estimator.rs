@@ -4,6 +4,7 @@
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use social_loop::network::{InfluenceNetwork, WeightScheme};
+use social_loop::propagation::MonteCarloSettings;
 use social_loop::propagation::{CompiledNetwork, Engine, Model, MonteCarlo, SpreadEstimate, exact};
 use social_loop::{Error, Probability};
 
@@ -43,7 +44,7 @@ fn random_digraph(seed: u64, n: usize, degree: usize, uniform: Option<f64>) -> C
         }
     }
     if uniform.is_none() {
-        WeightScheme::WeightedCascade.apply(&mut net, &mut rng);
+        WeightScheme::WeightedCascade.apply(&mut net, 0);
     }
     CompiledNetwork::from_network(&net)
 }
@@ -60,19 +61,19 @@ fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
 fn estimates_are_bit_identical_for_1_2_and_16_threads() {
     let net = medium_graph(3, 400, 4);
     let seeds = ["c1", "c2", "c3"];
+    let signed = Model::signed(Probability::new(0.7).unwrap());
     let estimators = [
-        MonteCarlo::new(Model::IndependentCascade),
-        MonteCarlo::new(Model::IndependentCascade).engine(Engine::WordParallel),
-        MonteCarlo::new(Model::IndependentCascade).engine(Engine::PerRun),
-        MonteCarlo::new(Model::IndependentCascade).engine(Engine::Skipping),
-        MonteCarlo::new(Model::LinearThreshold),
-        MonteCarlo::new(Model::signed(Probability::new(0.7).unwrap())),
-        MonteCarlo::new(Model::signed(Probability::new(0.7).unwrap())).engine(Engine::Skipping),
+        (Model::IndependentCascade, Engine::Auto),
+        (Model::IndependentCascade, Engine::WordParallel),
+        (Model::IndependentCascade, Engine::PerRun),
+        (Model::IndependentCascade, Engine::Skipping),
+        (Model::LinearThreshold, Engine::Auto),
+        (signed, Engine::Auto),
+        (signed, Engine::Skipping),
     ];
-    for mc in estimators {
-        let mc = mc
-            .runs(1_000)
-            .seed(42)
+    for (model, engine) in estimators {
+        let mc = MonteCarlo::new(model)
+            .settings(MonteCarloSettings::new(1_000, 42).unwrap().engine(engine))
             .node_probabilities(true)
             .trajectory(true)
             .influence(true);
@@ -99,22 +100,28 @@ fn estimates_are_bit_identical_for_1_2_and_16_threads() {
 #[test]
 fn a_fixed_seed_gives_a_fixed_number() {
     let path = compile(&[("a", "b", 0.5), ("b", "c", 0.5)]);
-    let word = MonteCarlo::new(Model::IndependentCascade)
-        .engine(Engine::WordParallel)
-        .runs(1_000)
-        .seed(7);
+    let word = MonteCarlo::new(Model::IndependentCascade).settings(
+        MonteCarloSettings::new(1_000, 7)
+            .unwrap()
+            .engine(Engine::WordParallel),
+    );
     let first = word.estimate(&path, ["a"]).unwrap().mean;
     assert_eq!(first, word.estimate(&path, ["a"]).unwrap().mean);
     // Pinned: changing the streams, the coins or the engine changes these numbers.
     assert_eq!(first, PINNED_WORD);
-    let per_run = word.clone().engine(Engine::PerRun);
+    let per_run = word
+        .clone()
+        .settings(word.replication().engine(Engine::PerRun));
     assert_eq!(per_run.estimate(&path, ["a"]).unwrap().mean, PINNED_PER_RUN);
-    let skipping = word.clone().engine(Engine::Skipping);
+    let skipping = word
+        .clone()
+        .settings(word.replication().engine(Engine::Skipping));
     assert_eq!(
         skipping.estimate(&path, ["a"]).unwrap().mean,
         PINNED_SKIPPING
     );
-    assert_ne!(word.seed(8).estimate(&path, ["a"]).unwrap().mean, first);
+    let other_seed = word.clone().settings(word.replication().with_seed(8));
+    assert_ne!(other_seed.estimate(&path, ["a"]).unwrap().mean, first);
 }
 
 const PINNED_WORD: f64 = 1.75;
@@ -129,9 +136,7 @@ fn the_fast_engines_agree_with_per_run_statistically() {
     let seeds = ["c0", "c10", "c20", "c30", "c40"];
     let est = |engine| {
         MonteCarlo::new(Model::IndependentCascade)
-            .engine(engine)
-            .runs(6_400)
-            .seed(1)
+            .settings(MonteCarloSettings::new(6_400, 1).unwrap().engine(engine))
             .node_probabilities(true)
             .trajectory(true)
             .estimate(&net, seeds)
@@ -183,8 +188,7 @@ fn the_fast_engines_agree_with_per_run_statistically() {
     // The signed cascade: both sides of skipping agree with the per-run coins.
     let signed = |engine| {
         signed(0.6)
-            .engine(engine)
-            .runs(6_000)
+            .settings(MonteCarloSettings::new(6_000, 0).unwrap().engine(engine))
             .estimate_signed(&net, ["c0", "c1"], ["c2", "c3"])
             .unwrap()
             .signed
@@ -212,8 +216,7 @@ fn deterministic_graphs_give_the_same_spread_on_both_engines() {
         Engine::Auto,
     ] {
         let est = MonteCarlo::new(Model::IndependentCascade)
-            .engine(engine)
-            .runs(130)
+            .settings(MonteCarloSettings::new(130, 0).unwrap().engine(engine))
             .estimate(&net, ["a"])
             .unwrap();
         assert_eq!((est.runs, est.mean, est.std_err), (130, 4.0, 0.0));
@@ -226,9 +229,7 @@ fn optional_outputs_on_the_path_and_the_diamond() {
     let runs = 20_000;
     for engine in [Engine::WordParallel, Engine::PerRun, Engine::Skipping] {
         let est = MonteCarlo::new(Model::IndependentCascade)
-            .engine(engine)
-            .runs(runs)
-            .seed(3)
+            .settings(MonteCarloSettings::new(runs, 3).unwrap().engine(engine))
             .node_probabilities(true)
             .trajectory(true)
             .influence(true)
@@ -265,7 +266,7 @@ fn optional_outputs_on_the_path_and_the_diamond() {
         ("c", "d", 0.5),
     ]);
     let est = MonteCarlo::new(Model::IndependentCascade)
-        .runs(runs)
+        .settings(MonteCarloSettings::new(runs, 0).unwrap())
         .influence(true)
         .node_probabilities(true)
         .estimate(&diamond, ["a"])
@@ -287,7 +288,7 @@ fn optional_outputs_on_the_path_and_the_diamond() {
 fn runs_not_a_multiple_of_64_are_counted_exactly() {
     let path = compile(&[("a", "b", 0.5), ("b", "c", 0.5)]);
     let est = MonteCarlo::new(Model::IndependentCascade)
-        .runs(100)
+        .settings(MonteCarloSettings::new(100, 0).unwrap())
         .trajectory(true)
         .estimate(&path, ["a"])
         .unwrap();
@@ -295,8 +296,11 @@ fn runs_not_a_multiple_of_64_are_counted_exactly() {
     assert_eq!(est.trajectory.unwrap()[0].newly_active, 1.0);
     assert_eq!(
         MonteCarlo::new(Model::IndependentCascade)
-            .engine(Engine::WordParallel)
-            .runs(100)
+            .settings(
+                MonteCarloSettings::new(100, 0)
+                    .unwrap()
+                    .engine(Engine::WordParallel)
+            )
             .units()
             .unwrap(),
         2
@@ -304,14 +308,14 @@ fn runs_not_a_multiple_of_64_are_counted_exactly() {
     // The automatic choice counts one run per unit (an upper bound).
     assert_eq!(
         MonteCarlo::new(Model::IndependentCascade)
-            .runs(100)
+            .settings(MonteCarloSettings::new(100, 0).unwrap())
             .units()
             .unwrap(),
         100
     );
     assert_eq!(
         MonteCarlo::new(Model::LinearThreshold)
-            .runs(100)
+            .settings(MonteCarloSettings::new(100, 0).unwrap())
             .units()
             .unwrap(),
         100
@@ -320,8 +324,7 @@ fn runs_not_a_multiple_of_64_are_counted_exactly() {
 
 fn signed(bias: f64) -> MonteCarlo {
     MonteCarlo::new(Model::signed(Probability::new(bias).unwrap()))
-        .runs(20_000)
-        .seed(5)
+        .settings(MonteCarloSettings::new(20_000, 5).unwrap())
         .node_probabilities(true)
 }
 
@@ -375,7 +378,7 @@ fn negative_ties_flip_the_message() {
     assert_eq!(negative, [0.0, 1.0, 0.0, 0.0]);
     // Independent Cascade ignores the signs.
     let ic = MonteCarlo::new(Model::IndependentCascade)
-        .runs(64)
+        .settings(MonteCarloSettings::new(64, 0).unwrap())
         .estimate(&net, ["a"])
         .unwrap();
     assert_eq!(ic.mean, 4.0);
@@ -385,7 +388,7 @@ fn negative_ties_flip_the_message() {
 fn signed_reach_with_probabilistic_ties_is_consistent() {
     let net = medium_graph(5, 300, 4);
     let est = signed(0.6)
-        .runs(2_000)
+        .settings(MonteCarloSettings::new(2_000, 0).unwrap())
         .estimate_signed(&net, ["c0", "c1"], ["c2"])
         .unwrap();
     let reach = est.signed.unwrap();
@@ -405,7 +408,7 @@ fn errors_name_what_is_wrong() {
         Err(Error::UnknownCustomer(id)) if id.as_str() == "zed"
     ));
     assert!(matches!(
-        ic.clone().runs(1).estimate(&net, ["a"]),
+        MonteCarloSettings::new(1, 0),
         Err(Error::InvalidParameter { field, .. }) if field == "runs"
     ));
     assert!(matches!(
@@ -426,7 +429,9 @@ fn errors_name_what_is_wrong() {
     ));
     for engine in [Engine::WordParallel, Engine::Skipping] {
         assert!(matches!(
-            lt.clone().engine(engine).estimate(&net, ["a"]),
+            lt.clone()
+                .settings(lt.replication().engine(engine))
+                .estimate(&net, ["a"]),
             Err(Error::InvalidParameter { field, .. }) if field == "engine"
         ));
     }
@@ -434,17 +439,13 @@ fn errors_name_what_is_wrong() {
         signed(0.5).estimate_signed(&net, ["a", "b"], ["b"]),
         Err(Error::InvalidParameter { field, reason }) if field == "seeds" && reason.contains("`b`")
     ));
-    assert!(matches!(
-        ic.estimate_nodes(&net, &[99], &[]),
-        Err(Error::InvalidParameter { field, .. }) if field == "seeds"
-    ));
 }
 
 #[test]
 fn estimates_round_trip_through_serde() {
     let net = compile(&[("a", "b", 0.5), ("b", "c", -0.5)]);
     let est = signed(0.5)
-        .runs(500)
+        .settings(MonteCarloSettings::new(500, 0).unwrap())
         .trajectory(true)
         .influence(true)
         .estimate(&net, ["a"])
@@ -482,9 +483,7 @@ fn asking_for_outputs_does_not_change_the_spread() {
         Engine::Auto,
     ] {
         let plain = MonteCarlo::new(Model::IndependentCascade)
-            .engine(engine)
-            .runs(700)
-            .seed(3);
+            .settings(MonteCarloSettings::new(700, 3).unwrap().engine(engine));
         let bare = plain.estimate(&net, seeds).unwrap();
         let full = plain
             .clone()
@@ -519,8 +518,7 @@ fn the_order_customers_were_added_in_does_not_change_the_estimate() {
     }
     let reversed = CompiledNetwork::from_network(&reversed);
     let mc = MonteCarlo::new(Model::IndependentCascade)
-        .runs(1_000)
-        .seed(4);
+        .settings(MonteCarloSettings::new(1_000, 4).unwrap());
     let (x, y) = (
         mc.estimate(&forward, ["a"]).unwrap(),
         mc.estimate(&reversed, ["a"]).unwrap(),
@@ -543,15 +541,12 @@ fn the_automatic_choice_is_skipping_for_small_cascades_and_word_parallel_for_lar
     let seeds = ["c0", "c1", "c2"];
     let same_as = |net: &CompiledNetwork, chosen: Engine| {
         let auto = MonteCarlo::new(Model::IndependentCascade)
-            .runs(500)
-            .seed(4)
+            .settings(MonteCarloSettings::new(500, 4).unwrap())
             .node_probabilities(true)
             .estimate(net, seeds)
             .unwrap();
         let pinned = MonteCarlo::new(Model::IndependentCascade)
-            .engine(chosen)
-            .runs(500)
-            .seed(4)
+            .settings(MonteCarloSettings::new(500, 4).unwrap().engine(chosen))
             .node_probabilities(true)
             .estimate(net, seeds)
             .unwrap();
@@ -568,14 +563,14 @@ fn the_automatic_choice_is_skipping_for_small_cascades_and_word_parallel_for_lar
     same_as(&dense, Engine::WordParallel);
     // Fewer runs than a batch: still one of the two.
     let few = MonteCarlo::new(Model::IndependentCascade)
-        .runs(10)
+        .settings(MonteCarloSettings::new(10, 0).unwrap())
         .estimate(&sparse, seeds)
         .unwrap();
     assert_eq!(few.runs, 10);
     assert_eq!(few.engine, Engine::Skipping);
     // Other models resolve to the per-run engine.
     let lt = MonteCarlo::new(Model::LinearThreshold)
-        .runs(10)
+        .settings(MonteCarloSettings::new(10, 0).unwrap())
         .estimate(&compile(&[("a", "b", 0.5)]), ["a"])
         .unwrap();
     assert_eq!(lt.engine, Engine::PerRun);

@@ -5,6 +5,7 @@ use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use social_loop::network::InfluenceNetwork;
+use social_loop::propagation::MonteCarloSettings;
 use social_loop::propagation::{CompiledNetwork, Engine, Model, MonteCarlo, exact};
 
 fn compile(triples: &[(&str, &str, f64)]) -> CompiledNetwork {
@@ -89,9 +90,7 @@ fn textbook_values_by_monte_carlo_on_every_engine() {
     for engine in ENGINES {
         for (net, truth) in [(&diamond, 2.4375), (&path, 1.75)] {
             let est = MonteCarlo::new(Model::IndependentCascade)
-                .engine(engine)
-                .runs(20_000)
-                .seed(11)
+                .settings(MonteCarloSettings::new(20_000, 11).unwrap().engine(engine))
                 .estimate(net, ["a"])
                 .unwrap();
             assert!(
@@ -116,9 +115,11 @@ fn independent_cascade_matches_enumeration_on_random_graphs() {
         let truth = exact::expected_spread(&net, Model::IndependentCascade, seeds).unwrap();
         for engine in ENGINES {
             let est = MonteCarlo::new(Model::IndependentCascade)
-                .engine(engine)
-                .runs(8_000)
-                .seed(graph_seed + 100)
+                .settings(
+                    MonteCarloSettings::new(8_000, graph_seed + 100)
+                        .unwrap()
+                        .engine(engine),
+                )
                 .estimate(&net, seeds)
                 .unwrap();
             assert!(
@@ -139,8 +140,7 @@ fn linear_threshold_matches_enumeration_on_random_graphs() {
         let seeds = ["n1"];
         let truth = exact::expected_spread(&net, Model::LinearThreshold, seeds).unwrap();
         let est = MonteCarlo::new(Model::LinearThreshold)
-            .runs(8_000)
-            .seed(graph_seed)
+            .settings(MonteCarloSettings::new(8_000, graph_seed).unwrap())
             .estimate(&net, seeds)
             .unwrap();
         assert!(
@@ -157,13 +157,13 @@ fn linear_threshold_differs_from_independent_cascade_where_it_should() {
     // Two seeds each with weight 0.5 into d: LT activates d surely, IC with 0.75.
     let net = compile(&[("b", "d", 0.5), ("c", "d", 0.5)]);
     let lt = MonteCarlo::new(Model::LinearThreshold)
-        .runs(2_000)
+        .settings(MonteCarloSettings::new(2_000, 0).unwrap())
         .estimate(&net, ["b", "c"])
         .unwrap();
     assert_eq!(lt.mean, 3.0);
     assert_eq!(lt.std_err, 0.0);
     let ic = MonteCarlo::new(Model::IndependentCascade)
-        .runs(20_000)
+        .settings(MonteCarloSettings::new(20_000, 0).unwrap())
         .estimate(&net, ["b", "c"])
         .unwrap();
     assert!((ic.mean - 2.75).abs() < 4.0 * ic.std_err);
@@ -171,9 +171,7 @@ fn linear_threshold_differs_from_independent_cascade_where_it_should() {
 
 fn spread_sum(net: &CompiledNetwork, model: Model, engine: Engine, seeds: &[&str]) -> f64 {
     MonteCarlo::new(model)
-        .engine(engine)
-        .runs(200)
-        .seed(5)
+        .settings(MonteCarloSettings::new(200, 5).unwrap().engine(engine))
         .estimate(net, seeds)
         .unwrap()
         .mean
@@ -226,9 +224,7 @@ proptest! {
             for engine in [Engine::PerRun, Engine::Skipping] {
                 let estimate = |seeds: &[&str]| {
                     MonteCarlo::new(model)
-                        .engine(engine)
-                        .runs(200)
-                        .seed(graph_seed)
+                        .settings(MonteCarloSettings::new(200, graph_seed).unwrap().engine(engine))
                         .estimate(&net, seeds)
                         .unwrap()
                         .mean

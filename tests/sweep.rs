@@ -179,7 +179,7 @@ fn progress_counts_every_run_and_cancel_stops_the_sweep() {
         l.fetch_max(done.done, Ordering::SeqCst);
         c.fetch_add(1, Ordering::SeqCst);
     });
-    let table = sweep.run_with_progress(0..2, &progress).unwrap();
+    let table = sweep.clone().progress(&progress).run(0..2).unwrap();
     assert_eq!(table, sweep.run(0..2).unwrap());
     assert_eq!(
         (last.load(Ordering::SeqCst), calls.load(Ordering::SeqCst)),
@@ -191,7 +191,7 @@ fn progress_counts_every_run_and_cancel_stops_the_sweep() {
     let flag = stopper.cancel_flag();
     let stopper = stopper.on_progress(move |_| flag.store(true, Ordering::SeqCst));
     assert_eq!(
-        sweep.run_with_progress(0..50, &stopper),
+        sweep.clone().progress(&stopper).run(0..50),
         Err(Error::Cancelled)
     );
 
@@ -199,7 +199,7 @@ fn progress_counts_every_run_and_cancel_stops_the_sweep() {
     let cancelled = Progress::new();
     cancelled.cancel();
     assert_eq!(
-        sweep.run_with_progress(0..1, &cancelled),
+        sweep.clone().progress(&cancelled).run(0..1),
         Err(Error::Cancelled)
     );
 }

@@ -383,35 +383,41 @@ pub struct EngagementBuilder {
 
 impl EngagementBuilder {
     /// Sets the content topics (duplicates are removed, first occurrence kept).
+    #[must_use]
     pub fn topics<T: Into<Topic>>(mut self, topics: impl IntoIterator<Item = T>) -> Self {
         self.topics = topics.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets the target.
+    #[must_use]
     pub fn target(mut self, target: Target) -> Self {
         self.target = target;
         self
     }
 
     /// Sets the schedule.
+    #[must_use]
     pub fn schedule(mut self, schedule: Schedule) -> Self {
         self.schedule = schedule;
         self
     }
 
     /// Runs once, in `period`.
+    #[must_use]
     pub fn period(self, period: u32) -> Self {
         self.schedule(Schedule::once(period))
     }
 
     /// Sets the cost of one run.
+    #[must_use]
     pub fn cost(mut self, cost: Decimal) -> Self {
         self.cost = cost;
         self
     }
 
     /// Sets the owning department.
+    #[must_use]
     pub fn owner(mut self, owner: Department) -> Self {
         self.owner = owner;
         self

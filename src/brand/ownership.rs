@@ -216,18 +216,21 @@ impl Default for OwnershipEffects {
 
 impl OwnershipEffects {
     /// Sets the siloed effects.
+    #[must_use]
     pub fn siloed(mut self, effects: InHouseEffects) -> Self {
         self.siloed = effects;
         self
     }
 
     /// Sets the co-op effects.
+    #[must_use]
     pub fn co_op(mut self, effects: InHouseEffects) -> Self {
         self.co_op = effects;
         self
     }
 
     /// Sets the agency effects.
+    #[must_use]
     pub fn agency(mut self, effects: AgencyEffects) -> Self {
         self.agency = effects;
         self

@@ -46,6 +46,7 @@ impl EngagementPlan {
     }
 
     /// Adds an engagement at the end (by-value form).
+    #[must_use]
     pub fn with(mut self, engagement: Engagement) -> Self {
         self.engagements.push(engagement);
         self

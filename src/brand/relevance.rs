@@ -109,24 +109,28 @@ impl RelevanceFactors {
 
 impl RelevanceModel {
     /// Sets the content factor of off-topic content.
+    #[must_use]
     pub fn off_topic(mut self, value: Probability) -> Self {
         self.off_topic = value;
         self
     }
 
     /// Sets the time factor outside the customer's attention periods.
+    #[must_use]
     pub fn off_time(mut self, value: Probability) -> Self {
         self.off_time = value;
         self
     }
 
     /// Sets the channel factor for a channel the customer does not use.
+    #[must_use]
     pub fn cross_channel(mut self, value: Probability) -> Self {
         self.cross_channel = value;
         self
     }
 
     /// Sets the customer factor for a customer outside the target.
+    #[must_use]
     pub fn targeting_miss(mut self, value: Probability) -> Self {
         self.targeting_miss = value;
         self

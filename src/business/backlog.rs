@@ -49,6 +49,7 @@ impl FeedbackItem {
     }
 
     /// The same feedback, about `topic`.
+    #[must_use]
     pub fn about(mut self, topic: impl Into<Topic>) -> Self {
         self.topic = Some(topic.into());
         self

@@ -153,6 +153,7 @@ impl Change {
     }
 
     /// The same change, commissioned in `period` instead.
+    #[must_use]
     pub fn starting_at(&self, period: u32) -> Change {
         Change {
             start: period,
@@ -173,18 +174,21 @@ pub struct ChangeBuilder {
 
 impl ChangeBuilder {
     /// Sets the period it is commissioned in.
+    #[must_use]
     pub fn start(mut self, period: u32) -> Self {
         self.start = period;
         self
     }
 
     /// Sets its cost.
+    #[must_use]
     pub fn cost(mut self, cost: Decimal) -> Self {
         self.cost = cost;
         self
     }
 
     /// Sets the periods between commissioning and effect.
+    #[must_use]
     pub fn lag(mut self, periods: u32) -> Self {
         self.lag = periods;
         self
@@ -192,6 +196,7 @@ impl ChangeBuilder {
 
     /// Sets the fraction (in `[0, 1]`) by which it cuts the probability of a bad
     /// experience.
+    #[must_use]
     pub fn bad_experience_reduction(mut self, fraction: f64) -> Self {
         self.bad_experience_reduction = fraction;
         self

@@ -27,7 +27,8 @@
 //! assert_eq!(why.moves[1].events[0].as_str(), "e2"); // the NPS answer of 10 made her an advocate
 //! assert_eq!(why.moves[1].rule, "customer+experience_delighted");
 //!
-//! let ranking = book.rank(RankOptions::default().runs(1_000))?;
+//! let settings = social_loop::propagation::MonteCarloSettings::new(1_000, 0)?;
+//! let ranking = book.rank(RankOptions::default().settings(settings))?;
 //! assert_eq!(ranking.advocates[0].customer.as_str(), "ann");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

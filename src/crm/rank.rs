@@ -6,25 +6,29 @@ use serde::{Deserialize, Serialize};
 
 use super::CustomerBook;
 use crate::customer::{CustomerId, Stage};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::network::InfluenceNetwork;
 use crate::probability::Probability;
-use crate::propagation::{CompiledNetwork, Model, MonteCarlo, Summary};
+use crate::progress::{Counter, Progress};
+use crate::propagation::{CompiledNetwork, Model, MonteCarlo, MonteCarloSettings, Summary};
 
 /// Settings of [`CustomerBook::rank`].
 ///
 /// ```
 /// use social_loop::crm::RankOptions;
-/// let options = RankOptions::default().runs(2_000).seed(7).top(5);
+/// use social_loop::propagation::MonteCarloSettings;
+/// let options = RankOptions::default().settings(MonteCarloSettings::new(2_000, 7)?).top(5);
 /// assert_eq!(options.top_count(), 5);
+/// # Ok::<(), social_loop::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RankOptions {
-    runs: u64,
-    seed: u64,
+    settings: MonteCarloSettings,
     shortlist: usize,
     top: usize,
     negativity_bias: Probability,
+    #[serde(skip)]
+    progress: Progress,
 }
 
 impl Default for RankOptions {
@@ -32,45 +36,53 @@ impl Default for RankOptions {
     /// 10, a neutral signed tie rule (0.5).
     fn default() -> Self {
         RankOptions {
-            runs: 1_000,
-            seed: 0,
+            settings: MonteCarloSettings::const_new(1_000, 0),
             shortlist: 200,
             top: 10,
             negativity_bias: Probability::saturating(0.5),
+            progress: Progress::default(),
         }
     }
 }
 
 impl RankOptions {
-    /// Monte Carlo runs per customer estimated (at least 2).
-    pub fn runs(mut self, runs: u64) -> Self {
-        self.runs = runs;
-        self
-    }
-
-    /// The master seed (the same for every customer: common random numbers
-    /// make the comparisons between customers sharper).
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
+    /// Monte Carlo runs per customer estimated and the master seed (the same
+    /// for every customer: common random numbers make the comparisons between
+    /// customers sharper); threads and engine as the settings say.
+    #[must_use]
+    pub fn settings(mut self, settings: MonteCarloSettings) -> Self {
+        self.settings = settings;
         self
     }
 
     /// How many customers per list are estimated by Monte Carlo (the best by
     /// the screening score).
+    #[must_use]
     pub fn shortlist(mut self, shortlist: usize) -> Self {
         self.shortlist = shortlist;
         self
     }
 
     /// How many customers each list returns.
+    #[must_use]
     pub fn top(mut self, top: usize) -> Self {
         self.top = top;
         self
     }
 
     /// The signed cascade's tie rule (see [`Model::Signed`]).
+    #[must_use]
     pub fn negativity_bias(mut self, bias: Probability) -> Self {
         self.negativity_bias = bias;
+        self
+    }
+
+    /// Tells `progress` after each customer estimated by Monte Carlo (`done`
+    /// of the three shortlists) and stops the ranking with
+    /// [`Error::Cancelled`](crate::Error::Cancelled) once it is cancelled.
+    #[must_use]
+    pub fn progress(mut self, progress: &Progress) -> Self {
+        self.progress = progress.clone();
         self
     }
 
@@ -152,27 +164,23 @@ impl CustomerBook {
     ///     let at = social_loop::crm::Timestamp::from_unix_millis(i as i64)?;
     ///     book.apply(&Event::new(EventId::new(format!("r{i}"))?, at, *who, EventKind::Referral).counterpart("ann"));
     /// }
-    /// let ranking = book.rank(RankOptions::default().runs(500))?;
+    /// let settings = social_loop::propagation::MonteCarloSettings::new(500, 0)?;
+    /// let ranking = book.rank(RankOptions::default().settings(settings))?;
     /// assert_eq!(ranking.influencers[0].customer.as_str(), "ann");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) for fewer
-    /// than 2 runs.
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) (field
+    /// `threads`) when the settings' thread pool cannot be started.
     ///
     /// # Complexity
     /// O(n + m) to compile and screen, plus `3 · shortlist · runs` cascades.
     pub fn rank(&self, options: RankOptions) -> Result<Ranking> {
-        if options.runs < 2 {
-            return Err(Error::invalid(
-                "runs",
-                format!(
-                    "{} runs: at least 2 are needed for a standard error",
-                    options.runs
-                ),
-            ));
-        }
+        options.settings.install(|| self.rank_here(&options))
+    }
+
+    fn rank_here(&self, options: &RankOptions) -> Result<Ranking> {
         let compiled = CompiledNetwork::from_network(&self.canonical_network());
         let screening = screening_scores(&compiled);
         let mut candidates: [Vec<(&CustomerId, Stage)>; 2] = [Vec::new(), Vec::new()];
@@ -189,20 +197,25 @@ impl CustomerBook {
             .map(|id| (id, self.stage(id.as_str()).unwrap_or(Stage::Unaware)))
             .collect();
         let [advocates, adversaries] = candidates;
+        let estimated = [&advocates, &adversaries, &influencers]
+            .iter()
+            .map(|c| c.len().min(options.shortlist) as u64)
+            .sum();
+        let counter = options.progress.counter(estimated);
         let lists = [
             (advocates, Side::Advocate),
             (adversaries, Side::Adversary),
             (influencers, Side::Influencer),
         ]
-        .map(|(c, side)| rank_side(&compiled, &screening, c, side, &options));
+        .map(|(c, side)| rank_side(&compiled, &screening, c, side, options, &counter));
         let [a, b, c] = lists;
         Ok(Ranking {
             advocates: a?,
             adversaries: b?,
             influencers: c?,
             network: [compiled.node_count(), compiled.arc_count()],
-            runs: options.runs,
-            seed: options.seed,
+            runs: options.settings.runs(),
+            seed: options.settings.seed(),
         })
     }
 }
@@ -263,6 +276,7 @@ fn rank_side(
     candidates: Vec<(&CustomerId, Stage)>,
     side: Side,
     options: &RankOptions,
+    counter: &Counter<'_>,
 ) -> Result<Vec<Ranked>> {
     let alone = Summary {
         mean: 1.0,
@@ -285,13 +299,15 @@ fn rank_side(
         Side::Influencer => Model::IndependentCascade,
         _ => Model::signed(options.negativity_bias),
     };
-    let mc = MonteCarlo::new(model).runs(options.runs).seed(options.seed);
+    // The ranking runs under the settings' pool: the estimates use it.
+    let mc = MonteCarlo::new(model).settings(options.settings.on_current_pool());
     // The shortlisted customers are estimated in parallel (each estimate is
     // reproducible on its own, so the ranking does not depend on the threads).
     screened.truncate(options.shortlist);
     let mut ranked = screened
         .into_par_iter()
         .map(|(node, screening, id, stage)| {
+            options.progress.check()?;
             let reach = match node {
                 None => alone,
                 Some(v) => {
@@ -306,6 +322,7 @@ fn rank_side(
                     }
                 }
             };
+            counter.tick();
             Ok(Ranked {
                 customer: id.clone(),
                 stage,

@@ -63,18 +63,21 @@ impl SyntheticCrm {
     }
 
     /// The length of the period in days (at least 1).
+    #[must_use]
     pub fn days(mut self, days: u32) -> Self {
         self.days = days;
         self
     }
 
     /// The seed.
+    #[must_use]
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;
         self
     }
 
     /// The first day.
+    #[must_use]
     pub fn start(mut self, start: Timestamp) -> Self {
         self.start = start;
         self

@@ -79,6 +79,7 @@ impl Timestamp {
 
     /// This instant plus `days` whole days, saturating at [`Timestamp::MIN`]
     /// and [`Timestamp::MAX`].
+    #[must_use]
     pub fn plus_days(self, days: i64) -> Self {
         Timestamp(
             self.0

@@ -163,6 +163,7 @@ impl Experience {
     }
 
     /// The same experience, at `touchpoint`.
+    #[must_use]
     pub fn at(mut self, touchpoint: Touchpoint) -> Self {
         self.touchpoint = Some(touchpoint);
         self

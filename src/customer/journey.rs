@@ -132,6 +132,7 @@ impl CustomerState {
     }
 
     /// The same customer with `sentiment`, moved into the stage's band.
+    #[must_use]
     pub fn with_sentiment(mut self, sentiment: Sentiment) -> Self {
         self.sentiment = sentiment.within_stage(self.stage);
         self
@@ -140,6 +141,7 @@ impl CustomerState {
     /// The same customer with the given purchase history (ignored, stays
     /// `true`, when the stage implies a purchase). An adversary or a prospect
     /// may have bought before.
+    #[must_use]
     pub fn with_ever_bought(mut self, ever_bought: bool) -> Self {
         self.ever_bought = ever_bought || self.stage.has_bought();
         self

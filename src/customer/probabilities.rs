@@ -49,6 +49,7 @@ impl TransitionProbabilities {
     }
 
     /// The same probabilities with `rule` set to `p`.
+    #[must_use]
     pub fn with(mut self, rule: RuleId, p: Probability) -> Self {
         if let Some(slot) = self.0.get_mut(rule.index()) {
             *slot = p;

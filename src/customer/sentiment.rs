@@ -98,6 +98,7 @@ impl Sentiment {
     /// [`Sentiment`] docs): at least [`Sentiment::ADVOCATE_FLOOR`] for an
     /// advocate, at most [`Sentiment::ADVERSARY_CEILING`] for an adversary,
     /// unchanged otherwise.
+    #[must_use]
     pub fn within_stage(self, stage: Stage) -> Self {
         match stage {
             Stage::Advocate => Sentiment(self.0.max(Self::ADVOCATE_FLOOR)),

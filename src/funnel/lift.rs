@@ -13,7 +13,12 @@ use crate::customer::CustomerId;
 use crate::error::{Error, Result};
 use crate::probability::Probability;
 use crate::propagation::streams::coin;
-use crate::propagation::{CompiledNetwork, Model, MonteCarlo, Summary, independent_cascade_runs};
+use crate::propagation::{
+    CompiledNetwork, Model, MonteCarlo, MonteCarloSettings, Summary, independent_cascade_runs,
+};
+
+/// 1,000 runs from seed 0: the funnel lift's and the ranking's default.
+const DEFAULT_SETTINGS: MonteCarloSettings = MonteCarloSettings::const_new(1_000, 0);
 
 /// Number of funnel stages.
 const STAGES: usize = FunnelStage::ALL.len();
@@ -51,22 +56,22 @@ const MONEY_PLACES: u32 = 2;
 /// than comparing two independent estimates. Runs are simulated in order on one
 /// thread, so the result depends only on the options, the network and the advocates.
 ///
-/// Defaults: 1 000 runs, seed 0, `baseline_awareness` 0.3, `consider_given_aware`
+/// Defaults: 1 000 runs, seed 0 (one [`MonteCarloSettings`]; its engine and
+/// threads are not used), `baseline_awareness` 0.3, `consider_given_aware`
 /// 0.4, `consider_given_reached` 0.6, `purchase_given_considering` 0.3,
 /// `loyal_given_purchase` 0.5, `advocate_given_loyal` 0.2, `unit_price` 1.
 ///
 /// ```
 /// use social_loop::funnel::{FunnelLift, FunnelStage};
 /// use social_loop::network::InfluenceNetwork;
-/// use social_loop::propagation::CompiledNetwork;
+/// use social_loop::propagation::{CompiledNetwork, MonteCarloSettings};
 /// use social_loop::Probability;
 /// use rust_decimal::Decimal;
 ///
 /// let net = InfluenceNetwork::from_triples([("ann", "bob", 1.0), ("bob", "cy", 0.5)])?;
 /// let compiled = CompiledNetwork::from_network(&net);
 /// let lift = FunnelLift::default()
-///     .runs(2_000)
-///     .seed(3)
+///     .settings(MonteCarloSettings::new(2_000, 3)?)
 ///     .consider_given_reached(Probability::new(0.9)?)
 ///     .unit_price(Decimal::new(4999, 2)) // 49.99
 ///     .estimate(&compiled, ["ann"])?;
@@ -77,8 +82,7 @@ const MONEY_PLACES: u32 = 2;
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FunnelLift {
-    runs: u64,
-    seed: u64,
+    settings: MonteCarloSettings,
     baseline_awareness: Probability,
     consider_given_aware: Probability,
     consider_given_reached: Probability,
@@ -91,8 +95,7 @@ pub struct FunnelLift {
 impl Default for FunnelLift {
     fn default() -> Self {
         FunnelLift {
-            runs: 1_000,
-            seed: 0,
+            settings: DEFAULT_SETTINGS,
             baseline_awareness: Probability::saturating(0.3),
             consider_given_aware: Probability::saturating(0.4),
             consider_given_reached: Probability::saturating(0.6),
@@ -151,25 +154,22 @@ impl FunnelLiftEstimate {
 }
 
 impl FunnelLift {
-    /// Number of runs (at least 2).
-    pub fn runs(mut self, runs: u64) -> Self {
-        self.runs = runs;
-        self
-    }
-
-    /// The master seed.
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
+    /// Runs and master seed.
+    #[must_use]
+    pub fn settings(mut self, settings: MonteCarloSettings) -> Self {
+        self.settings = settings;
         self
     }
 
     /// Chance that a customer is aware without word of mouth.
+    #[must_use]
     pub fn baseline_awareness(mut self, p: Probability) -> Self {
         self.baseline_awareness = p;
         self
     }
 
     /// Chance that an aware customer not reached by word of mouth considers.
+    #[must_use]
     pub fn consider_given_aware(mut self, p: Probability) -> Self {
         self.consider_given_aware = p;
         self
@@ -177,39 +177,41 @@ impl FunnelLift {
 
     /// Chance that a customer reached by word of mouth considers (the boost; must
     /// be at least `consider_given_aware`).
+    #[must_use]
     pub fn consider_given_reached(mut self, p: Probability) -> Self {
         self.consider_given_reached = p;
         self
     }
 
     /// Chance that a considering customer buys.
+    #[must_use]
     pub fn purchase_given_considering(mut self, p: Probability) -> Self {
         self.purchase_given_considering = p;
         self
     }
 
     /// Chance that a buyer becomes loyal.
+    #[must_use]
     pub fn loyal_given_purchase(mut self, p: Probability) -> Self {
         self.loyal_given_purchase = p;
         self
     }
 
     /// Chance that a loyal customer becomes an advocate.
+    #[must_use]
     pub fn advocate_given_loyal(mut self, p: Probability) -> Self {
         self.advocate_given_loyal = p;
         self
     }
 
     /// Revenue of one purchase.
+    #[must_use]
     pub fn unit_price(mut self, price: Decimal) -> Self {
         self.unit_price = price;
         self
     }
 
     fn validate(&self) -> Result<()> {
-        if self.runs < 2 {
-            return Err(Error::invalid("runs", "at least 2 runs are needed"));
-        }
         if self.consider_given_reached < self.consider_given_aware {
             return Err(Error::invalid(
                 "consider_given_reached",
@@ -226,7 +228,7 @@ impl FunnelLift {
     ///
     /// # Errors
     /// [`Error::UnknownCustomer`] for an advocate not in `network`;
-    /// [`Error::InvalidParameter`] when `runs < 2` or `consider_given_reached <
+    /// [`Error::InvalidParameter`] when `consider_given_reached <
     /// consider_given_aware`.
     ///
     /// # Complexity
@@ -241,7 +243,8 @@ impl FunnelLift {
         let seeds = network.nodes_of(advocates)?;
         let mut reached = vec![false; network.node_count()];
         let mut runs = Vec::new();
-        independent_cascade_runs(network, &seeds, self.seed, self.runs, |keys, active| {
+        let (seed, count) = (self.settings.seed(), self.settings.runs());
+        independent_cascade_runs(network, &seeds, seed, count, |keys, active| {
             for &v in active {
                 reached[v as usize] = true;
             }
@@ -331,7 +334,7 @@ impl FunnelLift {
                     sum[1] += value * value;
                 }
             }
-            let summary = |s: [u128; 2]| Summary::from_sums(self.runs, s[0], s[1]);
+            let summary = |s: [u128; 2]| Summary::from_sums(self.settings.runs(), s[0], s[1]);
             stages.push(StageLift {
                 stage,
                 without: summary(sums[0]),
@@ -344,8 +347,8 @@ impl FunnelLift {
             .map(|s| s.lift)
             .ok_or_else(|| Error::invalid("stages", "no purchase stage"))?;
         Ok(FunnelLiftEstimate {
-            runs: self.runs,
-            seed: self.seed,
+            runs: self.settings.runs(),
+            seed: self.settings.seed(),
             revenue_lift: self.revenue(purchase.mean)?,
             revenue_ci95: [
                 self.revenue(purchase.ci95[0])?,
@@ -407,35 +410,30 @@ pub struct Influencer {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InfluencerRanking {
-    runs: u64,
-    seed: u64,
+    settings: MonteCarloSettings,
     top: usize,
 }
 
 impl Default for InfluencerRanking {
     fn default() -> Self {
         InfluencerRanking {
-            runs: 1_000,
-            seed: 0,
+            settings: DEFAULT_SETTINGS,
             top: 10,
         }
     }
 }
 
 impl InfluencerRanking {
-    /// Monte Carlo runs per candidate (at least 2).
-    pub fn runs(mut self, runs: u64) -> Self {
-        self.runs = runs;
-        self
-    }
-
-    /// The master seed (the same for every candidate: common random numbers).
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
+    /// Runs per candidate and the master seed (the same for every candidate:
+    /// common random numbers).
+    #[must_use]
+    pub fn settings(mut self, settings: MonteCarloSettings) -> Self {
+        self.settings = settings;
         self
     }
 
     /// How many influencers to return.
+    #[must_use]
     pub fn top(mut self, k: usize) -> Self {
         self.top = k;
         self
@@ -474,9 +472,7 @@ impl InfluencerRanking {
     }
 
     fn rank_nodes(&self, network: &CompiledNetwork, nodes: &[u32]) -> Result<Vec<Influencer>> {
-        let estimator = MonteCarlo::new(Model::IndependentCascade)
-            .runs(self.runs)
-            .seed(self.seed);
+        let estimator = MonteCarlo::new(Model::IndependentCascade).settings(self.settings);
         let mut ranked = Vec::with_capacity(nodes.len());
         for &node in nodes {
             let customer = network

@@ -2,7 +2,8 @@
 //! none (or when a study wants a textbook setting).
 
 use petgraph::visit::EdgeRef;
-use rand::Rng;
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
 use super::InfluenceNetwork;
@@ -19,15 +20,13 @@ pub const TRIVALENCY_VALUES: [f64; 3] = [0.1, 0.01, 0.001];
 /// |---|---|
 /// | `Uniform(p)` | `p` |
 /// | `WeightedCascade` | `1 / in-degree(v)` (so the weights into every node sum to 1: valid Linear Threshold weights) |
-/// | `Trivalency` | drawn uniformly from {0.1, 0.01, 0.001}, independently per tie, from the caller's RNG |
+/// | `Trivalency` | drawn uniformly from {0.1, 0.01, 0.001}, independently per tie, from a `Xoshiro256PlusPlus` seeded with the caller's seed |
 /// | `FromData` | unchanged: the weights read from the file |
 ///
 /// ```
-/// use rand::SeedableRng;
 /// use social_loop::network::{InfluenceNetwork, WeightScheme};
 /// let mut net = InfluenceNetwork::from_triples([("a", "c", 0.9), ("b", "c", 0.9), ("c", "a", 0.9)])?;
-/// let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(1);
-/// WeightScheme::WeightedCascade.apply(&mut net, &mut rng);
+/// WeightScheme::WeightedCascade.apply(&mut net, 0); // the seed is read by Trivalency only
 /// assert_eq!(net.tie("a", "c").map(|t| t.probability.get()), Some(0.5));
 /// assert_eq!(net.tie("c", "a").map(|t| t.probability.get()), Some(1.0));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -47,13 +46,14 @@ pub enum WeightScheme {
 }
 
 impl WeightScheme {
-    /// Sets the probability of every tie of `network` by this scheme. `rng` is only
-    /// read by [`WeightScheme::Trivalency`] (one draw per tie, in tie insertion
-    /// order, so a seeded RNG gives the same weights every time).
+    /// Sets the probability of every tie of `network` by this scheme. `seed` is
+    /// only read by [`WeightScheme::Trivalency`]: it seeds a
+    /// `Xoshiro256PlusPlus` (`seed_from_u64`) that draws one value per tie, in
+    /// tie insertion order, so a seed gives the same weights every time.
     ///
     /// # Complexity
     /// O(n + m).
-    pub fn apply<R: Rng + ?Sized>(&self, network: &mut InfluenceNetwork, rng: &mut R) {
+    pub fn apply(&self, network: &mut InfluenceNetwork, seed: u64) {
         match *self {
             WeightScheme::FromData => {}
             WeightScheme::Uniform(p) => {
@@ -62,6 +62,7 @@ impl WeightScheme {
                 }
             }
             WeightScheme::Trivalency => {
+                let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
                 for tie in network.ties_mut() {
                     let pick = rng.random_range(0..TRIVALENCY_VALUES.len());
                     let value = TRIVALENCY_VALUES.get(pick).copied().unwrap_or(0.01);
@@ -96,8 +97,6 @@ impl WeightScheme {
 mod tests {
     use super::*;
     use crate::network::TieSign;
-    use rand::SeedableRng;
-    use rand_xoshiro::Xoshiro256PlusPlus;
 
     fn star_into_d() -> InfluenceNetwork {
         InfluenceNetwork::from_triples([
@@ -110,14 +109,10 @@ mod tests {
         .unwrap()
     }
 
-    fn rng() -> Xoshiro256PlusPlus {
-        Xoshiro256PlusPlus::seed_from_u64(11)
-    }
-
     #[test]
     fn weighted_cascade_is_one_over_in_degree_and_keeps_signs() {
         let mut net = star_into_d();
-        WeightScheme::WeightedCascade.apply(&mut net, &mut rng());
+        WeightScheme::WeightedCascade.apply(&mut net, 11);
         let p = |a: &str, b: &str| net.tie(a, b).unwrap().probability.get();
         assert_eq!(p("a", "d"), 1.0 / 3.0);
         assert_eq!(p("c", "d"), 1.0 / 3.0);
@@ -138,7 +133,7 @@ mod tests {
     fn uniform_sets_every_tie() {
         let mut net = star_into_d();
         let q = Probability::new(0.07).unwrap();
-        WeightScheme::Uniform(q).apply(&mut net, &mut rng());
+        WeightScheme::Uniform(q).apply(&mut net, 11);
         assert!(net.ties().all(|t| t.tie.probability == q));
         assert_eq!(net.tie("b", "d").unwrap().sign, TieSign::Negative);
     }
@@ -147,7 +142,7 @@ mod tests {
     fn from_data_changes_nothing() {
         let mut net = star_into_d();
         let before: Vec<_> = net.ties().map(|t| t.tie).collect();
-        WeightScheme::FromData.apply(&mut net, &mut rng());
+        WeightScheme::FromData.apply(&mut net, 11);
         assert_eq!(net.ties().map(|t| t.tie).collect::<Vec<_>>(), before);
     }
 
@@ -158,8 +153,8 @@ mod tests {
             .collect();
         let mut net = InfluenceNetwork::from_triples(triples).unwrap();
         let mut again = net.clone();
-        WeightScheme::Trivalency.apply(&mut net, &mut rng());
-        WeightScheme::Trivalency.apply(&mut again, &mut rng());
+        WeightScheme::Trivalency.apply(&mut net, 11);
+        WeightScheme::Trivalency.apply(&mut again, 11);
         let values: Vec<f64> = net.ties().map(|t| t.tie.probability.get()).collect();
         let values_again: Vec<f64> = again.ties().map(|t| t.tie.probability.get()).collect();
         assert_eq!(values, values_again);

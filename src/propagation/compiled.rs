@@ -15,6 +15,9 @@ use crate::network::{InfluenceNetwork, TieSign};
 /// Built once with [`CompiledNetwork::from_network`]; it never changes afterwards,
 /// so it can be shared by reference between threads.
 ///
+/// Its node numbers and arc indices are the crate's own (callers speak
+/// [`CustomerId`]s); the layout below is documented for what it costs.
+///
 /// # Layout
 /// * **Nodes** are numbered `0..node_count()` in the network's insertion order
 ///   (petgraph `NodeIndex` order, the order of [`InfluenceNetwork::customers`]).
@@ -52,12 +55,10 @@ use crate::network::{InfluenceNetwork, TieSign};
 /// let net = InfluenceNetwork::from_triples([("a", "b", 0.5), ("a", "c", -0.25), ("b", "c", 1.0)])?;
 /// let compiled = CompiledNetwork::from_network(&net);
 /// assert_eq!((compiled.node_count(), compiled.arc_count()), (3, 3));
-/// let a = compiled.node_of("a")?;
-/// let arcs = compiled.out_arcs(a);
-/// assert_eq!(arcs.targets, &[compiled.node_of("b")?, compiled.node_of("c")?]);
-/// assert_eq!(arcs.probabilities, &[0.5, 0.25]);
-/// assert!(compiled.is_negative(arcs.first_arc + 1));
-/// assert_eq!(compiled.customer(a).map(|c| c.as_str()), Some("a"));
+/// assert_eq!(compiled.out_degree_of("a")?, 2);
+/// assert_eq!(compiled.in_degree_of("c")?, 2);
+/// let top = compiled.highest_out_degree::<&str>(1, &[])?;
+/// assert_eq!(top[0].as_str(), "a");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]
@@ -84,7 +85,7 @@ struct ReverseCsr {
 ///
 /// Arc `first_arc + i` goes to `targets[i]` with probability `probabilities[i]`.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct OutArcs<'a> {
+pub(crate) struct OutArcs<'a> {
     /// Index of the first arc (for [`CompiledNetwork::is_negative`] and per-arc tallies).
     pub first_arc: u32,
     /// Target nodes.
@@ -95,7 +96,7 @@ pub struct OutArcs<'a> {
 
 /// The in-arcs of one node: parallel slices of source nodes and arc indices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct InArcs<'a> {
+pub(crate) struct InArcs<'a> {
     /// Source nodes.
     pub sources: &'a [u32],
     /// The arc index of each in-arc (into the out-arc arrays).
@@ -168,7 +169,7 @@ impl CompiledNetwork {
     ///
     /// # Errors
     /// [`Error::UnknownCustomer`] when `id` is not in the network.
-    pub fn node_of(&self, id: &str) -> Result<u32> {
+    pub(crate) fn node_of(&self, id: &str) -> Result<u32> {
         self.index
             .get(id)
             .copied()
@@ -179,7 +180,7 @@ impl CompiledNetwork {
     ///
     /// # Errors
     /// [`Error::UnknownCustomer`] naming the first id not in the network.
-    pub fn nodes_of<I>(&self, ids: I) -> Result<Vec<u32>>
+    pub(crate) fn nodes_of<I>(&self, ids: I) -> Result<Vec<u32>>
     where
         I: IntoIterator,
         I::Item: AsRef<str>,
@@ -190,18 +191,81 @@ impl CompiledNetwork {
     }
 
     /// The customer id of `node`, or `None` when `node >= node_count()`.
-    pub fn customer(&self, node: u32) -> Option<&CustomerId> {
+    pub(crate) fn customer(&self, node: u32) -> Option<&CustomerId> {
         self.customers.get(node as usize)
     }
 
-    /// Every customer id, in node order.
+    /// Every customer id, in the network's insertion order.
     pub fn customers(&self) -> &[CustomerId] {
         &self.customers
     }
 
+    /// Whether `id` is a customer of the network.
+    pub fn contains(&self, id: &str) -> bool {
+        self.index.contains_key(id)
+    }
+
+    /// How many ties leave customer `id`.
+    ///
+    /// # Errors
+    /// [`Error::UnknownCustomer`] when `id` is not in the network.
+    pub fn out_degree_of(&self, id: &str) -> Result<usize> {
+        Ok(self.out_degree(self.node_of(id)?))
+    }
+
+    /// How many ties enter customer `id` (builds the reverse CSR on first use).
+    ///
+    /// # Errors
+    /// [`Error::UnknownCustomer`] when `id` is not in the network.
+    pub fn in_degree_of(&self, id: &str) -> Result<usize> {
+        Ok(self.in_degree(self.node_of(id)?))
+    }
+
+    /// The `k` customers with the most outgoing ties, most first; equal degrees
+    /// in the network's insertion order (for a file, the order in which ids first
+    /// appear). Customers in `excluded` are skipped.
+    ///
+    /// # Errors
+    /// [`Error::UnknownCustomer`] for an excluded id not in the network;
+    /// [`Error::InvalidParameter`] (field `k`) when fewer than `k` customers are
+    /// left to choose from.
+    ///
+    /// # Complexity
+    /// O(n log n).
+    pub fn highest_out_degree<S: AsRef<str>>(
+        &self,
+        k: usize,
+        excluded: &[S],
+    ) -> Result<Vec<CustomerId>> {
+        let mut skip = vec![false; self.node_count()];
+        for v in self.nodes_of(excluded)? {
+            if let Some(flag) = skip.get_mut(v as usize) {
+                *flag = true;
+            }
+        }
+        let mut nodes: Vec<u32> = (0..self.node_count() as u32)
+            .filter(|&v| !skip.get(v as usize).copied().unwrap_or(true))
+            .collect();
+        if k > nodes.len() {
+            return Err(Error::invalid(
+                "k",
+                format!(
+                    "{k} asked for, but only {} customers can be chosen",
+                    nodes.len()
+                ),
+            ));
+        }
+        nodes.sort_by_key(|&v| (std::cmp::Reverse(self.out_degree(v)), v));
+        Ok(nodes
+            .into_iter()
+            .take(k)
+            .filter_map(|v| self.customer(v).cloned())
+            .collect())
+    }
+
     /// The out-arcs of `node` (empty when `node >= node_count()`).
     #[inline]
-    pub fn out_arcs(&self, node: u32) -> OutArcs<'_> {
+    pub(crate) fn out_arcs(&self, node: u32) -> OutArcs<'_> {
         let range = self.arc_range(node);
         match (
             self.targets.get(range.clone()),
@@ -218,7 +282,7 @@ impl CompiledNetwork {
 
     /// The arc-index range of `node`'s out-arcs (empty when out of range).
     #[inline]
-    pub fn arc_range(&self, node: u32) -> std::ops::Range<usize> {
+    pub(crate) fn arc_range(&self, node: u32) -> std::ops::Range<usize> {
         let u = node as usize;
         match (self.offsets.get(u), self.offsets.get(u + 1)) {
             (Some(&lo), Some(&hi)) => lo as usize..hi as usize,
@@ -228,13 +292,13 @@ impl CompiledNetwork {
 
     /// How many arcs leave `node` (0 when out of range).
     #[inline]
-    pub fn out_degree(&self, node: u32) -> usize {
+    pub(crate) fn out_degree(&self, node: u32) -> usize {
         self.arc_range(node).len()
     }
 
     /// How many arcs enter `node` (0 when out of range). Builds the reverse CSR on
     /// first use.
-    pub fn in_degree(&self, node: u32) -> usize {
+    pub(crate) fn in_degree(&self, node: u32) -> usize {
         self.in_arcs(node).sources.len()
     }
 
@@ -243,7 +307,7 @@ impl CompiledNetwork {
     ///
     /// # Complexity
     /// O(n + m) once, then O(1).
-    pub fn in_arcs(&self, node: u32) -> InArcs<'_> {
+    pub(crate) fn in_arcs(&self, node: u32) -> InArcs<'_> {
         let rev = self.reverse.get_or_init(|| self.build_reverse());
         let u = node as usize;
         let range = match (rev.offsets.get(u), rev.offsets.get(u + 1)) {
@@ -256,50 +320,23 @@ impl CompiledNetwork {
         }
     }
 
-    /// The CSR offsets (`node_count() + 1` entries).
-    pub fn offsets(&self) -> &[u32] {
-        &self.offsets
-    }
-
     /// The target node of every arc, by arc index.
-    pub fn targets(&self) -> &[u32] {
+    pub(crate) fn targets(&self) -> &[u32] {
         &self.targets
     }
 
     /// The probability (or LT weight) of every arc, by arc index.
-    pub fn probabilities(&self) -> &[f32] {
+    pub(crate) fn probabilities(&self) -> &[f32] {
         &self.probabilities
-    }
-
-    /// The source node of `arc` (`None` when out of range).
-    ///
-    /// # Complexity
-    /// O(log n) (binary search in the offsets).
-    pub fn source_of(&self, arc: u32) -> Option<u32> {
-        if arc as usize >= self.arc_count() {
-            return None;
-        }
-        // The last node whose first arc is <= arc.
-        let upper = self.offsets.partition_point(|&o| o <= arc);
-        Some(upper.saturating_sub(1) as u32)
     }
 
     /// Whether `arc` is a negative (distrust) tie; `false` when out of range.
     #[inline]
-    pub fn is_negative(&self, arc: u32) -> bool {
+    pub(crate) fn is_negative(&self, arc: u32) -> bool {
         let a = arc as usize;
         self.negative
             .get(a / 64)
             .is_some_and(|w| (w >> (a % 64)) & 1 == 1)
-    }
-
-    /// The sign of `arc` ([`TieSign::Positive`] when out of range).
-    pub fn sign(&self, arc: u32) -> TieSign {
-        if self.is_negative(arc) {
-            TieSign::Negative
-        } else {
-            TieSign::Positive
-        }
     }
 
     /// Bytes held by the compiled arrays (not counting the id text shared with the
@@ -377,22 +414,22 @@ mod tests {
         let c = CompiledNetwork::from_network(&net);
         assert_eq!(c.node_count(), 3);
         assert_eq!(c.arc_count(), 4);
-        assert_eq!(c.offsets(), &[0, 2, 3, 4]);
+        assert_eq!(
+            [c.arc_range(0), c.arc_range(1), c.arc_range(2)],
+            [0..2, 2..3, 3..4]
+        );
         assert_eq!(c.targets(), &[1, 2, 2, 0]);
         assert_eq!(c.probabilities(), &[0.5, 0.25, 1.0, 0.1]);
         assert_eq!(
             (0..4).map(|a| c.is_negative(a)).collect::<Vec<_>>(),
             [false, true, false, false]
         );
-        assert_eq!(c.sign(1), TieSign::Negative);
+        assert!(c.is_negative(1));
         assert_eq!(c.out_degree(0), 2);
         assert_eq!(c.out_degree(99), 0);
         assert_eq!(c.out_arcs(99), OutArcs::default());
         assert_eq!(c.customer(2).map(|x| x.as_str()), Some("c"));
         assert_eq!(c.customer(3), None);
-        assert_eq!(c.source_of(3), Some(2));
-        assert_eq!(c.source_of(1), Some(0));
-        assert_eq!(c.source_of(4), None);
     }
 
     #[test]

@@ -3,29 +3,25 @@
 //!
 //! ```
 //! use social_loop::network::{InfluenceNetwork, WeightScheme};
-//! use social_loop::propagation::{CompiledNetwork, Model, MonteCarlo};
-//! use rand::SeedableRng;
+//! use social_loop::propagation::{CompiledNetwork, Model, MonteCarlo, MonteCarloSettings};
 //!
 //! let mut net = InfluenceNetwork::from_triples([
 //!     ("ann", "bob", 0.4), ("ann", "cy", 0.4), ("bob", "dee", 0.4),
 //!     ("cy", "dee", -0.4), ("dee", "eve", 0.4),
 //! ])?;
-//! let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(1);
-//! WeightScheme::WeightedCascade.apply(&mut net, &mut rng); // keeps the signs
+//! WeightScheme::WeightedCascade.apply(&mut net, 0); // keeps the signs
 //! let compiled = CompiledNetwork::from_network(&net);
 //!
 //! // Independent Cascade, word-parallel, reproducible for any thread count.
 //! let ic = MonteCarlo::new(Model::IndependentCascade)
-//!     .runs(10_000)
-//!     .seed(7)
+//!     .settings(MonteCarloSettings::new(10_000, 7)?)
 //!     .node_probabilities(true)
 //!     .estimate(&compiled, ["ann"])?;
 //! assert!(ic.ci95[0] <= ic.mean && ic.mean <= ic.ci95[1]);
 //!
 //! // Advocates against adversaries on the same graph in the same runs.
 //! let signed = MonteCarlo::new(Model::signed_neutral())
-//!     .runs(10_000)
-//!     .seed(7)
+//!     .settings(MonteCarloSettings::new(10_000, 7)?)
 //!     .estimate_signed(&compiled, ["ann"], ["eve"])?;
 //! let reach = signed.signed.ok_or("no signed reach")?;
 //! assert!(reach.negative.mean >= 1.0); // eve, at least
@@ -113,14 +109,16 @@ mod live_arcs;
 mod model;
 mod monte_carlo;
 mod per_run;
+mod settings;
 pub(crate) mod streams;
 mod tally;
 mod word_parallel;
 
-pub use compiled::{CompiledNetwork, InArcs, OutArcs};
+pub use compiled::CompiledNetwork;
 pub use estimate::{
     InfluenceCount, NodeActivation, SignedReach, SpreadEstimate, StepActivity, Summary, Z_95,
 };
 pub use model::{Model, THRESHOLD_WEIGHT_SLACK};
 pub(crate) use monte_carlo::independent_cascade_runs;
 pub use monte_carlo::{Engine, LANES, MonteCarlo};
+pub use settings::{MAX_THREADS, MonteCarloSettings};

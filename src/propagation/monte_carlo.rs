@@ -9,9 +9,10 @@ use super::per_run::{RunRules, RunWork, RunWorker, SeedNodes};
 use super::streams::UnitKeys;
 use super::tally::{Record, Tally};
 use super::word_parallel::WordWorker;
-use super::{CompiledNetwork, Model, SpreadEstimate};
+use super::{CompiledNetwork, Model, MonteCarloSettings, SpreadEstimate};
 use crate::customer::CustomerId;
 use crate::error::{Error, Result};
+use crate::progress::{Counter, Progress};
 
 /// Runs simulated together by the word-parallel engine (one per bit of a `u64`).
 pub const LANES: u64 = 64;
@@ -21,7 +22,7 @@ pub const LANES: u64 = 64;
 /// The engines draw their randomness differently, so for one seed they give
 /// different (equally valid) estimates; each is reproducible and independent of the
 /// number of threads. [`SpreadEstimate::engine`] says which one ran.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Engine {
     /// Chooses per estimate. Independent Cascade: a deterministic pilot runs the
@@ -113,17 +114,17 @@ impl std::str::FromStr for Engine {
 /// the number of threads**. The engines use different streams: for one seed they
 /// give different (equally valid) estimates.
 ///
-/// Settings are by-value setters on a `Default` (10,000 runs, seed 0, automatic
-/// engine, no optional outputs).
+/// Runs, seed, threads and engine are one validated [`MonteCarloSettings`]
+/// (default: 10,000 runs, seed 0, the current pool, automatic engine); the
+/// optional outputs are by-value setters (default: none).
 ///
 /// ```
 /// use social_loop::network::InfluenceNetwork;
-/// use social_loop::propagation::{CompiledNetwork, Model, MonteCarlo};
+/// use social_loop::propagation::{CompiledNetwork, Model, MonteCarlo, MonteCarloSettings};
 /// let net = InfluenceNetwork::from_triples([("a", "b", 0.5), ("b", "c", 0.5)])?;
 /// let compiled = CompiledNetwork::from_network(&net);
 /// let est = MonteCarlo::new(Model::IndependentCascade)
-///     .runs(20_000)
-///     .seed(7)
+///     .settings(MonteCarloSettings::new(20_000, 7)?)
 ///     .estimate(&compiled, ["a"])?;
 /// assert!((est.mean - 1.75).abs() < 4.0 * est.std_err);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -131,12 +132,12 @@ impl std::str::FromStr for Engine {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MonteCarlo {
     model: Model,
-    runs: u64,
-    seed: u64,
-    engine: Engine,
+    settings: MonteCarloSettings,
     node_probabilities: bool,
     trajectory: bool,
     influence: bool,
+    #[serde(skip)]
+    progress: Progress,
 }
 
 impl Default for MonteCarlo {
@@ -150,40 +151,44 @@ impl MonteCarlo {
     pub fn new(model: Model) -> Self {
         MonteCarlo {
             model,
-            runs: 10_000,
-            seed: 0,
-            engine: Engine::Auto,
+            settings: MonteCarloSettings::default(),
             node_probabilities: false,
             trajectory: false,
             influence: false,
+            progress: Progress::default(),
         }
     }
 
-    /// Sets the number of runs (at least 2, checked by the estimate).
-    pub fn runs(mut self, runs: u64) -> Self {
-        self.runs = runs;
+    /// Sets the runs, seed, threads and engine.
+    #[must_use]
+    pub fn settings(mut self, settings: MonteCarloSettings) -> Self {
+        self.settings = settings;
         self
     }
 
-    /// Sets the master seed.
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
+    /// Tells `progress` as runs finish (`done` runs of `runs`) and stops the
+    /// estimate with [`Error::Cancelled`] once it is cancelled (checked before
+    /// every unit of work).
+    #[must_use]
+    pub fn progress(mut self, progress: &Progress) -> Self {
+        self.progress = progress.clone();
         self
     }
 
-    /// Chooses the engine (default [`Engine::Auto`]).
-    pub fn engine(mut self, engine: Engine) -> Self {
-        self.engine = engine;
-        self
+    /// The runs, seed, threads and engine.
+    pub fn replication(&self) -> &MonteCarloSettings {
+        &self.settings
     }
 
     /// Also estimate each customer's activation probability.
+    #[must_use]
     pub fn node_probabilities(mut self, on: bool) -> Self {
         self.node_probabilities = on;
         self
     }
 
     /// Also estimate the mean activity per step.
+    #[must_use]
     pub fn trajectory(mut self, on: bool) -> Self {
         self.trajectory = on;
         self
@@ -191,6 +196,7 @@ impl MonteCarlo {
 
     /// Also count who influenced whom (per tie, the runs in which it carried the
     /// activation).
+    #[must_use]
     pub fn influence(mut self, on: bool) -> Self {
         self.influence = on;
         self
@@ -210,8 +216,8 @@ impl MonteCarlo {
     /// As [`MonteCarlo::estimate`] for an engine that does not support the model.
     pub fn units(&self) -> Result<u64> {
         Ok(match self.concrete_engine()? {
-            Engine::WordParallel => self.runs.div_ceil(LANES),
-            _ => self.runs,
+            Engine::WordParallel => self.settings.runs().div_ceil(LANES),
+            _ => self.settings.runs(),
         })
     }
 
@@ -263,26 +269,29 @@ impl MonteCarlo {
     }
 
     /// As [`MonteCarlo::estimate_signed`], with seeds given as node numbers of
-    /// `network` (for callers that already work on the compiled network).
+    /// `network` (for callers inside the crate that already work on the
+    /// compiled network), on the pool the settings ask for.
     ///
     /// # Errors
     /// As [`MonteCarlo::estimate_signed`], and [`Error::InvalidParameter`] (field
     /// `seeds`) for a node number out of range.
-    pub fn estimate_nodes(
+    pub(crate) fn estimate_nodes(
         &self,
         network: &CompiledNetwork,
         advocates: &[u32],
         adversaries: &[u32],
     ) -> Result<SpreadEstimate> {
-        if self.runs < 2 {
-            return Err(Error::invalid(
-                "runs",
-                format!(
-                    "{} runs: at least 2 are needed for a standard error",
-                    self.runs
-                ),
-            ));
-        }
+        self.settings
+            .install(|| self.estimate_here(network, advocates, adversaries))
+    }
+
+    /// [`MonteCarlo::estimate_nodes`] on the current pool.
+    fn estimate_here(
+        &self,
+        network: &CompiledNetwork,
+        advocates: &[u32],
+        adversaries: &[u32],
+    ) -> Result<SpreadEstimate> {
         if !adversaries.is_empty() && !matches!(self.model, Model::Signed { .. }) {
             return Err(Error::invalid(
                 "model",
@@ -301,38 +310,66 @@ impl MonteCarlo {
             arcs: self.influence,
             signed: matches!(self.model, Model::Signed { .. }),
         };
-        let all = 0..self.runs;
+        let all = 0..self.settings.runs();
+        let counter = self.progress.counter(self.settings.runs());
+        let counter = Some(&counter);
         let (tally, engine) = match concrete {
-            Engine::WordParallel => (self.word_tally(network, &seeds, record), concrete),
+            Engine::WordParallel => (self.word_tally(network, &seeds, record, counter), concrete),
             Engine::PerRun | Engine::Skipping => {
                 let sampler = (concrete == Engine::Skipping).then(|| network.live_arc_sampler());
                 let rules = RunRules::of(self.model, sampler);
-                let done = self.run_units(network, rules, &seeds, record, all, false);
+                let done = self.run_units(
+                    network,
+                    rules,
+                    &seeds,
+                    record,
+                    all,
+                    Watch::Progress(counter),
+                );
                 (done.tally, concrete)
             }
             Engine::Auto => {
                 let rules = RunRules::of(self.model, Some(network.live_arc_sampler()));
                 match self.pilot(network, rules, &seeds, record) {
                     Some(pilot) => {
-                        let rest = pilot.work.runs..self.runs;
-                        let rest = self.run_units(network, rules, &seeds, record, rest, false);
+                        if let Some(c) = counter {
+                            c.advance(pilot.work.runs);
+                        }
+                        let rest = pilot.work.runs..self.settings.runs();
+                        let rest = self.run_units(
+                            network,
+                            rules,
+                            &seeds,
+                            record,
+                            rest,
+                            Watch::Progress(counter),
+                        );
                         (pilot.merge(rest).tally, Engine::Skipping)
                     }
                     None => (
-                        self.word_tally(network, &seeds, record),
+                        self.word_tally(network, &seeds, record, counter),
                         Engine::WordParallel,
                     ),
                 }
             }
         };
-        Ok(tally.finish(network, self.model, self.seed, engine))
+        // Cancelled units were skipped: the tally is incomplete.
+        self.progress.check()?;
+        Ok(tally.finish(network, self.model, self.settings.seed(), engine))
     }
 
     /// The word-parallel engine over all the units.
-    fn word_tally(&self, network: &CompiledNetwork, seeds: &SeedNodes, record: Record) -> Tally {
+    fn word_tally(
+        &self,
+        network: &CompiledNetwork,
+        seeds: &SeedNodes,
+        record: Record,
+        counter: Option<&Counter<'_>>,
+    ) -> Tally {
         let (n, m) = (network.node_count(), network.arc_count());
-        let units = self.runs.div_ceil(LANES);
-        let last_lanes = match self.runs % LANES {
+        let runs = self.settings.runs();
+        let units = runs.div_ceil(LANES);
+        let last_lanes = match runs % LANES {
             0 => u64::MAX,
             k => (1u64 << k) - 1,
         };
@@ -342,13 +379,19 @@ impl MonteCarlo {
             .fold(
                 || (WordWorker::new(&bfs), Tally::new(record, n, m)),
                 |(mut worker, mut tally), unit| {
+                    if self.progress.is_cancelled() {
+                        return (worker, tally);
+                    }
                     let lanes = if unit + 1 == units {
                         last_lanes
                     } else {
                         u64::MAX
                     };
-                    let keys = UnitKeys::new(self.seed, unit);
+                    let keys = UnitKeys::new(self.settings.seed(), unit);
                     worker.run_batch(&bfs, lanes, keys.arc, &mut tally);
+                    if let Some(c) = counter {
+                        c.advance(u64::from(lanes.count_ones()));
+                    }
                     (worker, tally)
                 },
             )
@@ -358,7 +401,8 @@ impl MonteCarlo {
     }
 
     /// The one-run-at-a-time engines (per-arc coins, or skipping) over `units`,
-    /// in parallel; with `track_union`, also the union of the runs' active sets.
+    /// in parallel; watched for the union of the runs' active sets (the pilot)
+    /// or for progress.
     fn run_units(
         &self,
         network: &CompiledNetwork,
@@ -366,8 +410,12 @@ impl MonteCarlo {
         seeds: &SeedNodes,
         record: Record,
         units: std::ops::Range<u64>,
-        track_union: bool,
+        watch: Watch<'_>,
     ) -> RunsDone {
+        let (track_union, counter) = match watch {
+            Watch::Union => (true, None),
+            Watch::Progress(counter) => (false, counter),
+        };
         let (n, m) = (network.node_count(), network.arc_count());
         let empty = || RunsDone {
             tally: Tally::new(record, n, m),
@@ -386,8 +434,14 @@ impl MonteCarlo {
                     (worker, Tally::new(record, n, m))
                 },
                 |(mut worker, mut tally), unit| {
-                    let keys = UnitKeys::new(self.seed, unit);
+                    if self.progress.is_cancelled() {
+                        return (worker, tally);
+                    }
+                    let keys = UnitKeys::new(self.settings.seed(), unit);
                     worker.run(network, rules, seeds, keys, &mut tally);
+                    if let Some(c) = counter {
+                        c.tick();
+                    }
                     (worker, tally)
                 },
             )
@@ -418,16 +472,16 @@ impl MonteCarlo {
         record: Record,
     ) -> Option<RunsDone> {
         let m = network.arc_count() as u64;
-        let lanes = self.runs.min(LANES);
+        let lanes = self.settings.runs().min(LANES);
         let first = cost::EARLY_AFTER.min(lanes);
-        let mut done = self.run_units(network, rules, seeds, record, 0..first, true);
+        let mut done = self.run_units(network, rules, seeds, record, 0..first, Watch::Union);
         if first < lanes {
             let union = union_degree(network, &done.union);
             let projected = cost::skipping(done.work) * (lanes as f64 / first as f64);
             if projected > cost::word_batch_at_most(done.work, union, lanes, m) {
                 return None;
             }
-            let rest = self.run_units(network, rules, seeds, record, first..lanes, true);
+            let rest = self.run_units(network, rules, seeds, record, first..lanes, Watch::Union);
             done = done.merge(rest);
         }
         let union = union_degree(network, &done.union);
@@ -437,7 +491,7 @@ impl MonteCarlo {
     /// The engine that runs this model: [`Engine::Auto`] stays automatic only for
     /// Independent Cascade (decided by a pilot); the other models run per run.
     fn concrete_engine(&self) -> Result<Engine> {
-        match (self.engine, self.model) {
+        match (self.settings.engine_choice(), self.model) {
             (Engine::Auto, Model::IndependentCascade) => Ok(Engine::Auto),
             (Engine::Auto, Model::Signed { .. }) => Ok(Engine::Skipping),
             (Engine::Auto, Model::LinearThreshold) => Ok(Engine::PerRun),
@@ -456,6 +510,15 @@ impl MonteCarlo {
             (engine, _) => Ok(engine),
         }
     }
+}
+
+/// What a batch of one-run-at-a-time runs reports besides its tally.
+#[derive(Clone, Copy)]
+enum Watch<'a> {
+    /// The union of the runs' active sets (the automatic choice's pilot).
+    Union,
+    /// Progress, to the counter if any.
+    Progress(Option<&'a Counter<'a>>),
 }
 
 /// What a set of one-run-at-a-time units produced.

@@ -129,7 +129,8 @@ pub use simulation::Simulation;
 
 use crate::error::Result;
 
-/// Runs `scenario` to its horizon.
+/// Runs `scenario` to its horizon (for progress and cancellation, see
+/// [`Simulation::progress`]).
 ///
 /// # Errors
 /// As [`Simulation::new`] and [`Simulation::step`].
@@ -138,31 +139,5 @@ use crate::error::Result;
 /// O(horizon x (n + m')) for n customers and m' out-ties of the speakers who
 /// talk in a period; parallel over the rayon pool.
 pub fn run(scenario: &Scenario) -> Result<Report> {
-    let mut sim = Simulation::new(scenario)?;
-    sim.run_to_horizon()?;
-    sim.into_report()
-}
-
-/// Runs `scenario` to its horizon like [`run`], telling `progress` after each
-/// period (`done` periods of `horizon`) and checking its cancel flag before
-/// each one.
-///
-/// # Errors
-/// As [`run`]; [`Error::Cancelled`](crate::Error::Cancelled) when `progress` is
-/// cancelled before the last period.
-///
-/// # Complexity
-/// As [`run`].
-pub fn run_with_progress(
-    scenario: &Scenario,
-    progress: &crate::progress::Progress,
-) -> Result<Report> {
-    let mut sim = Simulation::new(scenario)?;
-    let counter = progress.counter(u64::from(scenario.horizon));
-    while !sim.is_done() {
-        progress.check()?;
-        sim.step()?;
-        counter.tick();
-    }
-    sim.into_report()
+    Simulation::new(scenario)?.run()
 }

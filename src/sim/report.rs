@@ -1,11 +1,14 @@
 //! What a run produces: a [`PeriodReport`] per period and the [`Report`] of the
 //! whole run.
 
+use std::fmt::Write as _;
+
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::customer::{CustomerId, CustomerState, NpsTally, PerStage, Stage, Transition, Trigger};
-use crate::funnel::FunnelSnapshot;
+use crate::funnel::{FunnelSnapshot, FunnelStage};
+use crate::value::Actor;
 use crate::value::{Ledger, Totals};
 
 /// How many customers are in each lifecycle [`Stage`].
@@ -285,6 +288,63 @@ impl Report {
     /// The last period's report, if the horizon was not zero.
     pub fn last(&self) -> Option<&PeriodReport> {
         self.periods.last()
+    }
+
+    /// One row per period, with a header: stage counts, funnel, NPS,
+    /// purchases, word of mouth, engagements, experiences, feedback, changes
+    /// and value per actor (what `social-loop run` writes as `periods.csv`).
+    ///
+    /// # Complexity
+    /// O(periods).
+    pub fn periods_csv(&self) -> String {
+        let report = self;
+        let mut out = String::from("period");
+        for stage in Stage::ALL {
+            let _ = write!(out, ",{}", stage.name());
+        }
+        for stage in FunnelStage::ALL {
+            let _ = write!(out, ",funnel_{}", stage.name());
+        }
+        out.push_str(
+            ",nps,purchases,referral_sales,word_of_mouth_positive,word_of_mouth_negative,\
+             engagements_relevant,engagements_irrelevant,experiences,experiences_inconsistent,\
+             feedback_given,feedback_reached,changes_live,bad_experience",
+        );
+        for actor in Actor::ALL {
+            let _ = write!(out, ",value_{}", actor.name());
+        }
+        out.push_str(",value_net\n");
+        for p in &report.periods {
+            let _ = write!(out, "{}", p.period);
+            for stage in Stage::ALL {
+                let _ = write!(out, ",{}", p.stages.get(stage));
+            }
+            for stage in FunnelStage::ALL {
+                let _ = write!(out, ",{}", p.funnel.count(stage));
+            }
+            let nps = p.nps_score().map_or(String::new(), |s| s.to_string());
+            let _ = write!(
+                out,
+                ",{nps},{},{},{},{},{},{},{},{},{},{},{},{}",
+                p.purchases,
+                p.referral_sales,
+                p.word_of_mouth.0,
+                p.word_of_mouth.1,
+                p.engagements.0,
+                p.engagements.1,
+                p.experiences.0,
+                p.experiences.1,
+                p.feedback.0,
+                p.feedback.1,
+                p.changes_live,
+                p.bad_experience
+            );
+            for actor in Actor::ALL {
+                let _ = write!(out, ",{}", p.value.for_actor(actor));
+            }
+            let _ = writeln!(out, ",{}", p.value.net());
+        }
+        out
     }
 }
 

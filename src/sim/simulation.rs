@@ -20,6 +20,7 @@ use crate::business::{ChangeLog, FeedbackBacklog, FeedbackItem, FeedbackKind, Fe
 use crate::customer::{AuditTrail, Cause, CustomerId, CustomerState, Profile, Transition};
 use crate::error::{Error, Result};
 use crate::funnel::FunnelSnapshot;
+use crate::progress::Progress;
 use crate::propagation::CompiledNetwork;
 use crate::value::{Entry, Ledger, ValueKind};
 
@@ -60,6 +61,7 @@ pub struct Simulation {
     reports: Vec<PeriodReport>,
     tracked: Vec<u64>,
     trails: BTreeMap<u32, AuditTrail>,
+    progress: Progress,
 }
 
 /// The scenario without its population (which lives in the simulation's arrays).
@@ -144,7 +146,28 @@ impl Simulation {
             reports: Vec::new(),
             tracked,
             trails,
+            progress: Progress::default(),
         })
+    }
+
+    /// Tells `progress` after each period that [`run_to_horizon`](Self::run_to_horizon)
+    /// or [`run`](Self::run) simulates (`done` periods of the horizon) and
+    /// checks its cancel flag before each one.
+    #[must_use]
+    pub fn progress(mut self, progress: &Progress) -> Self {
+        self.progress = progress.clone();
+        self
+    }
+
+    /// Runs to the horizon and returns the report: [`run_to_horizon`](Self::run_to_horizon)
+    /// then [`into_report`](Self::into_report).
+    ///
+    /// # Errors
+    /// As those two; [`Error::Cancelled`](crate::Error::Cancelled) when the
+    /// [`progress`](Self::progress) observer is cancelled first.
+    pub fn run(mut self) -> Result<Report> {
+        self.run_to_horizon()?;
+        self.into_report()
     }
 
     /// The next period to run (0 before the first step).
@@ -482,13 +505,22 @@ impl Simulation {
         self.period >= self.config.horizon
     }
 
-    /// Runs the remaining periods up to the scenario's horizon.
+    /// Runs the remaining periods up to the scenario's horizon, telling the
+    /// [`progress`](Self::progress) observer after each.
     ///
     /// # Errors
-    /// As [`step`](Self::step).
+    /// As [`step`](Self::step); [`Error::Cancelled`](crate::Error::Cancelled)
+    /// when the observer is cancelled before a period.
     pub fn run_to_horizon(&mut self) -> Result<()> {
+        let progress = self.progress.clone();
+        let counter = progress.counter(u64::from(self.config.horizon));
+        for _ in 0..self.period.min(self.config.horizon) {
+            counter.skip();
+        }
         while !self.is_done() {
+            progress.check()?;
             self.step()?;
+            counter.tick();
         }
         Ok(())
     }

@@ -54,7 +54,7 @@
 //!
 //! # Progress and cancellation
 //!
-//! [`Sweep::run_with_progress`] reports each finished run to a
+//! [`Sweep::progress`] reports each finished run to a
 //! [`Progress`] observer and stops with [`Error::Cancelled`] once it is
 //! cancelled (checked before every period of every run).
 
@@ -78,7 +78,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::progress::Progress;
-use crate::sim::{Scenario, run_with_progress};
+use crate::sim::{Scenario, Simulation};
 
 /// A parameter sweep: a base scenario, the axes that vary, how cells are
 /// chosen, the master seed, how runs are seeded and what is measured.
@@ -95,6 +95,8 @@ pub struct Sweep {
     seed: u64,
     seeding: Seeding,
     metrics: Vec<Metric>,
+    #[serde(skip)]
+    progress: Progress,
 }
 
 impl Default for Sweep {
@@ -116,35 +118,61 @@ impl Sweep {
             seed: 1,
             seeding: Seeding::Independent,
             metrics: Metric::defaults(),
+            progress: Progress::default(),
         }
+    }
+
+    /// Reads a sweep file's JSON text strictly: a byte-order mark is skipped,
+    /// and a value of the wrong type or an unknown field is an error naming its
+    /// JSON path (the cells are checked when the sweep runs).
+    ///
+    /// # Errors
+    /// [`Error::Parse`] (line and column) for malformed JSON;
+    /// [`Error::InvalidParameter`] naming the JSON path otherwise.
+    pub fn from_json(text: &str) -> Result<Sweep> {
+        let (sweep, _) = crate::json::from_str(text, crate::json::Unknown::Reject)?;
+        Ok(sweep)
     }
 
     /// Adds an axis (applied after the earlier ones, so a later axis wins
     /// where two paths overlap).
+    #[must_use]
     pub fn axis(mut self, axis: Axis) -> Self {
         self.axes.push(axis);
         self
     }
 
     /// Sets the design.
+    #[must_use]
     pub fn design(mut self, design: Design) -> Self {
         self.design = design;
         self
     }
 
     /// Sets the master seed (of the design and of every run).
+    #[must_use]
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;
         self
     }
 
     /// Sets how runs are seeded.
+    #[must_use]
     pub fn seeding(mut self, seeding: Seeding) -> Self {
         self.seeding = seeding;
         self
     }
 
+    /// Tells `progress` after each finished run (`done` of cells x runs) and
+    /// stops [`run`](Self::run) with [`Error::Cancelled`] once it is cancelled.
+    #[must_use]
+    pub fn progress(mut self, progress: &Progress) -> Self {
+        self.progress = progress.clone();
+        self
+    }
+
     /// Sets the metrics (the table's columns, in this order).
+    #[must_use]
     pub fn metrics(mut self, metrics: impl IntoIterator<Item = Metric>) -> Self {
         self.metrics = metrics.into_iter().collect();
         self
@@ -190,22 +218,15 @@ impl Sweep {
     /// [`Error::InvalidParameter`] for an empty range of runs (field `runs`),
     /// no metrics (field `metrics`), or an invalid cell (see
     /// [`scenario`](Self::scenario); every cell is checked before any runs);
-    /// a run's own errors; [`Error::Overflow`] when a sum does not fit.
+    /// a run's own errors; [`Error::Overflow`] when a sum does not fit;
+    /// [`Error::Cancelled`] when the [`progress`](Self::progress) observer is
+    /// cancelled.
     ///
     /// # Complexity
     /// cells x runs simulations, over the rayon pool; memory for one scenario
     /// per cell in flight and one row of sums per cell.
     pub fn run(&self, runs: Range<u32>) -> Result<SweepTable> {
-        self.run_with_progress(runs, &Progress::default())
-    }
-
-    /// [`run`](Self::run), telling `progress` after each finished run
-    /// (`done` of cells x runs) and stopping with [`Error::Cancelled`] when it
-    /// is cancelled.
-    ///
-    /// # Errors
-    /// As [`run`](Self::run); [`Error::Cancelled`].
-    pub fn run_with_progress(&self, runs: Range<u32>, progress: &Progress) -> Result<SweepTable> {
+        let progress = &self.progress;
         if runs.start >= runs.end {
             return Err(Error::invalid(
                 "runs",
@@ -224,7 +245,7 @@ impl Sweep {
         let counter = progress.counter(total);
         // Runs check the flag before every period but report nothing
         // themselves: the sweep counts whole runs.
-        let cancel_only = Progress::with_cancel_flag(progress.cancel_flag());
+        let cancel_only = progress.cancel_only();
         let width = self.metrics.len();
         let rows = cells
             .into_par_iter()
@@ -239,7 +260,7 @@ impl Sweep {
                         progress.check()?;
                         let mut s = scenario.clone();
                         s.seed = self.seeding.run_seed(self.seed, cell, run);
-                        let report = run_with_progress(&s, &cancel_only)?;
+                        let report = Simulation::new(&s)?.progress(&cancel_only).run()?;
                         let observed = self
                             .metrics
                             .iter()

@@ -44,6 +44,7 @@ impl Costs {
     }
 
     /// Sets the cost of one customer.
+    #[must_use]
     pub fn with(mut self, id: impl Into<CustomerId>, cost: Decimal) -> Self {
         self.overrides.insert(id.into(), cost);
         self

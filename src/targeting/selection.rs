@@ -7,7 +7,10 @@ use serde::{Deserialize, Serialize};
 use super::Algorithm;
 use crate::customer::CustomerId;
 use crate::error::Result;
-use crate::propagation::{CompiledNetwork, Model, MonteCarlo, SignedReach, Summary, Z_95};
+use crate::progress::Progress;
+use crate::propagation::{
+    CompiledNetwork, Model, MonteCarlo, MonteCarloSettings, SignedReach, Summary, Z_95,
+};
 
 /// The customers a strategy chose, with what they are expected to achieve.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -22,7 +25,7 @@ pub struct Selection {
     /// and CELF report their own estimate (RR-set coverage, Monte Carlo on common
     /// random numbers); the heuristics estimate nothing, so their gains are
     /// differences of prefix spreads by Monte Carlo on common random numbers
-    /// ([`Targeting::gain_runs`](super::Targeting::gain_runs) runs).
+    /// ([`Targeting::gains`](super::Targeting::gains) runs).
     pub marginal_gains: Vec<f64>,
     /// The cost of each pick (budgeted selections; empty otherwise).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -137,7 +140,7 @@ fn objective(spread: Summary, signed: Option<SignedReach>, negative_weight: f64)
     }
 }
 
-/// Evaluates `seeds` against `adversaries` with `runs` runs from `seed`.
+/// Evaluates `seeds` against `adversaries` with the runs and seed of `settings`.
 ///
 /// # Errors
 /// As [`MonteCarlo::estimate_nodes`].
@@ -147,12 +150,13 @@ pub(crate) fn evaluate(
     seeds: &[u32],
     adversaries: &[u32],
     negative_weight: f64,
-    runs: u64,
-    seed: u64,
+    settings: MonteCarloSettings,
+    progress: &Progress,
 ) -> Result<Evaluation> {
+    let seed = settings.seed();
     let est = MonteCarlo::new(model)
-        .runs(runs)
-        .seed(seed)
+        .settings(settings.on_current_pool())
+        .progress(progress)
         .estimate_nodes(network, seeds, adversaries)?;
     let signed = match model {
         Model::Signed { .. } => est.signed,
@@ -178,8 +182,8 @@ pub(crate) fn prefix_gains(
     seeds: &[u32],
     adversaries: &[u32],
     negative_weight: f64,
-    runs: u64,
-    seed: u64,
+    settings: MonteCarloSettings,
+    progress: &Progress,
 ) -> Result<Vec<f64>> {
     let mut previous = evaluate(
         network,
@@ -187,8 +191,8 @@ pub(crate) fn prefix_gains(
         &[],
         adversaries,
         negative_weight,
-        runs,
-        seed,
+        settings,
+        progress,
     )?
     .objective
     .mean;
@@ -201,8 +205,8 @@ pub(crate) fn prefix_gains(
             prefix,
             adversaries,
             negative_weight,
-            runs,
-            seed,
+            settings,
+            progress,
         )?
         .objective
         .mean;

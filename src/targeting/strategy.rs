@@ -16,12 +16,17 @@ use super::rr_sets::Walk;
 use super::selection::{Guarantee, Selection, Timings, evaluate, prefix_gains};
 use crate::customer::CustomerId;
 use crate::error::{Error, Result};
-use crate::propagation::{CompiledNetwork, Model, MonteCarlo};
+use crate::progress::Progress;
+use crate::propagation::{CompiledNetwork, Model, MonteCarlo, MonteCarloSettings};
 
 /// Mixed into the seed for the independent evaluation's stream ("evaluate").
 const EVALUATION_STREAM: u64 = 0x6576_616c_7561_7465;
 /// Mixed into the evaluation seed for the heuristics' prefix gains ("prefixes").
 const GAIN_STREAM: u64 = 0x7072_6566_6978_6573;
+/// The evaluation's default runs (its seed is derived per selection).
+const EVALUATION: MonteCarloSettings = MonteCarloSettings::const_new(10_000, 0);
+/// The marginal gains' default runs (their seed is derived per selection).
+const GAINS: MonteCarloSettings = MonteCarloSettings::const_new(1_000, 0);
 
 /// How to choose the customers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -167,14 +172,15 @@ pub struct Targeting {
     oracle: SpreadOracle,
     #[serde(default)]
     imm_sampling: ImmSampling,
-    evaluation_runs: u64,
-    evaluation_seed: Option<u64>,
-    gain_runs: u64,
+    evaluation: Option<MonteCarloSettings>,
+    gains: Option<MonteCarloSettings>,
     pivots: usize,
     max_seeds: Option<usize>,
     exclude: Vec<CustomerId>,
     adversaries: Vec<CustomerId>,
     negative_weight: f64,
+    #[serde(skip)]
+    progress: Progress,
 }
 
 impl Default for Targeting {
@@ -194,18 +200,19 @@ impl Targeting {
             seed: 0,
             oracle: SpreadOracle::default(),
             imm_sampling: ImmSampling::Independent,
-            evaluation_runs: 10_000,
-            evaluation_seed: None,
-            gain_runs: 1_000,
+            evaluation: None,
+            gains: None,
             pivots: 256,
             max_seeds: None,
             exclude: Vec::new(),
             adversaries: Vec::new(),
             negative_weight: 1.0,
+            progress: Progress::default(),
         }
     }
 
     /// Sets the strategy.
+    #[must_use]
     pub fn algorithm(mut self, algorithm: Algorithm) -> Self {
         self.algorithm = algorithm;
         self
@@ -214,12 +221,14 @@ impl Targeting {
     /// Sets the model: Independent Cascade or Linear Threshold maximise the
     /// expected spread; the signed cascade maximises `positive − λ × negative`
     /// reach against the [`adversaries`](Self::adversaries).
+    #[must_use]
     pub fn model(mut self, model: Model) -> Self {
         self.model = model;
         self
     }
 
     /// IMM's accuracy `ε` in `(0, 1)`.
+    #[must_use]
     pub fn epsilon(mut self, epsilon: f64) -> Self {
         self.epsilon = epsilon;
         self
@@ -227,12 +236,14 @@ impl Targeting {
 
     /// IMM's confidence exponent `ℓ > 0`: the guarantee holds with probability
     /// `1 − 1/n^ℓ`.
+    #[must_use]
     pub fn ell(mut self, ell: f64) -> Self {
         self.ell = ell;
         self
     }
 
     /// The master seed of the selection's randomness.
+    #[must_use]
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;
         self
@@ -240,38 +251,38 @@ impl Targeting {
 
     /// Where IMM's node-selection phase gets its RR sets (default
     /// [`ImmSampling::Independent`]).
+    #[must_use]
     pub fn imm_sampling(mut self, sampling: ImmSampling) -> Self {
         self.imm_sampling = sampling;
         self
     }
 
     /// How CELF evaluates seed sets.
+    #[must_use]
     pub fn oracle(mut self, oracle: SpreadOracle) -> Self {
         self.oracle = oracle;
         self
     }
 
-    /// Runs of the independent evaluation (at least 2).
-    pub fn evaluation_runs(mut self, runs: u64) -> Self {
-        self.evaluation_runs = runs;
+    /// Runs and seed of the independent evaluation of the chosen seeds. By
+    /// default 10,000 runs from a seed derived from [`seed`](Self::seed) by
+    /// mixing in a constant, a stream apart from the selection's.
+    #[must_use]
+    pub fn evaluation(mut self, settings: MonteCarloSettings) -> Self {
+        self.evaluation = Some(settings);
         self
     }
 
-    /// The evaluation's master seed. By default it is derived from
-    /// [`seed`](Self::seed) by mixing in a constant, a stream apart from the
-    /// selection's.
-    pub fn evaluation_seed(mut self, seed: u64) -> Self {
-        self.evaluation_seed = Some(seed);
-        self
-    }
-
-    /// Runs of the Monte Carlo estimate of the heuristics' marginal gains (at least 2).
-    pub fn gain_runs(mut self, runs: u64) -> Self {
-        self.gain_runs = runs;
+    /// Runs and seed of the Monte Carlo estimate of the heuristics' marginal
+    /// gains. By default 1,000 runs from a stream apart from the evaluation's.
+    #[must_use]
+    pub fn gains(mut self, settings: MonteCarloSettings) -> Self {
+        self.gains = Some(settings);
         self
     }
 
     /// Sources sampled for the betweenness of [`Algorithm::Bridges`] (at least 1).
+    #[must_use]
     pub fn pivots(mut self, pivots: usize) -> Self {
         self.pivots = pivots;
         self
@@ -281,6 +292,7 @@ impl Targeting {
     /// ([`select_within_budget`](Self::select_within_budget)); by default the
     /// budget alone limits it. With both limits no guarantee is reported (the
     /// cost-effective greedy's bound is for one budget).
+    #[must_use]
     pub fn max_seeds(mut self, k: usize) -> Self {
         self.max_seeds = Some(k);
         self
@@ -288,6 +300,7 @@ impl Targeting {
 
     /// Customers who must not be chosen (for example current adversaries, or
     /// customers already in the programme).
+    #[must_use]
     pub fn exclude<I>(mut self, ids: I) -> Self
     where
         I: IntoIterator,
@@ -299,6 +312,7 @@ impl Targeting {
 
     /// Current adversaries: they start a negative cascade in the same runs (signed
     /// model only) and are never chosen.
+    #[must_use]
     pub fn adversaries<I>(mut self, ids: I) -> Self
     where
         I: IntoIterator,
@@ -310,15 +324,31 @@ impl Targeting {
 
     /// λ ≥ 0: how much one negative customer costs against one positive one in the
     /// signed objective.
+    #[must_use]
     pub fn negative_weight(mut self, lambda: f64) -> Self {
         self.negative_weight = lambda;
         self
     }
 
-    /// The evaluation seed in use.
-    pub fn effective_evaluation_seed(&self) -> u64 {
-        self.evaluation_seed
-            .unwrap_or(self.seed ^ EVALUATION_STREAM)
+    /// Tells `progress` after each of the three phases of a selection
+    /// (selection, marginal gains, evaluation) and checks its cancel flag
+    /// before each phase and inside the Monte Carlo estimates.
+    #[must_use]
+    pub fn progress(mut self, progress: &Progress) -> Self {
+        self.progress = progress.clone();
+        self
+    }
+
+    /// The evaluation's runs and seed in use.
+    pub fn effective_evaluation(&self) -> MonteCarloSettings {
+        self.evaluation
+            .unwrap_or(EVALUATION.with_seed(self.seed ^ EVALUATION_STREAM))
+    }
+
+    /// The marginal gains' runs and seed in use.
+    fn effective_gains(&self) -> MonteCarloSettings {
+        self.gains
+            .unwrap_or(GAINS.with_seed(self.effective_evaluation().seed() ^ GAIN_STREAM))
     }
 
     /// Chooses up to `k` customers (fewer when fewer may be chosen, or when every
@@ -389,17 +419,6 @@ impl Targeting {
                 format!("{} is not a finite number >= 0", self.negative_weight),
             ));
         }
-        for (field, runs) in [
-            ("evaluation_runs", self.evaluation_runs),
-            ("gain_runs", self.gain_runs),
-        ] {
-            if runs < 2 {
-                return Err(Error::invalid(
-                    field,
-                    format!("{runs} runs: at least 2 are needed"),
-                ));
-            }
-        }
         if self.pivots == 0 {
             return Err(Error::invalid("pivots", "at least one pivot is needed"));
         }
@@ -408,6 +427,9 @@ impl Targeting {
 
     fn run(&self, network: &CompiledNetwork, constraint: Constraint) -> Result<Selection> {
         self.validate()?;
+        let phases = self.progress.counter(3);
+        let cancel_only = self.progress.cancel_only();
+        self.progress.check()?;
         self.model.validate(network)?;
         let n = network.node_count();
         let signed = matches!(self.model, Model::Signed { .. });
@@ -464,7 +486,9 @@ impl Targeting {
                     SpreadOracle::MonteCarlo { runs } => lazy_greedy(
                         &mut FromScratch::new(MonteCarloValue {
                             network,
-                            estimator: MonteCarlo::new(self.model).runs(runs).seed(self.seed),
+                            estimator: MonteCarlo::new(self.model).settings(
+                                MonteCarloSettings::new(runs, self.seed)?.on_current_pool(),
+                            ),
                             adversaries: &adversaries,
                             negative_weight: self.negative_weight,
                         })?,
@@ -497,8 +521,10 @@ impl Targeting {
             }
         };
         let selection_ms = start.elapsed().as_secs_f64() * 1e3;
+        phases.tick();
+        self.progress.check()?;
 
-        let evaluation_seed = self.effective_evaluation_seed();
+        let evaluation_settings = self.effective_evaluation();
         let start = Instant::now();
         let (marginal_gains, gains_ms) = match gains {
             Some(g) => (g, 0.0),
@@ -509,12 +535,14 @@ impl Targeting {
                     &nodes,
                     &adversaries,
                     self.negative_weight,
-                    self.gain_runs,
-                    evaluation_seed ^ GAIN_STREAM,
+                    self.effective_gains(),
+                    &cancel_only,
                 )?;
                 (g, start.elapsed().as_secs_f64() * 1e3)
             }
         };
+        phases.tick();
+        self.progress.check()?;
         let start = Instant::now();
         let evaluation = evaluate(
             network,
@@ -522,10 +550,11 @@ impl Targeting {
             &nodes,
             &adversaries,
             self.negative_weight,
-            self.evaluation_runs,
-            evaluation_seed,
+            evaluation_settings,
+            &cancel_only,
         )?;
         let evaluation_ms = start.elapsed().as_secs_f64() * 1e3;
+        phases.tick();
 
         let costs: Vec<Decimal> = match constraint.is_budget() {
             true => nodes.iter().map(|&v| constraint.cost(v)).collect(),

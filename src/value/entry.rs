@@ -82,6 +82,7 @@ impl Entry {
     }
 
     /// The same entry, tied to `customer`.
+    #[must_use]
     pub fn for_customer(mut self, customer: impl Into<CustomerId>) -> Self {
         self.customer = Some(customer.into());
         self

@@ -18,6 +18,7 @@ use social_loop::crm::{
 };
 use social_loop::customer::{Channel, LikelihoodToRecommend, NpsClass, Topic};
 use social_loop::network::Tie;
+use social_loop::propagation::MonteCarloSettings;
 use social_loop::{Error, Probability, Stage};
 
 const DAY: i64 = 86_400_000;
@@ -106,7 +107,7 @@ fn fingerprint(book: &CustomerBook) -> Value {
         "nps": book.nps(),
         "revenue": book.revenue().unwrap(),
         "attribution": book.referral_attribution().unwrap(),
-        "ranking": book.rank(RankOptions::default().runs(64).shortlist(50)).unwrap(),
+        "ranking": book.rank(RankOptions::default().settings(MonteCarloSettings::new(64, 0).unwrap()).shortlist(50)).unwrap(),
         "latest": book.latest(),
         "event_count": book.event_count(),
     })

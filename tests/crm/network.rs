@@ -2,6 +2,7 @@
 
 use social_loop::crm::BookOptions;
 use social_loop::network::TieSign;
+use social_loop::propagation::MonteCarloSettings;
 
 use super::*;
 
@@ -105,9 +106,12 @@ fn real_trust_ratings_as_tie_events_give_one_network_in_any_order() {
             Some(t.tie)
         );
     }
-    let options = RankOptions::default().runs(200).shortlist(20).top(5);
+    let options = RankOptions::default()
+        .settings(MonteCarloSettings::new(200, 0).unwrap())
+        .shortlist(20)
+        .top(5);
     assert_eq!(
-        forward.rank(options).unwrap(),
+        forward.rank(options.clone()).unwrap(),
         backward.rank(options).unwrap()
     );
 }
@@ -164,8 +168,8 @@ fn advocates_and_adversaries_are_ranked_by_expected_reach() {
     let book = book_of(&events);
     assert_eq!(book.stage("hub").unwrap(), Stage::Advocate);
     assert_eq!(book.stage("grump").unwrap(), Stage::Adversary);
-    let options = RankOptions::default().runs(4_000).seed(11);
-    let ranking = book.rank(options).unwrap();
+    let options = RankOptions::default().settings(MonteCarloSettings::new(4_000, 11).unwrap());
+    let ranking = book.rank(options.clone()).unwrap();
     let names: Vec<&str> = ranking
         .advocates
         .iter()
@@ -193,12 +197,12 @@ fn advocates_and_adversaries_are_ranked_by_expected_reach() {
         .num_threads(2)
         .build()
         .unwrap();
-    assert_eq!(one.install(|| book.rank(options)).unwrap(), ranking);
+    assert_eq!(one.install(|| book.rank(options.clone())).unwrap(), ranking);
     assert_eq!(two.install(|| book.rank(options)).unwrap(), ranking);
-    assert!(matches!(
-        book.rank(RankOptions::default().runs(1)),
-        Err(Error::InvalidParameter { field, .. }) if field == "runs"
-    ));
+    assert_eq!(
+        MonteCarloSettings::new(1, 0).unwrap_err().field(),
+        Some("runs")
+    );
 }
 
 // ------------------------------------------------------------- robustness ---

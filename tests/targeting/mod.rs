@@ -2,7 +2,6 @@
 //! spreads), budgets never exceeded, thread-count independence, the signed
 //! objective, exclusions, and every error.
 
-mod cli;
 mod signed;
 
 use proptest::prelude::*;
@@ -11,6 +10,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use rust_decimal::Decimal;
 use social_loop::Error;
 use social_loop::network::{InfluenceNetwork, Tie};
+use social_loop::propagation::MonteCarloSettings;
 use social_loop::propagation::{CompiledNetwork, Model, exact};
 use social_loop::targeting::{Algorithm, Costs, ImmSampling, Selection, SpreadOracle, Targeting};
 
@@ -94,7 +94,7 @@ fn greedy_celf_and_imm_are_within_their_ratios_of_the_brute_force_optimum() {
             let base = Targeting::new(Algorithm::Celf)
                 .model(model)
                 .seed(graph)
-                .evaluation_runs(200);
+                .evaluation(MonteCarloSettings::new(200, 1).unwrap());
             let greedy = base
                 .clone()
                 .oracle(SpreadOracle::Exact)
@@ -149,7 +149,7 @@ fn imm_reports_its_sets_gains_and_an_independent_evaluation() {
     let selection = Targeting::new(Algorithm::Imm)
         .epsilon(0.3)
         .seed(9)
-        .evaluation_runs(20_000)
+        .evaluation(MonteCarloSettings::new(20_000, 1).unwrap())
         .select(&network, 2)
         .unwrap();
     let stats = selection.rr_sets.unwrap();
@@ -214,7 +214,10 @@ fn same_seed_same_selection_for_one_and_two_threads() {
         ),
     ];
     for (targeting, net) in cases {
-        let targeting = targeting.seed(42).evaluation_runs(500).gain_runs(100);
+        let targeting = targeting
+            .seed(42)
+            .evaluation(MonteCarloSettings::new(500, 1).unwrap())
+            .gains(MonteCarloSettings::new(100, 2).unwrap());
         let run = |threads: usize| {
             rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
@@ -254,7 +257,7 @@ fn the_budget_safeguard_returns_the_best_single_customer() {
     ] {
         let selection = targeting
             .seed(3)
-            .evaluation_runs(100)
+            .evaluation(MonteCarloSettings::new(100, 1).unwrap())
             .select_within_budget(&network, &costs, Decimal::new(10, 0))
             .unwrap();
         assert_eq!(ids(&selection), ["star"], "{:?}", selection.algorithm);
@@ -295,8 +298,8 @@ proptest! {
         let selection = Targeting::new(algorithm)
             .epsilon(0.5)
             .oracle(SpreadOracle::MonteCarlo { runs: 64 })
-            .evaluation_runs(64)
-            .gain_runs(64)
+            .evaluation(MonteCarloSettings::new(64, 1).unwrap())
+            .gains(MonteCarloSettings::new(64, 2).unwrap())
             .seed(graph)
             .exclude(["n0"])
             .select_within_budget(&network, &costs, budget)
@@ -326,8 +329,8 @@ fn heuristics_rank_as_documented_and_report_prefix_gains() {
     let pick = |algorithm: Algorithm| {
         Targeting::new(algorithm)
             .seed(2)
-            .evaluation_runs(1_000)
-            .gain_runs(1_000)
+            .evaluation(MonteCarloSettings::new(1_000, 1).unwrap())
+            .gains(MonteCarloSettings::new(1_000, 2).unwrap())
             .select(&network, 1)
             .unwrap()
     };
@@ -351,7 +354,7 @@ fn selections_round_trip_through_json() {
     let costs = Costs::uniform(Decimal::new(150, 2));
     let selection = Targeting::new(Algorithm::Imm)
         .epsilon(0.3)
-        .evaluation_runs(100)
+        .evaluation(MonteCarloSettings::new(100, 1).unwrap())
         .select_within_budget(&network, &costs, Decimal::new(3, 0))
         .unwrap();
     let json = serde_json::to_string(&selection).unwrap();
@@ -389,14 +392,6 @@ fn every_error_names_its_cause() {
     assert_eq!(
         field_of(imm.clone().negative_weight(-1.0).select(&network, 1)),
         "negative_weight"
-    );
-    assert_eq!(
-        field_of(imm.clone().evaluation_runs(1).select(&network, 1)),
-        "evaluation_runs"
-    );
-    assert_eq!(
-        field_of(imm.clone().gain_runs(0).select(&network, 1)),
-        "gain_runs"
     );
     assert_eq!(
         field_of(imm.clone().pivots(0).select(&network, 1)),

@@ -1,6 +1,7 @@
 //! The signed objective: distrust, adversaries, and the signed RR sets' estimate.
 
 use social_loop::propagation::Model;
+use social_loop::propagation::MonteCarloSettings;
 use social_loop::targeting::{Algorithm, Targeting};
 
 use super::{compile, distrust_network, ids};
@@ -59,7 +60,7 @@ fn against_adversaries_the_signed_choice_blocks_and_is_never_an_adversary() {
         .adversaries(["x"])
         .negative_weight(2.0)
         .seed(5)
-        .evaluation_runs(4_000);
+        .evaluation(MonteCarloSettings::new(4_000, 1).unwrap());
     let selection = targeting.select(&network, 1).unwrap();
     assert_eq!(ids(&selection), ["gate"]);
     let reach = selection.evaluation.signed.unwrap();
@@ -101,7 +102,7 @@ fn signed_rr_sets_estimate_the_signed_objective_where_shortest_paths_are_unique(
         .exclude(everyone_but_a)
         .negative_weight(2.0)
         .seed(8)
-        .evaluation_runs(40_000)
+        .evaluation(MonteCarloSettings::new(40_000, 1).unwrap())
         .select(&network, 1)
         .unwrap();
     assert_eq!(ids(&selection), ["a"]);

@@ -53,12 +53,14 @@ impl Default for BookOptions {
 
 impl BookOptions {
     /// The probability that one referral passes influence from the referrer.
+    #[must_use]
     pub fn referral_tie(mut self, p: Probability) -> Self {
         self.referral_tie = p;
         self
     }
 
     /// The probability that one reply passes influence from the person replied to.
+    #[must_use]
     pub fn reply_tie(mut self, p: Probability) -> Self {
         self.reply_tie = p;
         self

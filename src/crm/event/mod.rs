@@ -112,30 +112,35 @@ impl Event {
     }
 
     /// The same event with `counterpart`.
+    #[must_use]
     pub fn counterpart(mut self, counterpart: impl Into<CustomerId>) -> Self {
         self.counterpart = Some(counterpart.into());
         self
     }
 
     /// The same event through `channel`.
+    #[must_use]
     pub fn channel(mut self, channel: impl Into<EventChannel>) -> Self {
         self.channel = Some(channel.into());
         self
     }
 
     /// The same event from `source`.
+    #[must_use]
     pub fn source(mut self, source: Source) -> Self {
         self.source = source;
         self
     }
 
     /// The same event with a sentiment reading.
+    #[must_use]
     pub fn sentiment(mut self, sentiment: SentimentReading) -> Self {
         self.sentiment = Some(sentiment);
         self
     }
 
     /// The same event with an amount.
+    #[must_use]
     pub fn money(mut self, money: Money) -> Self {
         self.money = Some(money);
         self
@@ -302,6 +307,7 @@ impl Source {
     }
 
     /// The same source with `actor`.
+    #[must_use]
     pub fn actor(mut self, actor: impl Into<String>) -> Self {
         self.actor = Some(actor.into());
         self

@@ -37,18 +37,21 @@ impl Default for ExplainOptions {
 impl ExplainOptions {
     /// Explain as of `at` (for ages of open tickets and silence) instead of
     /// the book's latest event.
+    #[must_use]
     pub fn as_of(mut self, at: Timestamp) -> Self {
         self.as_of = Some(at);
         self
     }
 
     /// How many days without any event make "no contact" a factor.
+    #[must_use]
     pub fn quiet_days(mut self, days: u32) -> Self {
         self.quiet_days = days;
         self
     }
 
     /// At most this many event ids listed as the evidence of one factor.
+    #[must_use]
     pub fn evidence(mut self, ids: usize) -> Self {
         self.evidence = ids;
         self

@@ -29,18 +29,21 @@ impl Default for AgentSimulationOptions {
 
 impl AgentSimulationOptions {
     /// Number of agents `N` (at least 1).
+    #[must_use]
     pub fn population(mut self, population: u64) -> Self {
         self.population = population;
         self
     }
 
     /// The time step `dt` (> 0, with `(p + q) dt <= 1`).
+    #[must_use]
     pub fn time_step(mut self, time_step: f64) -> Self {
         self.time_step = time_step;
         self
     }
 
     /// How long to simulate (> 0, finite; at most 10^7 steps).
+    #[must_use]
     pub fn horizon(mut self, horizon: f64) -> Self {
         self.horizon = horizon;
         self

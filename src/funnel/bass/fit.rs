@@ -68,12 +68,14 @@ impl Default for FitOptions {
 
 impl FitOptions {
     /// Which link between sales and the curve to fit.
+    #[must_use]
     pub fn form(mut self, form: FitForm) -> Self {
         self.form = form;
         self
     }
 
     /// The iteration limit of Levenberg-Marquardt (at least 1).
+    #[must_use]
     pub fn max_iterations(mut self, max_iterations: u32) -> Self {
         self.max_iterations = max_iterations;
         self
@@ -81,12 +83,14 @@ impl FitOptions {
 
     /// Stop when a step changes every parameter by less than this relative
     /// amount (finite, > 0).
+    #[must_use]
     pub fn tolerance(mut self, tolerance: f64) -> Self {
         self.tolerance = tolerance;
         self
     }
 
     /// Start the iterations from `start` instead of the automatic starting values.
+    #[must_use]
     pub fn start(mut self, start: BassModel) -> Self {
         self.start = Some(start);
         self

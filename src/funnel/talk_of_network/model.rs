@@ -84,6 +84,7 @@ impl Default for TalkOfNetworkConfig {
 
 impl TalkOfNetworkConfig {
     /// Number of people (2 to 10^8).
+    #[must_use]
     pub fn population(mut self, population: u32) -> Self {
         self.population = population;
         self
@@ -92,6 +93,7 @@ impl TalkOfNetworkConfig {
     /// Strong ties per person: the size of one's personal network, not counting
     /// oneself. Personal networks are disjoint cliques (GLM's groups); with a
     /// range, each group's size is drawn once per run.
+    #[must_use]
     pub fn strong_ties(mut self, strong_ties: TieCount) -> Self {
         self.strong_ties = strong_ties;
         self
@@ -99,24 +101,28 @@ impl TalkOfNetworkConfig {
 
     /// Weak-tie meetings per person per period, with people outside one's
     /// personal network; with a range, each person's count is drawn once per run.
+    #[must_use]
     pub fn weak_ties(mut self, weak_ties: TieCount) -> Self {
         self.weak_ties = weak_ties;
         self
     }
 
     /// The transmission probabilities.
+    #[must_use]
     pub fn rates(mut self, rates: TalkRates) -> Self {
         self.rates = rates;
         self
     }
 
     /// Stop a run once this fraction of the population is informed (in `(0, 1]`).
+    #[must_use]
     pub fn stop_at(mut self, stop_at: f64) -> Self {
         self.stop_at = stop_at;
         self
     }
 
     /// Stop a run after this many periods at the latest (at least 1).
+    #[must_use]
     pub fn horizon(mut self, horizon: u32) -> Self {
         self.horizon = horizon;
         self

@@ -187,30 +187,35 @@ impl Default for ReadOptions {
 
 impl ReadOptions {
     /// Sets [`ReadOptions::format`].
+    #[must_use]
     pub fn format(mut self, format: EdgeFormat) -> Self {
         self.format = format;
         self
     }
 
     /// Sets [`ReadOptions::undirected`].
+    #[must_use]
     pub fn undirected(mut self, undirected: bool) -> Self {
         self.undirected = undirected;
         self
     }
 
     /// Sets [`ReadOptions::self_loops`].
+    #[must_use]
     pub fn self_loops(mut self, policy: SelfLoops) -> Self {
         self.self_loops = policy;
         self
     }
 
     /// Sets [`ReadOptions::duplicates`].
+    #[must_use]
     pub fn duplicates(mut self, policy: DuplicateTies) -> Self {
         self.duplicates = policy;
         self
     }
 
     /// Sets [`ReadOptions::default_probability`].
+    #[must_use]
     pub fn default_probability(mut self, probability: Probability) -> Self {
         self.default_probability = probability;
         self

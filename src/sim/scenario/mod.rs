@@ -97,60 +97,70 @@ impl Default for Scenario {
 
 impl Scenario {
     /// Sets the network.
+    #[must_use]
     pub fn network(mut self, network: NetworkSpec) -> Self {
         self.network = network;
         self
     }
 
     /// Sets the population.
+    #[must_use]
     pub fn population(mut self, population: PopulationSpec) -> Self {
         self.population = population;
         self
     }
 
     /// Sets the engagement plan.
+    #[must_use]
     pub fn engagements(mut self, plan: EngagementPlan) -> Self {
         self.engagements = plan;
         self
     }
 
     /// Sets the ownership model.
+    #[must_use]
     pub fn ownership(mut self, ownership: Ownership) -> Self {
         self.ownership = ownership;
         self
     }
 
     /// Sets the business spec.
+    #[must_use]
     pub fn business(mut self, business: BusinessSpec) -> Self {
         self.business = business;
         self
     }
 
     /// Sets the prices.
+    #[must_use]
     pub fn prices(mut self, prices: Prices) -> Self {
         self.prices = prices;
         self
     }
 
     /// Sets the rates.
+    #[must_use]
     pub fn rates(mut self, rates: Rates) -> Self {
         self.rates = rates;
         self
     }
 
     /// Sets the horizon (number of periods).
+    #[must_use]
     pub fn horizon(mut self, periods: u32) -> Self {
         self.horizon = periods;
         self
     }
 
     /// Sets the seed.
+    #[must_use]
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;
         self
     }
 
     /// Sets the customers whose full history is kept.
+    #[must_use]
     pub fn audit(mut self, audit: AuditOptions) -> Self {
         self.audit = audit;
         self

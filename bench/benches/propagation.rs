@@ -8,9 +8,12 @@
 //!   probabilities, the 50 highest out-degree customers as seeds (skipped with a
 //!   note when the file is absent).
 //!
-//! `cargo bench --bench propagation -- --quick` for a fast pass;
-//! `cargo bench --bench propagation -- epinions` for one graph.
+//! `cargo bench -p social_loop_bench --bench propagation -- --quick` for a fast pass;
+//! `cargo bench -p social_loop_bench --bench propagation -- epinions` for one graph.
+// A failure here is the verdict: unwrap, expect and panic are the asserts.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use social_loop::propagation::MonteCarloSettings;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -22,17 +25,53 @@ use social_loop::network::{
 };
 use social_loop::propagation::{CompiledNetwork, Engine, Model, MonteCarlo};
 
+/// The plain loop's own CSR arrays (offsets, targets, `f32` probabilities),
+/// built from the network's public ties in insertion order, as the crate
+/// compiles them.
+struct PlainCsr {
+    offsets: Vec<u32>,
+    targets: Vec<u32>,
+    probabilities: Vec<f32>,
+    index: std::collections::HashMap<String, u32>,
+}
+
+impl PlainCsr {
+    fn new(net: &InfluenceNetwork) -> Self {
+        let index: std::collections::HashMap<String, u32> = net
+            .customers()
+            .enumerate()
+            .map(|(i, c)| (c.to_string(), i as u32))
+            .collect();
+        let mut out: Vec<Vec<(u32, f32)>> = vec![Vec::new(); index.len()];
+        for t in net.ties() {
+            out[index[t.from.as_str()] as usize]
+                .push((index[t.to.as_str()], t.tie.probability.get() as f32));
+        }
+        let mut csr = PlainCsr {
+            offsets: vec![0],
+            targets: Vec::new(),
+            probabilities: Vec::new(),
+            index,
+        };
+        for arcs in out {
+            for (v, p) in arcs {
+                csr.targets.push(v);
+                csr.probabilities.push(p);
+            }
+            csr.offsets.push(csr.targets.len() as u32);
+        }
+        csr
+    }
+}
+
 /// The plain reference loop: `runs` Independent Cascade runs one after the other;
 /// returns the total spread.
-fn plain_csr_loop(compiled: &CompiledNetwork, seeds: &[u32], runs: u64, seed: u64) -> u64 {
+fn plain_csr_loop(csr: &PlainCsr, seeds: &[u32], runs: u64, seed: u64) -> u64 {
     use rand::RngCore;
-    let (offsets, targets, probabilities) = (
-        compiled.offsets(),
-        compiled.targets(),
-        compiled.probabilities(),
-    );
-    let mut visited = vec![false; compiled.node_count()];
-    let mut queue: Vec<u32> = Vec::with_capacity(compiled.node_count());
+    let (offsets, targets, probabilities) = (&csr.offsets, &csr.targets, &csr.probabilities);
+    let n = offsets.len() - 1;
+    let mut visited = vec![false; n];
+    let mut queue: Vec<u32> = Vec::with_capacity(n);
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut total = 0;
     for _ in 0..runs {
@@ -71,12 +110,11 @@ fn plain_csr_loop(compiled: &CompiledNetwork, seeds: &[u32], runs: u64, seed: u6
 
 /// The `k` customers with the most out-arcs (ties broken by node order).
 fn top_degree(compiled: &CompiledNetwork, k: usize) -> Vec<String> {
-    let mut nodes: Vec<u32> = (0..compiled.node_count() as u32).collect();
-    nodes.sort_by_key(|&v| (std::cmp::Reverse(compiled.out_degree(v)), v));
-    nodes
+    compiled
+        .highest_out_degree::<&str>(k, &[])
+        .expect("k customers")
         .iter()
-        .take(k)
-        .filter_map(|&v| compiled.customer(v).map(|c| c.to_string()))
+        .map(|c| c.to_string())
         .collect()
 }
 
@@ -98,7 +136,7 @@ fn epinions() -> Option<InfluenceNetwork> {
     }
     let (mut net, _) =
         read_edge_list_file(path, ReadOptions::default().format(EdgeFormat::Snap)).expect("read");
-    WeightScheme::WeightedCascade.apply(&mut net, &mut Xoshiro256PlusPlus::seed_from_u64(0));
+    WeightScheme::WeightedCascade.apply(&mut net, 0);
     Some(net)
 }
 
@@ -121,10 +159,11 @@ fn bench_graph(c: &mut Criterion, name: &str, net: &InfluenceNetwork, seeds: usi
             (Engine::Skipping, "skipping"),
             (Engine::PerRun, "per_run"),
         ] {
-            let mc = MonteCarlo::new(Model::IndependentCascade)
-                .engine(engine)
-                .runs(runs)
-                .seed(1);
+            let mc = MonteCarlo::new(Model::IndependentCascade).settings(
+                MonteCarloSettings::new(runs, 1)
+                    .expect("runs >= 2")
+                    .engine(engine),
+            );
             let est = pool
                 .install(|| mc.estimate(&compiled, &seeds))
                 .expect("estimate");
@@ -140,14 +179,15 @@ fn bench_graph(c: &mut Criterion, name: &str, net: &InfluenceNetwork, seeds: usi
             });
         }
     }
-    let seed_nodes = compiled.nodes_of(&seeds).expect("seeds");
-    let total = plain_csr_loop(&compiled, &seed_nodes, runs, 1);
+    let csr = PlainCsr::new(net);
+    let seed_nodes: Vec<u32> = seeds.iter().map(|s| csr.index[s.as_str()]).collect();
+    let total = plain_csr_loop(&csr, &seed_nodes, runs, 1);
     eprintln!(
         "{name} plain_csr_loop 1t: mean spread {:.1} over {runs} runs",
         total as f64 / runs as f64
     );
     group.bench_function(BenchmarkId::new("plain_csr_loop", "1t"), |b| {
-        b.iter(|| plain_csr_loop(&compiled, &seed_nodes, runs, 1))
+        b.iter(|| plain_csr_loop(&csr, &seed_nodes, runs, 1))
     });
     group.finish();
 }

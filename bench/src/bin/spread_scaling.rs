@@ -2,7 +2,7 @@
 //! table of `BENCHMARKS.md`.
 //!
 //! ```sh
-//! cargo run --release --example spread_scaling -- --arcs 1000000 [--p 0.05] [--runs 640] [--threads 1]
+//! cargo run --release -p social_loop_bench --bin spread_scaling -- --arcs 1000000 [--p 0.05] [--runs 640] [--threads 1]
 //!     [--engine auto|word-parallel|skipping|per-run]
 //! ```
 //!
@@ -14,6 +14,7 @@
 //! arc. Run it under `/usr/bin/time -v` for the
 //! process's peak memory.
 
+use social_loop::propagation::MonteCarloSettings;
 use std::time::Instant;
 
 use rand::SeedableRng;
@@ -64,9 +65,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let estimate = pool.install(|| {
         MonteCarlo::new(Model::IndependentCascade)
-            .engine(engine)
-            .runs(runs)
-            .seed(1)
+            .settings(MonteCarloSettings::new(runs, 1)?.engine(engine))
             .estimate(&compiled, &seeds)
     })?;
     let elapsed = started.elapsed().as_secs_f64() * 1e3;

@@ -2,7 +2,7 @@
 //! customers in micro-communities of 50 with about 10 ties each, for 52 weeks.
 //!
 //! ```text
-//! cargo run --release --example scale -- --customers 1000000 --threads 2
+//! cargo run --release -p social_loop_bench --bin scale -- --customers 1000000 --threads 2
 //! /usr/bin/time -v target/release/examples/scale --customers 1000000 --threads 2
 //! ```
 //!

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Peer diffusion libraries on the same graph, weights, seeds and run count as our
-`spread` example, for benches/peers/compare.sh.
+`social-loop spread` command, for bench/peers/compare.sh.
 
 Subcommands
 -----------
@@ -24,7 +24,7 @@ without either, the file's third column (format `weighted`).
 
 Seeds: --seeds ID,ID,... or --top-degree K = the K nodes of highest out-degree,
 ties broken by node order (first appearance in the file) - the same rule as the
-`spread` example.
+`social-loop spread` command.
 
 What is timed (the simulation only; building each tool's graph is setup):
 * cynetdiff: IndependentCascadeModel.compute_marginal_gains(seeds, [], R), its

@@ -4,11 +4,13 @@
 //! and compilation) is measured separately from the periods.
 //!
 //! ```text
-//! cargo bench --bench value_loop
+//! cargo bench -p social_loop_bench --bench value_loop
 //! ```
 //!
 //! The 10^6-customer figure (about 10^7 ties) is measured with the `scale`
 //! example under `/usr/bin/time -v`, which also gives the peak memory.
+// A failure here is the verdict: unwrap, expect and panic are the asserts.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 use social_loop::sim::{GeneratedNetwork, NetworkSpec, Scenario, Simulation};

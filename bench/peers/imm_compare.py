@@ -9,9 +9,9 @@ for the node selection, Chen 2018's fix, the guarantee holds) and `reused` (IMM
 as published and as PyNetIM runs it: the sampling phase's sets topped up), the
 like-for-like comparison.
 
-Usage (from the crate root, after `bash benches/peers/setup.sh`):
-    benches/peers/.venv/bin/python benches/peers/imm_compare.py
-    REPEAT=5 EPSILONS=0.1,0.5 K=50 benches/peers/.venv/bin/python benches/peers/imm_compare.py
+Usage (from the crate root, after `bash bench/peers/setup.sh`):
+    bench/peers/.venv/bin/python bench/peers/imm_compare.py
+    REPEAT=5 EPSILONS=0.1,0.5 K=50 bench/peers/.venv/bin/python bench/peers/imm_compare.py
 
 Timing: ours is `elapsed_ms` of `target` (the selection alone, not reading the
 file nor the evaluation; one fresh process per run); PyNetIM's is
@@ -50,17 +50,16 @@ def log(message: str) -> None:
 
 
 def cargo_build() -> None:
-    for example in ("target", "spread"):
-        subprocess.run(
-            ["cargo", "build", "--release", "--example", example],
-            cwd=ROOT,
-            check=True,
-        )
+    subprocess.run(
+        ["cargo", "build", "--release", "-p", "social_loop_cli"],
+        cwd=ROOT,
+        check=True,
+    )
 
 
 def run_ours(epsilon: float, threads: int, sampling: str) -> dict:
     cmd = [
-        str(ROOT / "target/release/examples/target"),
+        str(ROOT / "target/release/social-loop"), "target",
         "--edges", str(EDGES), "--format", "weighted", "--model", "ic",
         "--k", str(K), "--epsilon", str(epsilon), "--algorithm", "imm",
         "--rng-seed", str(RNG_SEED), "--threads", str(threads),
@@ -116,7 +115,7 @@ def run_pynetim(graph, epsilon: float, seed: int) -> dict:
 
 def evaluate_ours(seeds) -> dict:
     cmd = [
-        str(ROOT / "target/release/examples/spread"),
+        str(ROOT / "target/release/social-loop"), "spread",
         "--edges", str(EDGES), "--format", "weighted", "--model", "ic",
         "--seeds", ",".join(str(s) for s in seeds),
         "--runs", str(EVAL_RUNS), "--rng-seed", str(EVAL_SEED),
@@ -138,7 +137,7 @@ def cynetdiff_model(arcs, weights):
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    log("building the examples")
+    log("building the social-loop binary")
     cargo_build()
     from pynetim import IMGraph
 

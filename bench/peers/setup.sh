@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Creates benches/peers/.venv (gitignored) with the peer diffusion libraries that
-# compare.sh measures side by side with our `spread` example.
+# Creates bench/peers/.venv (gitignored) with the peer diffusion libraries that
+# compare.sh measures side by side with our `social-loop spread` command.
 #
 # Pinned to the versions that installed and ran on Python 3.11.7 here (2 cores,
 # no network but the package registries). All four install as wheels or build
 # from their sdist with the system compiler; none failed. NDlib 6.0.1 imports
 # `six` without declaring it (ModuleNotFoundError at import), so six is added.
 #
-# Usage: bash benches/peers/setup.sh          (idempotent: reuses an existing venv)
+# Usage: bash bench/peers/setup.sh          (idempotent: reuses an existing venv)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -16,8 +16,8 @@
 # measurements is repeated REPEAT times (default 3; 1 and 2 threads alternate)
 # and the median is used; each peer is measured once (their runs are long).
 #
-# Usage: bash benches/peers/compare.sh            (from anywhere)
-#        CASES="epinions" REPEAT=1 bash benches/peers/compare.sh
+# Usage: bash bench/peers/compare.sh            (from anywhere)
+#        CASES="epinions" REPEAT=1 bash bench/peers/compare.sh
 # Other jobs on the machine skew the figures (most of all the 2-thread ones):
 # the load average before and after is printed with the tables.
 # Output: the tables on stdout; raw JSON lines in target/peers/results.jsonl.
@@ -25,7 +25,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-here="benches/peers"
+here="bench/peers"
 out="target/peers"
 mkdir -p "$out"
 python="$here/.venv/bin/python"
@@ -40,8 +40,8 @@ RNG_SEED="${RNG_SEED:-1}"
 CASES="${CASES:-epinions ba-p0.01 ba-p0.1}"
 
 [[ -x "$python" ]] || bash "$here/setup.sh" >&2
-cargo build --release --example spread >&2
-spread="${CARGO_TARGET_DIR:-target}/release/examples/spread"
+cargo build --release -p social_loop_cli >&2
+social_loop="${CARGO_TARGET_DIR:-target}/release/social-loop"
 ba="$out/ba-100k-m5.txt"
 [[ -s "$ba" ]] || "$python" "$here/peers.py" gen-ba --nodes 100000 --m 5 --seed 42 --out "$ba"
 
@@ -59,7 +59,7 @@ run_case() {
     for ((i = 1; i <= REPEAT; i++)); do
         for threads in 1 2; do
             log "$case: ours, $threads thread(s), repeat $i"
-            line="$("$spread" "${flags[@]}" --model ic --runs "$runs" --rng-seed "$RNG_SEED" \
+            line="$("$social_loop" spread "${flags[@]}" --model ic --runs "$runs" --rng-seed "$RNG_SEED" \
                 --threads "$threads" "${SEED_FLAGS[@]}")"
             echo "{\"case\":\"$case\",\"tool\":\"social_loop\",\"threads\":$threads,\"spread\":$line}" >> "$results"
             seeds_json="$line"
@@ -99,6 +99,6 @@ done
 echo "Measured $started to $(date -Iseconds) on $(lscpu | sed -n 's/^Model name: *//p') ($(nproc) cores);"
 echo "load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg);"
 echo "$(rustc --version); social_loop $(git rev-parse --short HEAD 2>/dev/null || echo "(not a git checkout)"); $("$python" -c 'import importlib.metadata as m; print(", ".join(f"{n} {m.version(n)}" for n in ("cynetdiff","pynetim","ndlib","networkx")))')."
-echo "Command: bash benches/peers/compare.sh (REPEAT=$REPEAT, RNG_SEED=$RNG_SEED, NDLIB_RUNS=$NDLIB_RUNS)."
+echo "Command: bash bench/peers/compare.sh (REPEAT=$REPEAT, RNG_SEED=$RNG_SEED, NDLIB_RUNS=$NDLIB_RUNS)."
 echo
 "$python" "$here/peers.py" table "$results"

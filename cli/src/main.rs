@@ -1,0 +1,76 @@
+//! `social-loop`: the command line of the `social_loop` crate.
+//!
+//! ```text
+//! social-loop spread --edges FILE --model ic --p 0.1 --top-degree 10 --runs 10000 --rng-seed 1
+//! social-loop target --edges FILE --model ic --weighted-cascade --k 50 --rng-seed 1
+//! social-loop run examples/scenario.json --out target/run
+//! social-loop sweep examples/sweep.json --runs 0..4 --out target/sweep/table.json
+//! social-loop sweep merge PART.json PART.json --out TABLE.json --csv SUMMARY.csv
+//! ```
+//!
+//! Every subcommand has `--help`. A result goes to stdout (one JSON line for
+//! `spread` and `target`, a summary for `run` and `sweep`); errors go to
+//! stderr, name the argument, the file or the line, and exit with code 2. A
+//! closed stdout (`social-loop ... | head`) ends the program quietly with 0.
+
+mod bar;
+mod network_args;
+mod output;
+mod run;
+mod spread;
+mod sweep;
+mod target;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// The value loop between social customers, a brand and a business on an
+/// influence network.
+#[derive(Debug, Parser)]
+#[command(name = "social-loop", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Monte Carlo estimate of how far a cascade from some seeds reaches on an
+    /// edge list; prints one JSON line.
+    Spread(spread::SpreadArgs),
+    /// Choose k customers to seed on an edge list (IMM, CELF or a baseline);
+    /// prints one JSON line.
+    Target(target::TargetArgs),
+    /// Run a scenario file of the value loop; writes report.json and periods.csv.
+    Run(run::RunArgs),
+    /// Run a parameter sweep file, or merge the tables of a sweep split over jobs.
+    Sweep(sweep::SweepArgs),
+}
+
+/// A failure: what to print on stderr. Every failure exits with code 2.
+#[derive(Debug)]
+pub struct Failure(pub String);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (name, result) = match &cli.command {
+        Command::Spread(args) => ("spread", spread::run(args)),
+        Command::Target(args) => ("target", target::run(args)),
+        Command::Run(args) => ("run", run::run(args)),
+        Command::Sweep(args) => ("sweep", sweep::run(args)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(message)) => {
+            eprintln!("social-loop {name}: error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

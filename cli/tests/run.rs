@@ -1,0 +1,68 @@
+//! `social-loop run`: writes both files, or exits 2 naming the field.
+// A failure here is the verdict: unwrap, expect and panic are the asserts.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{err_2, ok_stdout, social_loop, temp_dir, temp_file};
+
+const SHIPPED: &str = include_str!("../../examples/scenario.json");
+
+#[test]
+fn writes_both_files_and_a_summary() {
+    let good = temp_file("run", "good.json", SHIPPED);
+    let out_dir = temp_dir("run").join("out");
+    let out = social_loop([
+        "run".as_ref(),
+        good.as_os_str(),
+        "--horizon".as_ref(),
+        "2".as_ref(),
+        "--seed".as_ref(),
+        "9".as_ref(),
+        "--out".as_ref(),
+        out_dir.as_os_str(),
+    ]);
+    let stdout = ok_stdout(&out);
+    assert!(
+        stdout.contains("3000 customers") && stdout.contains("seed 9"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("wrote"), "{stdout}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["periods"].as_array().map(Vec::len), Some(2));
+    let csv = std::fs::read_to_string(out_dir.join("periods.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 3);
+    // Piped stderr: no progress bar drawn.
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn mistakes_exit_2_naming_the_file_and_the_field() {
+    let bad = temp_file("run", "bad.json", r#"{"rates": {"advocate_talk": 1.5}}"#);
+    let err = err_2(&social_loop(["run".as_ref(), bad.as_os_str()]));
+    assert!(err.contains("bad.json: rates.advocate_talk"), "{err}");
+    let typo = temp_file("run", "typo.json", r#"{"horizn": 3}"#);
+    let err = err_2(&social_loop(["run".as_ref(), typo.as_os_str()]));
+    assert!(err.contains("horizn: unknown field"), "{err}");
+    let err = err_2(&social_loop(["run", "no/such/file.json"]));
+    assert!(err.contains("no/such/file.json"), "{err}");
+    let err = err_2(&social_loop(["run", "a.json", "--horizon", "x"]));
+    assert!(err.contains("--horizon"), "{err}");
+    let err = err_2(&social_loop(["run"]));
+    assert!(err.contains("SCENARIO.json"), "{err}");
+    let err = err_2(&social_loop(["run", "a.json", "b.json"]));
+    assert!(err.contains("b.json"), "{err}");
+}
+
+#[test]
+fn default_prints_a_scenario_that_reads_back() {
+    let out = ok_stdout(&social_loop(["run", "--default"]));
+    let scenario = social_loop::sim::Scenario::from_json(&out).unwrap();
+    assert_eq!(scenario.horizon, 52);
+}

@@ -1,0 +1,108 @@
+//! `social-loop target`: the flags and the JSON line that scripts depend on
+//! (the `target` example's interface, unchanged).
+// A failure here is the verdict: unwrap, expect and panic are the asserts.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{err_2, json_line, keys_in_order, ok_stdout, run_line, temp_file};
+
+const KEYS: [&str; 5] = ["algorithm", "k", "seeds", "estimated_spread", "elapsed_ms"];
+
+fn star() -> std::path::PathBuf {
+    temp_file(
+        "target",
+        "star.txt",
+        "hub a 0.5\nhub b 0.5\nhub c 0.5\na d 0.5\ne hub 0.5\n",
+    )
+}
+
+#[test]
+fn one_json_line_with_the_required_fields_in_order() {
+    let line = format!(
+        "target --edges {} --model ic --k 2 --epsilon 0.3 --rng-seed 4",
+        star().display()
+    );
+    let out = run_line(&line);
+    assert_eq!(keys_in_order(ok_stdout(&out).trim()), KEYS);
+    let v = json_line(&out);
+    assert_eq!(v["algorithm"], "imm");
+    assert_eq!(v["k"], 2);
+    assert_eq!(v["seeds"][0], "hub");
+    assert!(v["estimated_spread"].as_f64().unwrap() > 2.0);
+}
+
+#[test]
+fn every_algorithm_and_flag_is_accepted_and_threads_do_not_change_the_seeds() {
+    let file = star();
+    let seeds_with = |weights: &str, extra: &str| {
+        json_line(&run_line(&format!(
+            "target --edges {} --model lt {weights} --k 2 --rng-seed 9 {extra}",
+            file.display()
+        )))["seeds"]
+            .clone()
+    };
+    let seeds = |extra: &str| seeds_with("--weighted-cascade", extra);
+    for algorithm in ["imm", "celf", "degree", "pagerank", "random"] {
+        assert_eq!(
+            seeds(&format!("--algorithm {algorithm} --threads 1")),
+            seeds(&format!("--algorithm {algorithm} --threads 2")),
+            "{algorithm}"
+        );
+    }
+    seeds("--imm-sampling reused --epsilon 0.5");
+    assert_eq!(seeds_with("--trivalency", "").as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn bad_command_lines_exit_2_naming_the_flag() {
+    let file = star();
+    let base = format!("target --edges {} --model ic", file.display());
+    for (line, needle) in [
+        (format!("{base} --rng-seed 1"), "--k"),
+        (format!("{base} --k 0 --rng-seed 1"), "--k"),
+        (
+            format!("{base} --k 1000000 --rng-seed 1"),
+            "--k 1000000: the network has only 6 customers",
+        ),
+        (
+            format!("{base} --k 2 --epsilon 1 --rng-seed 1"),
+            "--epsilon",
+        ),
+        (
+            format!(
+                "target --edges {} --model signed --k 2 --rng-seed 1",
+                file.display()
+            ),
+            "--model",
+        ),
+        (
+            format!("{base} --k 2 --algorithm hubs --rng-seed 1"),
+            "--algorithm",
+        ),
+        (
+            format!("{base} --k 2 --p 0.1 --trivalency --rng-seed 1"),
+            "--trivalency",
+        ),
+        (format!("{base} --k 2 --rng-seed 1 --k 3"), "--k"),
+        (format!("{base} --k 2 --rng-seed x"), "--rng-seed"),
+        (
+            format!("{base} --k 2 --rng-seed 1 --threads 0"),
+            "--threads",
+        ),
+        (
+            format!("{base} --k 2 --rng-seed 1 --threads 5000"),
+            "--threads",
+        ),
+        (format!("{base} --k 2 --rng-seed 1 --verbose"), "--verbose"),
+    ] {
+        let err = err_2(&run_line(&line));
+        assert!(err.contains(needle), "{line}: {err}");
+    }
+    let bad = temp_file("target", "bad.txt", "a b 0.5\nb c\n");
+    let err = err_2(&run_line(&format!(
+        "target --edges {} --model ic --k 1 --rng-seed 1",
+        bad.display()
+    )));
+    assert!(err.contains("line 2"), "{err}");
+}
