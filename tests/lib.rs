@@ -12,6 +12,7 @@ mod network_io;
 mod propagation_estimator;
 mod propagation_exact;
 mod scenario_file;
+mod shared_data;
 mod sim;
 mod sweep;
 mod talk_of_network;

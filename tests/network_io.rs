@@ -22,19 +22,6 @@ fn parse_err(text: &str, options: ReadOptions) -> (usize, String) {
     }
 }
 
-fn data_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "note: {} is absent; skipping the real-data checks",
-            dir.display()
-        );
-        None
-    }
-}
-
 #[test]
 fn snap_lines_get_the_default_probability_and_comments_are_counted() {
     let text = "# FromNodeId\tToNodeId\n\n1\t2\n2 3\n   % trailing comment\n";
@@ -272,12 +259,12 @@ fn error_failing_reader_is_an_io_error() {
 
 // ---- the real data sets (README table of ../shared/data) ----
 
-fn read_data(file: &str, options: ReadOptions) -> Option<(InfluenceNetwork, ReadReport)> {
-    let dir = data_dir()?;
-    Some(read_edge_list_file(dir.join(file), options).unwrap())
+fn read_data(file: &str, options: ReadOptions) -> (InfluenceNetwork, ReadReport) {
+    read_edge_list_file(crate::shared_data::path(file), options).unwrap()
 }
 
 #[test]
+#[ignore = "needs ../shared/data"]
 fn real_snap_and_weighted_files_match_the_readme_counts() {
     for (file, format, nodes, arcs) in [
         (
@@ -289,9 +276,7 @@ fn real_snap_and_weighted_files_match_the_readme_counts() {
         ("soc-Epinions1.txt", EdgeFormat::Snap, 75_879, 508_837),
         ("Wiki-Vote.txt", EdgeFormat::Snap, 7_115, 103_689),
     ] {
-        let Some((net, report)) = read_data(file, ReadOptions::default().format(format)) else {
-            return;
-        };
+        let (net, report) = read_data(file, ReadOptions::default().format(format));
         assert_eq!(report.format, format, "{file}");
         assert_eq!(
             (net.customer_count(), net.tie_count()),
@@ -306,21 +291,20 @@ fn real_snap_and_weighted_files_match_the_readme_counts() {
         assert_eq!(report.data_lines, arcs, "{file}");
         // Auto-detection agrees with the declared format.
         if file != "soc-Epinions1.txt" {
-            let (_, auto) = read_data(file, ReadOptions::default()).unwrap();
+            let (_, auto) = read_data(file, ReadOptions::default());
             assert_eq!(auto.format, format, "{file}");
         }
     }
 }
 
 #[test]
+#[ignore = "needs ../shared/data"]
 fn real_signed_files_match_the_readme_counts_and_signs() {
     for (file, nodes, arcs, negative) in [
         ("soc-sign-bitcoinotc.csv", 5_881, 35_592, 3_563),
         ("soc-sign-bitcoinalpha.csv", 3_783, 24_186, 1_536),
     ] {
-        let Some((net, report)) = read_data(file, ReadOptions::default()) else {
-            return;
-        };
+        let (net, report) = read_data(file, ReadOptions::default());
         assert_eq!(report.format, EdgeFormat::SignedCsv, "{file}");
         assert_eq!(
             (net.customer_count(), net.tie_count()),
@@ -337,14 +321,12 @@ fn real_signed_files_match_the_readme_counts_and_signs() {
 }
 
 #[test]
+#[ignore = "needs ../shared/data"]
 fn real_undirected_read_adds_every_reverse_arc_once() {
     // Wiki-Vote (CRLF lines) has 2,927 reciprocal pairs: 2 x 103,689 arcs, less
     // 5,854 reverse copies of arcs already listed, gives 201,524 distinct arcs
     // (counted with `tr -d '\r' | awk | sort -u`).
-    let Some((net, report)) = read_data("Wiki-Vote.txt", ReadOptions::default().undirected(true))
-    else {
-        return;
-    };
+    let (net, report) = read_data("Wiki-Vote.txt", ReadOptions::default().undirected(true));
     assert_eq!((net.customer_count(), net.tie_count()), (7_115, 201_524));
     assert_eq!(report.duplicates_dropped, 5_854);
     assert_eq!(
@@ -359,8 +341,7 @@ fn real_undirected_read_adds_every_reverse_arc_once() {
     let (net, report) = read_data(
         "nethept_imm_graph_ic.inf",
         ReadOptions::default().undirected(true),
-    )
-    .unwrap();
+    );
     assert_eq!(
         (net.tie_count(), report.duplicates_dropped),
         (62_752, 62_752)

@@ -51,7 +51,10 @@ fn every_algorithm_and_flag_is_accepted_and_threads_do_not_change_the_seeds() {
         );
     }
     seeds("--imm-sampling reused --epsilon 0.5");
-    assert_eq!(seeds_with("--trivalency", "").as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        seeds_with("--trivalency", "").as_array().map(Vec::len),
+        Some(2)
+    );
 }
 
 #[test]

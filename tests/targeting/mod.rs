@@ -344,7 +344,6 @@ fn heuristics_rank_as_documented_and_report_prefix_gains() {
     let degree = pick(Algorithm::Degree);
     // hub alone: 1 + 3 x 0.5 + 0.25 = 2.75 in expectation.
     assert!((degree.marginal_gains[0] - 2.75).abs() < 0.2);
-    assert!(degree.timings.gains_ms >= 0.0);
     assert_eq!(degree.rr_sets, None);
 }
 
@@ -454,20 +453,9 @@ fn every_error_names_its_cause() {
 }
 
 #[test]
+#[ignore = "needs ../shared/data"]
 fn nethept_imm_reaches_960_at_epsilon_0_1() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/nethept_imm_graph_ic.inf");
-    if !path.exists() {
-        eprintln!(
-            "note: {} is absent; skipping the NetHEPT check",
-            path.display()
-        );
-        return;
-    }
-    if cfg!(debug_assertions) {
-        eprintln!("note: the NetHEPT check runs in release builds only (cargo test --release)");
-        return;
-    }
+    let path = crate::shared_data::path("nethept_imm_graph_ic.inf");
     let (net, _) = social_loop::network::read_edge_list_file(&path, Default::default()).unwrap();
     let network = CompiledNetwork::from_network(&net);
     let selection = Targeting::new(Algorithm::Imm)

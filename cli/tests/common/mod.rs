@@ -88,14 +88,18 @@ pub fn json_line(out: &Output) -> serde_json::Value {
     serde_json::from_str(stdout.trim()).expect("a JSON line")
 }
 
-/// The shared data folder (`../shared/data` beside the repository).
+/// A file of the shared data folder: `$SOCIAL_LOOP_DATA`, else
+/// `../shared/data` beside the repository. Tests that call it are
+/// `#[ignore = "needs ../shared/data"]` and fail here when the file is absent.
 pub fn data(file: &str) -> PathBuf {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/data")
-        .join(file);
+    let dir = match std::env::var_os("SOCIAL_LOOP_DATA") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"),
+    };
+    let path = dir.join(file);
     assert!(
-        path.exists(),
-        "{} is missing: this test needs ../shared/data",
+        path.is_file(),
+        "{} is missing: this test needs ../shared/data (or SOCIAL_LOOP_DATA)",
         path.display()
     );
     path
