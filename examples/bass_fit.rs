@@ -5,7 +5,7 @@
 //! cargo run --example bass_fit
 //! ```
 
-use social_loop::funnel::{BassFit, FitForm, FitOptions};
+use social_loop::aggregate::{BassFit, FitForm, FitOptions};
 
 /// Annual sales for years 1..10 after launch.
 const SALES: [f64; 10] = [

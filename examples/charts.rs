@@ -26,10 +26,10 @@ use std::path::{Path, PathBuf};
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use social_loop::brand::Ownership;
-use social_loop::funnel::{
+use social_loop::aggregate::{
     BassFit, FitForm, FitOptions, TalkOfNetwork, TalkOfNetworkConfig, TalkRates, TieCount,
 };
+use social_loop::brand::Ownership;
 use social_loop::sim::{Scenario, StageMix, run};
 use social_loop::{Decimal, FunnelStage, Stage};
 

@@ -25,7 +25,7 @@
 //! ```
 
 use rayon::prelude::*;
-use social_loop::funnel::{
+use social_loop::aggregate::{
     DesignOutcome, DesignParameter, Elasticities, Estimate, TalkOfNetwork, TalkOfNetworkConfig,
     TalkRates, TalkRun, TieCount,
 };

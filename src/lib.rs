@@ -34,7 +34,9 @@
 //! * [`propagation`]: Independent Cascade, Linear Threshold and signed cascades on a
 //!   compiled CSR form; the seeded, parallel, reproducible Monte Carlo estimator; exact
 //!   enumeration for small graphs.
-//! * [`funnel`]: funnel stages and snapshots, Bass diffusion, "talk of the network".
+//! * [`funnel`]: funnel stages and snapshots; the lift word of mouth gives the funnel.
+//! * [`aggregate`]: the literature's aggregate diffusion models, Bass and "talk of
+//!   the network", the references the value loop's adoption is compared with.
 //! * [`value`]: the exact-decimal ledger of who created which value.
 //! * [`sim`]: the value loop, `Scenario` -> `Report`, period by period, or step by step.
 //! * [`targeting`]: whom to engage (CELF, IMM, budgets, signed objectives, baselines).
@@ -52,8 +54,10 @@
 //! * Randomness is injected: a master seed plus a unit index gives every unit of work
 //!   its own stream, so results do not depend on the number of threads.
 #![deny(missing_docs)]
+#![doc(test(attr(deny(warnings))))]
 #![warn(missing_debug_implementations)]
 
+pub mod aggregate;
 pub mod brand;
 pub mod business;
 pub mod crm;

@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use social_loop::Error;
-use social_loop::funnel::{
+use social_loop::aggregate::{
     AgentSimulationOptions, BassFit, BassModel, FitForm, FitOptions, Termination,
 };
 
@@ -252,7 +252,7 @@ fn public_types_are_send_and_sync() {
     check::<BassFit>();
     check::<FitOptions>();
     check::<AgentSimulationOptions>();
-    check::<social_loop::funnel::AdoptionPath>();
+    check::<social_loop::aggregate::AdoptionPath>();
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use social_loop::Error;
-use social_loop::funnel::{
+use social_loop::aggregate::{
     DesignOutcome, DesignParameter, Elasticities, TalkOfNetwork, TalkOfNetworkConfig, TalkRates,
     TieCount, informing_probability,
 };
@@ -200,7 +200,7 @@ fn public_types_are_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<TalkOfNetwork>();
     check::<TalkOfNetworkConfig>();
-    check::<social_loop::funnel::TalkRun>();
+    check::<social_loop::aggregate::TalkRun>();
     check::<Elasticities>();
 }
 

@@ -185,7 +185,7 @@ impl Default for AgencyEffects {
 /// Every ownership model's effect parameters.
 ///
 /// ```
-/// use social_loop::brand::{InHouseEffects, OwnershipEffects};
+/// use social_loop::brand::OwnershipEffects;
 /// use social_loop::Probability;
 /// let mut effects = OwnershipEffects::default();
 /// effects.co_op.consistency = Probability::new(0.8)?;

@@ -39,7 +39,7 @@ use super::engagement::Engagement;
 /// ```
 /// use social_loop::brand::{Engagement, EngagementKind, RelevanceModel};
 /// use social_loop::customer::{Channel, Profile};
-/// use social_loop::{CustomerId, Probability};
+/// use social_loop::CustomerId;
 /// let ann = Profile {
 ///     channels: vec![Channel::Microblog],
 ///     interests: vec!["pricing".into()],

@@ -23,7 +23,7 @@ use super::policy::ChangePolicy;
 ///
 /// ```
 /// use social_loop::business::{Business, Change, ChangeKind, ChangePolicy, FeedbackItem, FeedbackKind, FeedbackSource};
-/// use social_loop::{Decimal, Probability};
+/// use social_loop::Probability;
 /// let fix = Change::builder(ChangeKind::ProductInnovation).lag(2).bad_experience_reduction(0.5).build()?;
 /// let mut business = Business::new(Some(ChangePolicy::new(3, fix)?));
 /// let complaint = FeedbackItem::new(FeedbackKind::Complaint, FeedbackSource::Customer);

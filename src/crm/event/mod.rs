@@ -47,7 +47,7 @@ fn schema_version() -> u32 {
 /// * Unknown top-level fields are ignored, so newer producers can add fields.
 ///
 /// ```
-/// use social_loop::crm::{Event, EventId, EventKind, Timestamp};
+/// use social_loop::crm::{Event, EventId, EventKind};
 /// let line = r#"{"id":"e1","at":"2024-03-01T12:00:00Z","customer":"ann","kind":{"type":"referral"},"counterpart":"bob"}"#;
 /// let event: Event = serde_json::from_str(line)?;
 /// assert_eq!(event.kind, EventKind::Referral);

@@ -44,7 +44,6 @@ impl CustomerBook {
     /// book, so the explanation always ends in the book's stage.
     ///
     /// ```
-    /// use social_loop::Stage;
     /// use social_loop::crm::{CustomerBook, Event, EventId, EventKind, ExplainOptions};
     /// let mut book = CustomerBook::new();
     /// let at = |s: &str| s.parse::<social_loop::crm::Timestamp>();

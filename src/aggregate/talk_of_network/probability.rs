@@ -40,7 +40,7 @@ impl TalkRates {
     /// Validates the three rates.
     ///
     /// ```
-    /// use social_loop::funnel::TalkRates;
+    /// use social_loop::aggregate::TalkRates;
     /// let rates = TalkRates::new(0.0005, 0.005, 0.01)?;
     /// assert_eq!(rates.weak.get(), 0.005);
     /// assert!(TalkRates::new(0.0005, 1.5, 0.01).is_err());
@@ -70,7 +70,7 @@ impl TalkRates {
 /// Each source (advertising, each informed contact) is an independent chance.
 ///
 /// ```
-/// use social_loop::funnel::{TalkRates, informing_probability};
+/// use social_loop::aggregate::{TalkRates, informing_probability};
 /// let rates = TalkRates::new(0.0005, 0.005, 0.01)?;
 /// let p = informing_probability(&rates, 3, 2);
 /// assert!((p.get() - 0.03501085095499375).abs() < 1e-15);

@@ -1,5 +1,5 @@
 //! Small dense linear algebra for the fits of this module and of
-//! [`talk_of_network`](crate::funnel::talk_of_network): solving and inverting the
+//! [`talk_of_network`](crate::aggregate::talk_of_network): solving and inverting the
 //! `k x k` normal equations of a least-squares problem with `k` of 3 to a dozen.
 //!
 //! Gauss-Jordan elimination with partial pivoting. For matrices this small it is

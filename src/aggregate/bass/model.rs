@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 /// `t < 0` the density is 0. A NaN time gives NaN.
 ///
 /// ```
-/// use social_loop::funnel::BassModel;
+/// use social_loop::aggregate::BassModel;
 /// let bass = BassModel::new(0.03, 0.38, 1_000_000.0)?;
 /// assert!((bass.peak_time().unwrap_or(0.0) - 6.1926192).abs() < 1e-6);
 /// assert!((bass.cumulative(5.0) - 0.3311986).abs() < 1e-6);

@@ -48,7 +48,7 @@ impl TieCount {
 /// setters; checked by [`TalkOfNetwork::new`].
 ///
 /// ```
-/// use social_loop::funnel::{TalkOfNetworkConfig, TalkRates, TieCount};
+/// use social_loop::aggregate::{TalkOfNetworkConfig, TalkRates, TieCount};
 /// let config = TalkOfNetworkConfig::default()
 ///     .population(3_000)
 ///     .strong_ties(TieCount::fixed(10))
@@ -209,7 +209,7 @@ impl TalkRun {
 /// independent between people), at a cost independent of `W`.
 ///
 /// ```
-/// use social_loop::funnel::{TalkOfNetwork, TalkOfNetworkConfig};
+/// use social_loop::aggregate::{TalkOfNetwork, TalkOfNetworkConfig};
 /// let model = TalkOfNetwork::new(TalkOfNetworkConfig::default())?;
 /// let runs = model.run_many(42, 0..4);
 /// assert_eq!(runs.len(), 4);

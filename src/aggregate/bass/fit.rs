@@ -41,7 +41,7 @@ impl FitForm {
 /// Options of [`BassFit::fit`]: `Default` plus by-value setters.
 ///
 /// ```
-/// use social_loop::funnel::{FitForm, FitOptions};
+/// use social_loop::aggregate::{FitForm, FitOptions};
 /// let options = FitOptions::default().form(FitForm::Density).max_iterations(500);
 /// assert_eq!(options.get_form(), FitForm::Density);
 /// ```
@@ -117,7 +117,7 @@ pub struct BassStandardErrors {
 /// solver's report.
 ///
 /// ```
-/// use social_loop::funnel::{BassFit, FitOptions};
+/// use social_loop::aggregate::{BassFit, FitOptions};
 /// let sales = [840.0, 1470.0, 2110.0, 4000.0, 7590.0, 10950.0, 10530.0, 9470.0, 7790.0, 5890.0];
 /// let fit = BassFit::fit(&sales, FitOptions::default())?;
 /// assert!(fit.converged);

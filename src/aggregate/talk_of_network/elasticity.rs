@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::model::{TalkOfNetworkConfig, TieCount};
+use crate::aggregate::bass::linalg;
 use crate::error::{Error, Result};
-use crate::funnel::bass::linalg;
 
 /// A parameter of the "talk of the network" design.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -118,7 +118,7 @@ impl Estimate {
 /// weak and strong ties this way.
 ///
 /// ```
-/// use social_loop::funnel::{DesignOutcome, DesignParameter, Elasticities};
+/// use social_loop::aggregate::{DesignOutcome, DesignParameter, Elasticities};
 /// // A noise-free design where periods = 2 / (bw^0.5 W^0.5 S^0.2).
 /// let mut outcomes = Vec::new();
 /// for bw in [0.005_f64, 0.01, 0.015] {

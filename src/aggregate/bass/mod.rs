@@ -8,7 +8,7 @@
 //!   on a complete graph whose mean-field limit is the Bass curve.
 //!
 //! ```
-//! use social_loop::funnel::{BassFit, BassModel, FitOptions};
+//! use social_loop::aggregate::{BassFit, BassModel, FitOptions};
 //! let truth = BassModel::new(0.02, 0.4, 10_000.0)?;
 //! let sales: Vec<f64> = (1..=12).map(|t| truth.sales_in_period(f64::from(t))).collect();
 //! let fit = BassFit::fit(&sales, FitOptions::default())?;

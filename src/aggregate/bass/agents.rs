@@ -99,7 +99,7 @@ impl BassModel {
     ///
     /// ```
     /// use rand::SeedableRng;
-    /// use social_loop::funnel::{AgentSimulationOptions, BassModel};
+    /// use social_loop::aggregate::{AgentSimulationOptions, BassModel};
     /// let bass = BassModel::new(0.03, 0.38, 1.0)?;
     /// let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
     /// let path = bass.simulate_complete_graph(&AgentSimulationOptions::default(), &mut rng)?;
