@@ -59,7 +59,7 @@ fn merging_two_halves_gives_exactly_the_whole_table() {
     let mut reversed = ship(&second);
     reversed.merge(&ship(&first)).unwrap();
     assert_eq!(reversed, whole);
-    assert_eq!(whole.runs(), &[[0, n]]);
+    assert_eq!(whole.runs(), Some(&[[0, n]][..]));
 
     // The whole table really holds n runs of every metric in every cell.
     let advocates = whole.moments(0, Metric::Stage(Stage::Advocate)).unwrap();

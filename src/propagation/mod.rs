@@ -34,6 +34,9 @@
 //! * [`MonteCarlo`] → [`SpreadEstimate`]: mean, standard error, 95% interval,
 //!   and optionally per-customer probabilities, the per-step trajectory and who
 //!   influenced whom.
+//! * [`SpreadTally`]: the exact sums of a range of runs
+//!   ([`MonteCarlo::tally`]), which merge with other ranges' into exactly
+//!   the estimate of all of them (one estimate fanned out over a cluster).
 //! * [`exact`]: the exact expected spread on small graphs (the test oracle).
 //!
 //! # Randomness and reproducibility
@@ -108,6 +111,7 @@ pub mod exact;
 mod live_arcs;
 mod model;
 mod monte_carlo;
+mod partial;
 mod per_run;
 mod settings;
 pub(crate) mod streams;
@@ -121,4 +125,6 @@ pub use estimate::{
 pub use model::{Model, THRESHOLD_WEIGHT_SLACK};
 pub(crate) use monte_carlo::independent_cascade_runs;
 pub use monte_carlo::{Engine, LANES, MonteCarlo};
+pub use partial::SpreadTally;
+pub(crate) use partial::union_of_runs;
 pub use settings::{MAX_THREADS, MonteCarloSettings};
