@@ -5,7 +5,10 @@
 //! social-loop target --edges FILE --model ic --weighted-cascade --k 50 --rng-seed 1
 //! social-loop run examples/scenario.json --out target/run
 //! social-loop sweep examples/sweep.json --runs 0..4 --out target/sweep/table.json
+//! social-loop sweep examples/sweep.json --runs 0..4 --shard 1/4 --out parts/part-1.json
 //! social-loop sweep merge PART.json PART.json --out TABLE.json --csv SUMMARY.csv
+//! social-loop spread --edges FILE --model ic --p 0.1 --seeds a --runs-range 0..5000 --rng-seed 1 --partial PART.json
+//! social-loop spread merge PART.json PART.json
 //! ```
 //!
 //! Every subcommand has `--help`. A result goes to stdout (one JSON line for
@@ -17,6 +20,7 @@ mod bar;
 mod network_args;
 mod output;
 mod run;
+mod shard;
 mod spread;
 mod sweep;
 mod target;
@@ -44,7 +48,8 @@ enum Command {
     Target(target::TargetArgs),
     /// Run a scenario file of the value loop; writes report.json and periods.csv.
     Run(run::RunArgs),
-    /// Run a parameter sweep file, or merge the tables of a sweep split over jobs.
+    /// Run a parameter sweep file (or one shard of it), or merge the parts of a
+    /// sweep split over jobs.
     Sweep(sweep::SweepArgs),
 }
 

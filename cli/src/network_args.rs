@@ -19,8 +19,8 @@ pub const TRIVALENCY_STREAM: u64 = 0x7472_6976_616c_656e;
 pub struct NetworkArgs {
     /// The edge-list file: `u v` (snap), `u v p` (weighted) or
     /// `src,dst,rating,time` (signed-csv); `#` and `%` lines are comments.
-    #[arg(long, value_name = "FILE")]
-    pub edges: PathBuf,
+    #[arg(long, value_name = "FILE", required = true)]
+    pub edges: Option<PathBuf>,
     /// The file's format (auto: detected from the first data line).
     #[arg(long, default_value = "auto", value_parser = parse_format, value_name = "auto|snap|weighted|signed-csv")]
     pub format: EdgeFormat,
@@ -29,6 +29,16 @@ pub struct NetworkArgs {
     pub undirected: bool,
     #[command(flatten)]
     pub weights: WeightArgs,
+}
+
+impl NetworkArgs {
+    /// The edge file (`--edges`, required by clap unless a subcommand such
+    /// as `spread merge` stands in for the flags).
+    pub fn edges_file(&self) -> Result<&std::path::Path, Failure> {
+        self.edges
+            .as_deref()
+            .ok_or_else(|| Failure("give the edge file with --edges".into()))
+    }
 }
 
 /// Where the tie probabilities come from: at most one flag; none means the
@@ -86,11 +96,12 @@ fn parse_format(text: &str) -> Result<EdgeFormat, String> {
 /// Reads the edge list, applies the weights and compiles the network. Errors
 /// name the file and, for malformed content, the line.
 pub fn load(args: &NetworkArgs, rng_seed: u64) -> Result<CompiledNetwork, Failure> {
-    let file = args.edges.display().to_string();
+    let edges = args.edges_file()?;
+    let file = edges.display().to_string();
     let options = ReadOptions::default()
         .format(args.format)
         .undirected(args.undirected);
-    let (mut net, report) = read_edge_list_file(&args.edges, options)?;
+    let (mut net, report) = read_edge_list_file(edges, options)?;
     let scheme = args.weights.scheme();
     if scheme == WeightScheme::FromData && report.format == EdgeFormat::Snap {
         return Err(Failure(format!(
