@@ -15,6 +15,7 @@ mod scenario_file;
 mod shared_data;
 mod sim;
 mod sweep;
+mod sweep_shards;
 mod talk_of_network;
 mod targeting;
 mod value;

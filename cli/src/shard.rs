@@ -19,16 +19,20 @@ use crate::Failure;
 pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// The shard to run, if any, from the flags and the environment.
-pub fn choose(shard: Option<Shard>, shards: Option<u32>, env: Env<'_>) -> Result<Option<Shard>, Failure> {
+pub fn choose(
+    shard: Option<Shard>,
+    shards: Option<u32>,
+    env: Env<'_>,
+) -> Result<Option<Shard>, Failure> {
     if let Some(shard) = shard {
         return Ok(Some(shard));
     }
     let number = |name: &str| -> Result<Option<u32>, Failure> {
         env(name)
             .map(|v| {
-                v.trim().parse::<u32>().map_err(|_| {
-                    Failure(format!("{name}={v} is not a task number"))
-                })
+                v.trim()
+                    .parse::<u32>()
+                    .map_err(|_| Failure(format!("{name}={v} is not a task number")))
             })
             .transpose()
     };
@@ -99,7 +103,12 @@ mod tests {
         ]);
         assert_eq!(choose(None, None, &slurm).unwrap(), shard(2, 4));
         assert_eq!(choose(None, Some(4), &slurm).unwrap(), shard(2, 4));
-        assert!(choose(None, Some(5), &slurm).unwrap_err().0.contains("has 4 tasks"));
+        assert!(
+            choose(None, Some(5), &slurm)
+                .unwrap_err()
+                .0
+                .contains("has 4 tasks")
+        );
         // The flag wins over the environment.
         assert_eq!(choose(shard(0, 1), None, &slurm).unwrap(), shard(0, 1));
         let k8s = with(&[("JOB_COMPLETION_INDEX", "2")]);

@@ -331,8 +331,8 @@ fn estimate(args: &EstimateArgs) -> Result<(), Failure> {
 /// every flag but the runs, the threads and where the output goes.
 fn inputs(args: &EstimateArgs, fixed: &Fixed) -> Result<String, Failure> {
     let file = args.network.edges_file()?;
-    let edges = std::fs::read(file)
-        .map_err(|e| Failure(format!("cannot read {}: {e}", file.display())))?;
+    let edges =
+        std::fs::read(file).map_err(|e| Failure(format!("cannot read {}: {e}", file.display())))?;
     let flags = serde_json::json!({
         "format": args.network.format.to_string(),
         "undirected": args.network.undirected,
