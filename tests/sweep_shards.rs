@@ -94,9 +94,9 @@ proptest! {
             parts.swap(i, j);
         }
         let mut merge = ShardMerge::new();
-        for part in parts.iter().cloned() {
+        for part in &parts {
             // Through JSON, as the tasks of a cluster hand them over.
-            let part = serde_json::from_str(&serde_json::to_string(&part).unwrap()).unwrap();
+            let part = serde_json::from_str(&serde_json::to_string(part).unwrap()).unwrap();
             merge.add(format!("part-{}", part_index(&part)), part).unwrap();
         }
         let merged = merge.finish().unwrap();
