@@ -39,13 +39,14 @@ pub struct RunArgs {
     seed: Option<u64>,
 }
 
-/// Reads a scenario file strictly (see [`Scenario::from_json`]); errors start
-/// with the file's name.
+/// Reads a scenario file strictly (see [`Scenario::from_json_file`]: a
+/// network file's relative path is relative to the scenario's folder); errors
+/// start with the file's name.
 pub fn read_scenario(path: &std::path::Path) -> Result<Scenario, Failure> {
-    let name = path.display();
-    let text =
-        std::fs::read_to_string(path).map_err(|e| Failure(format!("cannot read {name}: {e}")))?;
-    Scenario::from_json(&text).map_err(|e| Failure(format!("{name}: {e}")))
+    Scenario::from_json_file(path).map_err(|e| match e.path() {
+        Some(_) => Failure(e.to_string()),
+        None => Failure(format!("{}: {e}", path.display())),
+    })
 }
 
 /// The short summary printed after a run.

@@ -1,17 +1,26 @@
 //! Where a scenario's influence network comes from.
 
+use std::path::{Path, PathBuf};
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::network::{BarabasiAlbert, InfluenceNetwork, WattsStrogatz};
+use crate::network::io::{EdgeFormat, Header, ReadOptions, read_edge_list_file};
+use crate::network::{BarabasiAlbert, InfluenceNetwork, WattsStrogatz, WeightScheme};
 use crate::probability::Probability;
 
 /// Where the influence network comes from.
+///
+/// In a scenario file: `{"generated": {...}}`, `{"file": {"path": ...}}` or
+/// `{"explicit": {"customers": [...], "ties": [...]}}`.
+#[non_exhaustive]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NetworkSpec {
     /// A seeded random network.
     Generated(GeneratedNetwork),
+    /// An edge-list file, read when the run starts.
+    File(NetworkFile),
     /// A network the caller built or read (its ties keep their probabilities and
     /// signs).
     Explicit(InfluenceNetwork),
@@ -27,6 +36,7 @@ impl NetworkSpec {
     pub(super) fn validate(&self) -> Result<()> {
         match self {
             NetworkSpec::Generated(g) => g.validate(),
+            NetworkSpec::File(file) => file.validate(),
             NetworkSpec::Explicit(net) => {
                 if net.customer_count() == 0 {
                     Err(Error::invalid(
@@ -43,9 +53,148 @@ impl NetworkSpec {
     }
 }
 
-/// A generated network: the model, the probability every tie gets, and the
-/// share of ties that are distrustful.
+/// An influence network read from an edge-list file (see
+/// [`crate::network::io`] for the formats and the direction convention).
+///
+/// In a scenario file:
+///
+/// ```json
+/// {"network": {"file": {"path": "edges.txt", "format": "snap",
+///                       "weights": "uniform:0.1", "reverse": true}}}
+/// ```
+///
+/// | field | default | meaning |
+/// |---|---|---|
+/// | `path` | required | the file; a relative path is relative to the scenario file's folder ([`Scenario::from_json_file`](super::Scenario::from_json_file)), or to the current directory for [`Scenario::from_json`](super::Scenario::from_json) |
+/// | `format` | `"auto"` | `"auto"`, `"snap"`, `"weighted"` or `"signed-csv"` |
+/// | `weights` | the file's column | `"from_file"`, `"weighted_cascade"`, `"trivalency"` (or `"trivalency:SEED"`, seed 0 by default) or `"uniform:0.1"`; required for a snap file, which has no probabilities |
+/// | `reverse` | `false` | read `u v` as `v -> u` (trust and vote networks: see the docs of [`crate::network::io`]) |
+/// | `header` | `"refuse"` | `"skip"` a header line, `"absent"`, or `"refuse"` a first line that looks like one |
+///
+/// A file network is data: it does not change with the scenario's seed
+/// (trivalency weights use their own seed), so sweeping the seed varies the
+/// dynamics on one fixed network. Customers keep the file's ids; there are no
+/// communities, so profiles are drawn per customer.
+///
+/// ```
+/// use social_loop::network::WeightScheme;
+/// use social_loop::sim::{NetworkFile, NetworkSpec, Scenario};
+/// let file = NetworkFile::new("data/soc-Epinions1.txt")
+///     .weights(WeightScheme::WeightedCascade)
+///     .reverse(true);
+/// let scenario = Scenario::default().network(NetworkSpec::File(file));
+/// # let _ = scenario;
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkFile {
+    path: PathBuf,
+    #[serde(default)]
+    format: EdgeFormat,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    weights: Option<WeightScheme>,
+    #[serde(default)]
+    reverse: bool,
+    #[serde(default)]
+    header: Header,
+}
+
+impl NetworkFile {
+    /// The file at `path`, format detected, weights from the file, as listed.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        NetworkFile {
+            path: path.into(),
+            format: EdgeFormat::Auto,
+            weights: None,
+            reverse: false,
+            header: Header::Refuse,
+        }
+    }
+
+    /// The file's layout.
+    #[must_use]
+    pub fn format(mut self, format: EdgeFormat) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// Where the tie probabilities come from (required for a snap file).
+    #[must_use]
+    pub fn weights(mut self, scheme: WeightScheme) -> Self {
+        self.weights = Some(scheme);
+        self
+    }
+
+    /// Read each line `u v` as the tie `v -> u`.
+    #[must_use]
+    pub fn reverse(mut self, reverse: bool) -> Self {
+        self.reverse = reverse;
+        self
+    }
+
+    /// The header policy.
+    #[must_use]
+    pub fn header(mut self, policy: Header) -> Self {
+        self.header = policy;
+        self
+    }
+
+    /// The file's path (after [`Scenario::from_json_file`](super::Scenario::from_json_file)
+    /// resolved a relative one).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A relative path becomes relative to `base` (the scenario file's folder).
+    pub(super) fn resolve_against(&mut self, base: &Path) {
+        if self.path.is_relative() {
+            self.path = base.join(&self.path);
+        }
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.path.as_os_str().is_empty() {
+            return Err(Error::invalid("network.file.path", "is empty"));
+        }
+        if !self.path.is_file() {
+            return Err(Error::invalid(
+                "network.file.path",
+                format!("{} is not a readable file", self.path.display()),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Reads the network.
+    ///
+    /// # Errors
+    /// As [`read_edge_list_file`] (a missing weight scheme is named
+    /// `network.file.weights`); [`Error::InvalidParameter`]
+    /// (`network.file.path`) for a file without ties.
+    pub(crate) fn read(&self) -> Result<InfluenceNetwork> {
+        let mut options = ReadOptions::default()
+            .format(self.format)
+            .reverse(self.reverse)
+            .header(self.header);
+        if let Some(scheme) = self.weights {
+            options = options.weights(scheme);
+        }
+        let (net, _) =
+            read_edge_list_file(&self.path, options).map_err(|e| e.within("network.file"))?;
+        if net.tie_count() == 0 {
+            return Err(Error::invalid(
+                "network.file.path",
+                format!("{} has no ties", self.path.display()),
+            ));
+        }
+        Ok(net)
+    }
+}
+
+/// A generated network: the model, the probability every tie gets, and the
+/// share of ties that are distrustful. Every field has a default (the
+/// quickstart's: 200 micro-communities of 50, tie probability 0.1, 5% distrust).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct GeneratedNetwork {
     /// The random graph model.
     pub model: NetworkModel,
