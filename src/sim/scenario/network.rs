@@ -86,6 +86,7 @@ impl NetworkSpec {
 /// # let _ = scenario;
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)] // names the variant in the error (`network.file`)
 pub struct NetworkFile {
     path: PathBuf,
     #[serde(default)]
@@ -194,7 +195,7 @@ impl NetworkFile {
 /// share of ties that are distrustful. Every field has a default (the
 /// quickstart's: 200 micro-communities of 50, tie probability 0.1, 5% distrust).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)] // names the variant in the error (`network.generated`)
 pub struct GeneratedNetwork {
     /// The random graph model.
     pub model: NetworkModel,
