@@ -41,6 +41,9 @@
 //! rate times the change in net opinion (positive − negative) against the
 //! baseline, with a conservative 95% interval (standard errors added).
 
+#[macro_use]
+mod common; // println! and print! that end quietly when stdout closes (`| head`)
+
 use social_loop::propagation::MonteCarloSettings;
 use std::collections::HashMap;
 use std::path::Path;
