@@ -1,8 +1,9 @@
 //! `social-loop run`: runs a scenario file, for people who do not write Rust.
 //!
-//! Reads a scenario from JSON (every field is optional; `examples/scenario.md`
-//! documents the format and `--default` prints the complete default scenario
-//! to start from), runs it and writes into `--out` (default `target/run`):
+//! Reads a scenario from JSON (every top-level field is optional;
+//! `examples/scenario.md` documents the format, the defaults and the required
+//! sub-fields, and `--default` prints the complete default scenario to start
+//! from; a network file's relative path is relative to the scenario), runs it and writes into `--out` (default `target/run`):
 //! `report.json` (the whole report) and `periods.csv` (one row per period).
 //! It prints a short summary, and a progress bar on stderr when stderr is a
 //! terminal. A mistake in the file (bad JSON, a wrong type, a value out of
