@@ -146,7 +146,9 @@ mod tests {
     fn a_byte_order_mark_before_the_first_line_is_skipped() {
         let event = r#"{"id":"e1","at":0,"customer":"ann","kind":{"type":"purchase"}}"#;
         let input = format!("\u{feff}{event}\n{event}\n");
-        let lines: Vec<_> = JsonLines::new(input.as_bytes()).collect::<Result<_>>().unwrap();
+        let lines: Vec<_> = JsonLines::new(input.as_bytes())
+            .collect::<Result<_>>()
+            .unwrap();
         assert_eq!(lines.len(), 2);
         assert!(lines.iter().all(|(_, parsed)| parsed.is_ok()), "{lines:?}");
     }
