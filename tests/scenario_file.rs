@@ -159,10 +159,12 @@ fn a_network_file_reads_with_the_library_reader_and_its_direction() {
     let dir = folder("direction", &[("trust.txt", &trust_edges())]);
     let path = dir.join("trust.txt");
     let read = |reverse: bool| {
-        let file = NetworkFile::new(&path)
-            .format(EdgeFormat::Snap)
-            .weights(WeightScheme::WeightedCascade)
-            .reverse(reverse);
+        let file = NetworkFile::new(&path).options(
+            ReadOptions::default()
+                .format(EdgeFormat::Snap)
+                .weights(WeightScheme::WeightedCascade)
+                .reverse(reverse),
+        );
         Scenario::default()
             .network(NetworkSpec::File(file))
             .horizon(1)

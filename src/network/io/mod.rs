@@ -51,7 +51,7 @@
 //! # Weights
 //!
 //! A tie's probability comes from the file's weight column (`weighted`), from
-//! the rating (`signed-csv`), or from a [`WeightScheme`] given with
+//! the rating (`signed-csv`), or from a [`WeightScheme`](crate::network::WeightScheme) given with
 //! [`ReadOptions::weights`]. A file without probabilities (`snap`) and no
 //! scheme is refused with an [`Error::InvalidParameter`] (field `weights`)
 //! listing the schemes, because probability 1 on every tie measures

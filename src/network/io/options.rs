@@ -166,13 +166,13 @@ pub enum Header {
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReadOptions {
-    pub(super) format: EdgeFormat,
-    pub(super) weights: Option<WeightScheme>,
-    pub(super) reverse: bool,
-    pub(super) undirected: bool,
-    pub(super) header: Header,
-    pub(super) self_loops: SelfLoops,
-    pub(super) duplicates: DuplicateTies,
+    pub(crate) format: EdgeFormat,
+    pub(crate) weights: Option<WeightScheme>,
+    pub(crate) reverse: bool,
+    pub(crate) undirected: bool,
+    pub(crate) header: Header,
+    pub(crate) self_loops: SelfLoops,
+    pub(crate) duplicates: DuplicateTies,
 }
 
 impl ReadOptions {

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::network::io::{EdgeFormat, Header, ReadOptions, read_edge_list_file};
+use crate::network::io::{
+    DuplicateTies, EdgeFormat, Header, ReadOptions, SelfLoops, read_edge_list_file,
+};
 use crate::network::{BarabasiAlbert, InfluenceNetwork, WattsStrogatz, WeightScheme};
 use crate::probability::Probability;
 
@@ -70,6 +72,7 @@ impl NetworkSpec {
 /// | `weights` | the file's column | `"from_file"`, `"weighted_cascade"`, `"trivalency"` (or `"trivalency:SEED"`, seed 0 by default) or `"uniform:0.1"`; required for a snap file, which has no probabilities |
 /// | `reverse` | `false` | read `u v` as `v -> u` (trust and vote networks: see the docs of [`crate::network::io`]) |
 /// | `header` | `"refuse"` | `"skip"` a header line, `"absent"`, or `"refuse"` a first line that looks like one |
+/// | `undirected`, `self_loops`, `duplicates` | `false`, `"skip"`, `"keep-first"` | as [`ReadOptions`] |
 ///
 /// A file network is data: it does not change with the scenario's seed
 /// (trivalency weights use their own seed), so sweeping the seed varies the
@@ -78,16 +81,24 @@ impl NetworkSpec {
 ///
 /// ```
 /// use social_loop::network::WeightScheme;
+/// use social_loop::network::io::ReadOptions;
 /// use social_loop::sim::{NetworkFile, NetworkSpec, Scenario};
 /// let file = NetworkFile::new("data/soc-Epinions1.txt")
-///     .weights(WeightScheme::WeightedCascade)
-///     .reverse(true);
+///     .options(ReadOptions::default().weights(WeightScheme::WeightedCascade).reverse(true));
 /// let scenario = Scenario::default().network(NetworkSpec::File(file));
 /// # let _ = scenario;
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)] // names the variant in the error (`network.file`)
+#[serde(try_from = "NetworkFileRecord", into = "NetworkFileRecord")]
 pub struct NetworkFile {
+    path: PathBuf,
+    options: ReadOptions,
+}
+
+/// The JSON form of a [`NetworkFile`]: the path and the reader's options.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)] // names the field in the error (`network.file.revers`)
+struct NetworkFileRecord {
     path: PathBuf,
     #[serde(default)]
     format: EdgeFormat,
@@ -97,45 +108,64 @@ pub struct NetworkFile {
     reverse: bool,
     #[serde(default)]
     header: Header,
+    #[serde(default)]
+    undirected: bool,
+    #[serde(default)]
+    self_loops: SelfLoops,
+    #[serde(default)]
+    duplicates: DuplicateTies,
+}
+
+impl From<NetworkFileRecord> for NetworkFile {
+    fn from(r: NetworkFileRecord) -> Self {
+        let options = ReadOptions::default()
+            .format(r.format)
+            .reverse(r.reverse)
+            .header(r.header)
+            .undirected(r.undirected)
+            .self_loops(r.self_loops)
+            .duplicates(r.duplicates);
+        NetworkFile {
+            path: r.path,
+            options: match r.weights {
+                Some(scheme) => options.weights(scheme),
+                None => options,
+            },
+        }
+    }
+}
+
+impl From<NetworkFile> for NetworkFileRecord {
+    fn from(file: NetworkFile) -> Self {
+        let o = file.options;
+        NetworkFileRecord {
+            path: file.path,
+            format: o.format,
+            weights: o.weights,
+            reverse: o.reverse,
+            header: o.header,
+            undirected: o.undirected,
+            self_loops: o.self_loops,
+            duplicates: o.duplicates,
+        }
+    }
 }
 
 impl NetworkFile {
-    /// The file at `path`, format detected, weights from the file, as listed.
+    /// The file at `path`, read with [`ReadOptions::default`] (format detected,
+    /// weights from the file, as listed).
     pub fn new(path: impl Into<PathBuf>) -> Self {
         NetworkFile {
             path: path.into(),
-            format: EdgeFormat::Auto,
-            weights: None,
-            reverse: false,
-            header: Header::Refuse,
+            options: ReadOptions::default(),
         }
     }
 
-    /// The file's layout.
+    /// How to read it (the format, the weight scheme a snap file needs,
+    /// `reverse` for trust networks, the header policy, ...).
     #[must_use]
-    pub fn format(mut self, format: EdgeFormat) -> Self {
-        self.format = format;
-        self
-    }
-
-    /// Where the tie probabilities come from (required for a snap file).
-    #[must_use]
-    pub fn weights(mut self, scheme: WeightScheme) -> Self {
-        self.weights = Some(scheme);
-        self
-    }
-
-    /// Read each line `u v` as the tie `v -> u`.
-    #[must_use]
-    pub fn reverse(mut self, reverse: bool) -> Self {
-        self.reverse = reverse;
-        self
-    }
-
-    /// The header policy.
-    #[must_use]
-    pub fn header(mut self, policy: Header) -> Self {
-        self.header = policy;
+    pub fn options(mut self, options: ReadOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -172,15 +202,8 @@ impl NetworkFile {
     /// `network.file.weights`); [`Error::InvalidParameter`]
     /// (`network.file.path`) for a file without ties.
     pub(crate) fn read(&self) -> Result<InfluenceNetwork> {
-        let mut options = ReadOptions::default()
-            .format(self.format)
-            .reverse(self.reverse)
-            .header(self.header);
-        if let Some(scheme) = self.weights {
-            options = options.weights(scheme);
-        }
         let (net, _) =
-            read_edge_list_file(&self.path, options).map_err(|e| e.within("network.file"))?;
+            read_edge_list_file(&self.path, self.options).map_err(|e| e.within("network.file"))?;
         if net.tie_count() == 0 {
             return Err(Error::invalid(
                 "network.file.path",
