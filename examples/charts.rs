@@ -22,6 +22,9 @@
 //! Each takes a second or less in release mode; the numbers are seeded, so the
 //! files only change when the model does.
 
+#[macro_use]
+mod common; // println! and print! that end quietly when stdout closes (`| head`)
+
 use std::path::{Path, PathBuf};
 
 use plotters::prelude::*;

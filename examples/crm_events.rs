@@ -12,6 +12,9 @@
 //! revenue and word of mouth, the top advocates, adversaries and influencers,
 //! and the full explanation of one customer.
 
+#[macro_use]
+mod common; // println! and print! that end quietly when stdout closes (`| head`)
+
 use std::error::Error;
 use std::fmt::Write as _;
 use std::io::{BufReader, Write};

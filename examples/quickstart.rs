@@ -8,6 +8,9 @@
 //! Prints the funnel at the end of each 13-week quarter, the value each actor
 //! created in the quarter, and the Net Promoter Score of customers.
 
+#[macro_use]
+mod common; // println! and print! that end quietly when stdout closes (`| head`)
+
 use std::time::Instant;
 
 use social_loop::sim::{PeriodReport, Scenario, run};

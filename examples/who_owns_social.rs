@@ -18,6 +18,9 @@
 //! departments, reach of feedback into the business, relevance of engagements,
 //! and coordination overhead on engagement costs.
 
+#[macro_use]
+mod common; // println! and print! that end quietly when stdout closes (`| head`)
+
 use social_loop::brand::{AgencyEffects, InHouse, InHouseEffects, Ownership, OwnershipEffects};
 use social_loop::sim::{Report, Scenario, run};
 use social_loop::value::Actor;

@@ -5,6 +5,29 @@
 //! trail, diffusion models with honest uncertainty, funnel estimates, and an
 //! exact-decimal ledger of who created which value.
 //!
+//! Your own edge list (one `from to` per line: `from` influences `to`), a
+//! weight choice, and an estimate with its uncertainty:
+//!
+//! ```
+//! use social_loop::network::io::{read_edge_list_file, ReadOptions};
+//! use social_loop::propagation::{CompiledNetwork, Model, MonteCarlo, MonteCarloSettings};
+//! # let my_edges = std::env::temp_dir().join(format!("social_loop_lib_doc_{}.txt", std::process::id()));
+//! # std::fs::write(&my_edges, "# from to\nann bob\nann cy\nbob dee\ncy dee\n")?;
+//! let options = ReadOptions::default().weights("uniform:0.1".parse()?); // or "weighted_cascade", "trivalency"
+//! let (net, _report) = read_edge_list_file(&my_edges, options)?; // my_edges: the path of your file
+//! let spread = MonteCarlo::new(Model::IndependentCascade).settings(MonteCarloSettings::new(10_000, 1)?)
+//!     .estimate(&CompiledNetwork::from_network(&net), ["ann"])?;
+//! println!("reach of ann: {:.2} ± {:.2} customers (95% CI {:?})", spread.mean, spread.std_err, spread.ci95);
+//! # assert!((spread.mean - 1.2199).abs() < 4.0 * spread.std_err); // 1 + 0.1 + 0.1 + (1 - 0.99^2)
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Trust networks ("`a` trusts `b`") list influence backwards: add
+//! `.reverse(true)`. [`network::io`] has the formats, the direction convention
+//! and where the public data sets come from.
+//!
+//! The value loop on a generated network:
+//!
 //! ```
 //! use social_loop::sim::{run, GeneratedNetwork, NetworkSpec, Scenario};
 //! use social_loop::value::Actor;
@@ -29,8 +52,8 @@
 //! * [`brand`]: engagements, the relevance model (right content, time, channel,
 //!   customer) and who owns social media (siloed, co-op, agency).
 //! * [`business`]: changes and the feedback backlog that triggers them.
-//! * [`network`]: the influence network on petgraph, keyed by customer ids; edge-list
-//!   readers, seeded generators, weight schemes.
+//! * [`network`]: the influence network keyed by customer ids; edge-list readers
+//!   ([`network::io`]), seeded generators, weight schemes.
 //! * [`propagation`]: Independent Cascade, Linear Threshold and signed cascades on a
 //!   compiled CSR form; the seeded, parallel, reproducible Monte Carlo estimator; exact
 //!   enumeration for small graphs.
@@ -51,7 +74,8 @@
 //!   field that was wrong. The library does not panic on a caller's data.
 //! * Probabilities are [`Probability`] (validated once); money is [`Decimal`] with
 //!   checked arithmetic.
-//! * Randomness is injected: a master seed plus a unit index gives every unit of work
+//! * Randomness is injected as a `u64` seed (no random number generator type is
+//!   part of the API): a master seed plus a unit index gives every unit of work
 //!   its own stream, so results do not depend on the number of threads.
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]

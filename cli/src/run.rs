@@ -1,8 +1,9 @@
 //! `social-loop run`: runs a scenario file, for people who do not write Rust.
 //!
-//! Reads a scenario from JSON (every field is optional; `examples/scenario.md`
-//! documents the format and `--default` prints the complete default scenario
-//! to start from), runs it and writes into `--out` (default `target/run`):
+//! Reads a scenario from JSON (every top-level field is optional;
+//! `examples/scenario.md` documents the format, the defaults and the required
+//! sub-fields, and `--default` prints the complete default scenario to start
+//! from; a network file's relative path is relative to the scenario), runs it and writes into `--out` (default `target/run`):
 //! `report.json` (the whole report) and `periods.csv` (one row per period).
 //! It prints a short summary, and a progress bar on stderr when stderr is a
 //! terminal. A mistake in the file (bad JSON, a wrong type, a value out of
@@ -39,13 +40,14 @@ pub struct RunArgs {
     seed: Option<u64>,
 }
 
-/// Reads a scenario file strictly (see [`Scenario::from_json`]); errors start
-/// with the file's name.
+/// Reads a scenario file strictly (see [`Scenario::from_json_file`]: a
+/// network file's relative path is relative to the scenario's folder); errors
+/// start with the file's name.
 pub fn read_scenario(path: &std::path::Path) -> Result<Scenario, Failure> {
-    let name = path.display();
-    let text =
-        std::fs::read_to_string(path).map_err(|e| Failure(format!("cannot read {name}: {e}")))?;
-    Scenario::from_json(&text).map_err(|e| Failure(format!("{name}: {e}")))
+    Scenario::from_json_file(path).map_err(|e| match e.path() {
+        Some(_) => Failure(e.to_string()),
+        None => Failure(format!("{}: {e}", path.display())),
+    })
 }
 
 /// The short summary printed after a run.

@@ -1,12 +1,14 @@
 //! `social-loop target`: choose `k` customers to seed, print one JSON line.
 //!
 //! ```text
-//! {"algorithm":"imm","k":K,"seeds":["id",...],"estimated_spread":X,"elapsed_ms":T}
+//! {"algorithm":"imm","k":K,"seeds":["id",...],"estimated_spread":X,"elapsed_ms":T,
+//!  "spread":{"mean":X,"std_err":S,"ci95":[LO,HI]}}
 //! ```
 //!
 //! `estimated_spread` is the mean of an independent Monte Carlo evaluation of
-//! the chosen seeds (10,000 runs on a stream apart from the selection's);
-//! `elapsed_ms` times the selection alone. With the environment variable
+//! the chosen seeds (10,000 runs on a stream apart from the selection's), and
+//! `spread` that evaluation with its standard error and 95% confidence
+//! interval; `elapsed_ms` times the selection alone. With the environment variable
 //! `TARGET_DETAILS` set, the whole selection is also written as JSON on stderr.
 
 use clap::{Args, ValueEnum};
@@ -94,6 +96,15 @@ struct Output<'a> {
     seeds: Vec<&'a str>,
     estimated_spread: f64,
     elapsed_ms: f64,
+    spread: Spread,
+}
+
+/// The independent evaluation of the chosen seeds, with its uncertainty.
+#[derive(Debug, Serialize)]
+struct Spread {
+    mean: f64,
+    std_err: f64,
+    ci95: [f64; 2],
 }
 
 /// Reads, weights, compiles, selects, evaluates, prints the JSON line.
@@ -142,6 +153,11 @@ pub fn run(args: &TargetArgs) -> Result<(), Failure> {
         seeds: selection.seeds.iter().map(|c| c.as_str()).collect(),
         estimated_spread: selection.evaluation.spread.mean,
         elapsed_ms: selection.timings.selection_ms,
+        spread: Spread {
+            mean: selection.evaluation.spread.mean,
+            std_err: selection.evaluation.spread.std_err,
+            ci95: selection.evaluation.spread.ci95,
+        },
     };
     output::line(&serde_json::to_string(&line)?)
 }

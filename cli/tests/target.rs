@@ -7,7 +7,14 @@ mod common;
 
 use common::{err_2, json_line, keys_in_order, ok_stdout, run_line, temp_file};
 
-const KEYS: [&str; 5] = ["algorithm", "k", "seeds", "estimated_spread", "elapsed_ms"];
+const KEYS: [&str; 6] = [
+    "algorithm",
+    "k",
+    "seeds",
+    "estimated_spread",
+    "elapsed_ms",
+    "spread",
+];
 
 fn star() -> std::path::PathBuf {
     temp_file(
@@ -30,6 +37,25 @@ fn one_json_line_with_the_required_fields_in_order() {
     assert_eq!(v["k"], 2);
     assert_eq!(v["seeds"][0], "hub");
     assert!(v["estimated_spread"].as_f64().unwrap() > 2.0);
+    // The independent evaluation with its uncertainty.
+    let spread = &v["spread"];
+    let keys: Vec<&str> = spread
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys.len(), 3, "{spread}");
+    let mean = spread["mean"].as_f64().unwrap();
+    let std_err = spread["std_err"].as_f64().unwrap();
+    let [lo, hi] = [0, 1].map(|i| spread["ci95"][i].as_f64().unwrap());
+    assert_eq!(mean, v["estimated_spread"].as_f64().unwrap());
+    assert!(std_err > 0.0 && std_err < 0.1, "{spread}");
+    assert!(
+        (hi - lo - 2.0 * 1.959_963_984_540_054 * std_err).abs() < 1e-9,
+        "{spread}"
+    );
+    assert!(lo < mean && mean < hi, "{spread}");
 }
 
 #[test]

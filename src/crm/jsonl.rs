@@ -16,7 +16,8 @@ pub const MAX_LINE_BYTES: usize = 1 << 20;
 /// Err(Error::Parse { .. })))` for a line that does not (bad UTF-8, bad JSON,
 /// a missing field, an invalid value, a line over [`MAX_LINE_BYTES`]), and
 /// `Err(Error::Io)` once if reading fails, then stops. Lines are numbered from
-/// 1; blank lines (only spaces, or a lone `\r`) are skipped. Parsing does not
+/// 1; blank lines (only spaces, or a lone `\r`) are skipped, and so is a UTF-8
+/// byte-order mark at the start of the input. Parsing does not
 /// call [`Event::validate`]: the [`CustomerBook`](super::CustomerBook) does.
 ///
 /// ```
@@ -114,7 +115,10 @@ impl<R: BufRead> Iterator for JsonLines<R> {
                     )),
                 )));
             }
-            let text = self.buf.strip_suffix(b"\r").unwrap_or(&self.buf);
+            let mut text = self.buf.strip_suffix(b"\r").unwrap_or(&self.buf);
+            if line == 1 {
+                text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+            }
             if text.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
@@ -131,5 +135,21 @@ impl<R: BufRead> Iterator for JsonLines<R> {
             return Some(Ok((line, parsed)));
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_byte_order_mark_before_the_first_line_is_skipped() {
+        let event = r#"{"id":"e1","at":0,"customer":"ann","kind":{"type":"purchase"}}"#;
+        let input = format!("\u{feff}{event}\n{event}\n");
+        let lines: Vec<_> = JsonLines::new(input.as_bytes())
+            .collect::<Result<_>>()
+            .unwrap();
+        assert_eq!(lines.len(), 2);
+        assert!(lines.iter().all(|(_, parsed)| parsed.is_ok()), "{lines:?}");
     }
 }

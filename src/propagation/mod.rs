@@ -9,7 +9,7 @@
 //!     ("ann", "bob", 0.4), ("ann", "cy", 0.4), ("bob", "dee", 0.4),
 //!     ("cy", "dee", -0.4), ("dee", "eve", 0.4),
 //! ])?;
-//! WeightScheme::WeightedCascade.apply(&mut net, 0); // keeps the signs
+//! WeightScheme::WeightedCascade.apply(&mut net); // keeps the signs
 //! let compiled = CompiledNetwork::from_network(&net);
 //!
 //! // Independent Cascade, word-parallel, reproducible for any thread count.

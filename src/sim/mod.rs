@@ -122,8 +122,8 @@ pub use report::{
     TriggerCount,
 };
 pub use scenario::{
-    AuditOptions, BusinessSpec, GeneratedNetwork, NetworkModel, NetworkSpec, PopulationSpec,
-    Prices, ProfileShare, Rates, Scenario, StageMix, default_plan,
+    AuditOptions, BusinessSpec, GeneratedNetwork, NetworkFile, NetworkModel, NetworkSpec,
+    PopulationSpec, Prices, ProfileShare, Rates, Scenario, StageMix, default_plan,
 };
 pub use simulation::Simulation;
 

@@ -23,6 +23,7 @@ pub(crate) fn build_network(
 ) -> Result<(CompiledNetwork, Option<usize>)> {
     match spec {
         NetworkSpec::Explicit(net) => Ok((CompiledNetwork::from_network(net), None)),
+        NetworkSpec::File(file) => Ok((CompiledNetwork::from_network(&file.read()?), None)),
         NetworkSpec::Generated(g) => {
             let (net, community) = generate(g, seed)?;
             Ok((CompiledNetwork::from_network(&net), community))
@@ -47,10 +48,10 @@ fn generate(g: &GeneratedNetwork, seed: u64) -> Result<(InfluenceNetwork, Option
                 *friends_outside,
             )
             .map_err(|e| e.within("network"))?;
-            (spec.generate(p, &mut rng)?, Some(*size))
+            (spec.generate_with(p, &mut rng)?, Some(*size))
         }
-        NetworkModel::BarabasiAlbert(m) => (m.generate(p, &mut rng)?, None),
-        NetworkModel::WattsStrogatz(m) => (m.generate(p, &mut rng)?, None),
+        NetworkModel::BarabasiAlbert(m) => (m.generate_with(p, &mut rng)?, None),
+        NetworkModel::WattsStrogatz(m) => (m.generate_with(p, &mut rng)?, None),
     };
     let distrust = g.distrust.get();
     if distrust > 0.0 {

@@ -5,8 +5,10 @@ mod network;
 mod population;
 
 pub use economics::{BusinessSpec, Prices, Rates};
-pub use network::{GeneratedNetwork, NetworkModel, NetworkSpec};
+pub use network::{GeneratedNetwork, NetworkFile, NetworkModel, NetworkSpec};
 pub use population::{PopulationSpec, ProfileShare, StageMix};
+
+use std::path::Path;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -169,7 +171,9 @@ impl Scenario {
     /// Reads a scenario file's JSON text strictly: a byte-order mark is skipped,
     /// a value of the wrong type or an unknown field (a typo that would
     /// otherwise leave the default in place) is an error naming its JSON path,
-    /// and the result is [validated](Scenario::validate).
+    /// and the result is [validated](Scenario::validate). A relative
+    /// `network.file.path` is relative to the current directory; read a file
+    /// with [`Scenario::from_json_file`] to have it relative to the file.
     ///
     /// ```
     /// use social_loop::sim::Scenario;
@@ -186,8 +190,41 @@ impl Scenario {
     /// [`Error::InvalidParameter`] naming the JSON path for a wrong type, an
     /// unknown field or a value out of its domain.
     pub fn from_json(text: &str) -> Result<Scenario> {
-        let (scenario, _): (Scenario, _) =
+        Self::parse(text, None)
+    }
+
+    /// Reads a scenario file as [`Scenario::from_json`] does, with a relative
+    /// `network.file.path` taken relative to the scenario file's folder, so a
+    /// scenario and its network can move together.
+    ///
+    /// ```
+    /// use social_loop::sim::{NetworkSpec, Scenario};
+    /// let dir = std::env::temp_dir().join("social_loop_doc_scenario");
+    /// std::fs::create_dir_all(&dir)?;
+    /// std::fs::write(dir.join("edges.txt"), "ann bob 0.3\nbob cy 0.2\n")?;
+    /// std::fs::write(dir.join("scenario.json"), r#"{"network": {"file": {"path": "edges.txt"}}}"#)?;
+    /// let scenario = Scenario::from_json_file(dir.join("scenario.json"))?;
+    /// assert!(matches!(&scenario.network, NetworkSpec::File(f) if f.path() == dir.join("edges.txt")));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the file when it cannot be read; otherwise as
+    /// [`Scenario::from_json`], with the file named in a syntax error.
+    pub fn from_json_file(path: impl AsRef<Path>) -> Result<Scenario> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(name.clone(), e))?;
+        Self::parse(&text, path.parent()).map_err(|e| e.in_file(name))
+    }
+
+    /// Parses, resolves a relative network file against `base`, validates.
+    fn parse(text: &str, base: Option<&Path>) -> Result<Scenario> {
+        let (mut scenario, _): (Scenario, _) =
             crate::json::from_str(text, crate::json::Unknown::Reject)?;
+        if let (Some(base), NetworkSpec::File(file)) = (base, &mut scenario.network) {
+            file.resolve_against(base);
+        }
         scenario.validate()?;
         Ok(scenario)
     }
