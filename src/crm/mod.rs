@@ -62,7 +62,7 @@ mod synthetic;
 mod time;
 
 pub use attribution::{Attribution, ReferralCredit};
-pub use book::{BookNps, BookOptions, CustomerBook, Revenue};
+pub use book::{BookNps, BookOptions, CustomerBook, Forgotten, IdPolicy, Revenue};
 pub use event::{
     Event, EventChannel, EventId, EventKind, MAX_ID_BYTES, Polarity, SCHEMA_VERSION,
     SentimentReading, Source,
@@ -70,7 +70,7 @@ pub use event::{
 pub use explain::{ExplainOptions, ExplainedMove, Explanation, Factor, FactorSign, NpsView};
 pub use jsonl::{JsonLines, MAX_LINE_BYTES};
 pub use money::{Currency, ExchangeRates, MAX_MAGNITUDE, MAX_SCALE, Money, MoneyTotals};
-pub use outcome::{ImportReport, Outcome, OutcomeCounts, Position, RecordOutcome};
+pub use outcome::{ImportReport, Outcome, OutcomeCounts, Position, RecordOutcome, Warning};
 pub use rank::{RankOptions, Ranked, Ranking};
 pub use synthetic::SyntheticCrm;
 pub use time::Timestamp;

@@ -5,6 +5,7 @@ mod explain;
 mod network;
 mod order;
 mod records;
+mod regressions;
 mod value;
 
 use proptest::prelude::*;

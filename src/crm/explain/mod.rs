@@ -35,8 +35,10 @@ impl Default for ExplainOptions {
 }
 
 impl ExplainOptions {
-    /// Explain as of `at` (for ages of open tickets and silence) instead of
-    /// the book's latest event.
+    /// Explain as of `at` instead of the book's latest event: only the events
+    /// that occurred by `at` are replayed (the stage, moves, factors and NPS
+    /// are those of that instant), and ages of open tickets and silence are
+    /// counted to `at`. Give the caller's "now" here for ages to today.
     #[must_use]
     pub fn as_of(mut self, at: Timestamp) -> Self {
         self.as_of = Some(at);

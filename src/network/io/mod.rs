@@ -40,6 +40,7 @@ use serde::{Deserialize, Serialize};
 use super::{InfluenceNetwork, Tie};
 use crate::customer::CustomerId;
 use crate::error::{Error, Result};
+use crate::lines::{BoundedLines, Line, MAX_LINE_BYTES};
 use crate::probability::Probability;
 
 /// The layout of an edge-list file.
@@ -244,8 +245,9 @@ pub struct ReadReport {
 /// Reads an edge list from any buffered reader.
 ///
 /// # Errors
-/// [`Error::Parse`] with the 1-based line for a malformed line, a wrong column
-/// count, an unparsable number, a probability outside `[0, 1]` or NaN, a rating
+/// [`Error::Parse`] with the 1-based line for a malformed line, a line longer
+/// than 1 MiB (never held whole in memory), a wrong column count, an
+/// unparsable number, a probability outside `[0, 1]` or NaN, a rating
 /// that is zero or outside `[-10, 10]`, text that is not UTF-8, an undetectable
 /// format, a self-loop under [`SelfLoops::Reject`] or a repeated arc under
 /// [`DuplicateTies::Reject`]; [`Error::Io`] (path `<reader>`) when the reader fails.
@@ -284,24 +286,24 @@ pub fn read_edge_list_file(
 }
 
 fn read_from<R: BufRead>(
-    mut reader: R,
+    reader: R,
     options: ReadOptions,
     source: &str,
 ) -> Result<(InfluenceNetwork, ReadReport)> {
     let mut builder = Builder::new(options);
     let mut format = options.format;
-    let mut buf = Vec::with_capacity(128);
-    loop {
-        buf.clear();
-        let read = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::io(source, e))?;
-        if read == 0 {
-            break;
-        }
-        builder.report.lines += 1;
-        let line = builder.report.lines;
-        let text = std::str::from_utf8(&buf)
+    let mut lines = BoundedLines::new(reader, MAX_LINE_BYTES);
+    while let Some(read) = lines.next() {
+        let (line, read) = read.map_err(|e| e.into_error(source))?;
+        builder.report.lines = line;
+        let bytes = match read {
+            Line::Text(bytes) => bytes,
+            Line::TooLong => {
+                let reason = format!("line longer than {MAX_LINE_BYTES} bytes");
+                return Err(parse_error(line, reason));
+            }
+        };
+        let text = std::str::from_utf8(bytes)
             .map_err(|e| parse_error(line, format!("not valid UTF-8 ({e})")))?
             .trim();
         if text.is_empty() || text.starts_with('#') || text.starts_with('%') {
