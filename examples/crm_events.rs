@@ -72,7 +72,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let counts = book.stage_counts();
     let stages: Vec<String> = Stage::ALL
         .iter()
-        .map(|s| format!("{} {}", s, counts[s.index()]))
+        .map(|s| format!("{} {}", s, counts[*s]))
         .collect();
     println!("  stages: {}", stages.join(", "));
 

@@ -199,8 +199,8 @@ fn bench_rank(c: &mut Criterion) {
         book.event_count(),
         book.network().customer_count(),
         book.network().tie_count(),
-        book.stage_counts()[social_loop::Stage::Advocate.index()],
-        book.stage_counts()[social_loop::Stage::Adversary.index()],
+        book.stage_counts()[social_loop::Stage::Advocate],
+        book.stage_counts()[social_loop::Stage::Adversary],
     );
     let mut group = c.benchmark_group("crm_rank");
     group.sample_size(10);

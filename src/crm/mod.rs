@@ -25,7 +25,7 @@
 //! let why = book.explain("ann", ExplainOptions::default())?;
 //! assert_eq!(why.stage, Stage::Advocate);
 //! assert_eq!(why.moves[1].events[0].as_str(), "e2"); // the NPS answer of 10 made her an advocate
-//! assert_eq!(why.moves[1].rule, "customer+experience_delighted");
+//! assert_eq!(why.moves[1].rule.to_string(), "customer+experience_delighted");
 //!
 //! let settings = social_loop::propagation::MonteCarloSettings::new(1_000, 0)?;
 //! let ranking = book.rank(RankOptions::default().settings(settings))?;

@@ -100,7 +100,8 @@ impl fmt::Display for Currency {
 /// optional leading `-` and an optional fractional part (`"49.99"`, `"-5"`,
 /// `"0.000001"`), read exactly. A JSON number (`49.99`) is rejected wherever
 /// it appears, because a producer's floating point may already have changed
-/// its digits; so are exponents (`"1e3"`), a `+`, spaces, and more than
+/// its digits; so are exponents (`"1e3"`), a `+`, spaces, a negative zero
+/// (`"-0.00"`), and more than
 /// [`MAX_SCALE`] decimal places (the message counts the places as written).
 ///
 /// ```
@@ -202,6 +203,9 @@ mod amount {
                 "`{}` is not an amount: write decimal digits with an optional `-` and `.` (\"49.99\"), no exponent, sign `+` or spaces",
                 clip(text)
             ));
+        }
+        if text.starts_with('-') && digits.bytes().all(|b| b == b'0' || b == b'.') {
+            return Err(format!("`{}` is a negative zero: write 0", clip(text)));
         }
         let places = fraction.map_or(0, str::len);
         if places > MAX_SCALE as usize {
@@ -487,8 +491,9 @@ mod tests {
         assert_eq!(read(r#""49.99""#).unwrap().amount, Decimal::new(4999, 2));
         assert_eq!(read(r#""-5""#).unwrap().amount, Decimal::from(-5));
         assert_eq!(read(r#""007.50""#).unwrap().amount, Decimal::new(750, 2));
-        assert!(read(r#""-0.00""#).unwrap().amount.is_sign_negative());
         for bad in [
+            r#""-0.00""#,
+            r#""-0""#,
             "49.99", "1000", r#""1e3""#, r#""+1""#, r#"" 1""#, r#"".5""#, r#""5.""#, r#""""#,
             r#""1.0000001""#, r#""10000000000000""#, r#""NaN""#, r#""１""#,
         ] {

@@ -35,7 +35,7 @@ pub use cause::{Cause, Experience, ExperienceQuality, Touchpoint, Trigger, Valen
 pub use id::CustomerId;
 pub use journey::{AuditTrail, CustomerState, Journey};
 pub use nps::{NpsTally, nps};
-pub use per_stage::PerStage;
+pub use per_stage::{PerStage, StageCounts};
 pub use probabilities::TransitionProbabilities;
 pub use profile::{Channel, Profile, Segment, Topic};
 pub use sentiment::{LikelihoodToRecommend, NpsClass, Sentiment};

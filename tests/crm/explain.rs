@@ -28,7 +28,7 @@ fn explanation_names_the_events_and_rules_behind_every_move() {
             (
                 m.transition.from,
                 m.transition.to,
-                m.rule.clone(),
+                m.rule.name(),
                 m.events.iter().map(EventId::as_str).collect(),
             )
         })
@@ -170,7 +170,7 @@ fn funnel_and_nps_of_a_small_book() {
     assert_eq!(funnel.purchase, 1);
     assert_eq!(funnel.advocacy, 1);
     let counts = book.stage_counts();
-    assert_eq!(counts[Stage::Advocate.index()], 1);
-    assert_eq!(counts[Stage::Unaware.index()], 1); // eve, known only as a referrer
-    assert_eq!(counts[Stage::Prospect.index()], 1); // dee, referred
+    assert_eq!(counts[Stage::Advocate], 1);
+    assert_eq!(counts[Stage::Unaware], 1); // eve, known only as a referrer
+    assert_eq!(counts[Stage::Prospect], 1); // dee, referred
 }

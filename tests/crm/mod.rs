@@ -2,6 +2,7 @@
 //! explained, exact in money, and never panicking on input.
 
 mod explain;
+mod ingest;
 mod network;
 mod order;
 mod records;

@@ -62,7 +62,7 @@ impl CustomerBook {
     /// book.apply(&Event::new(EventId::new("e3")?, at("2024-03-23T10:00:00Z")?, "bob", EventKind::Purchase));
     /// let why = book.explain("ann", ExplainOptions::default())?;
     /// assert_eq!(why.moves[0].events[0].as_str(), "e1");
-    /// assert_eq!(why.moves[0].rule, "unaware+purchase");
+    /// assert_eq!(why.moves[0].rule.name(), "unaware+purchase");
     /// assert!(why.factors.iter().any(|f| f.to_string() == "- unresolved ticket T-9 for 21 days"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -145,7 +145,9 @@ impl CustomerBook {
                 Code::Inactivity => t.entry("inactive").or_default().add(n),
                 Code::Tie | Code::Other => {}
             }
-            if let (Some(m), Some(e)) = (made, effect(r)) {
+            if let (Some(m), Some(e)) = (made, effect(r))
+                && let Some(rule) = m.rule()
+            {
                 let at = Timestamp::from_unix_millis(r.at).unwrap_or(Timestamp::EPOCH);
                 let cause = cause_of(&e, r, names);
                 moves.push(ExplainedMove {
@@ -157,7 +159,7 @@ impl CustomerBook {
                         period: m.period,
                         cause,
                     },
-                    rule: m.rule().map_or_else(|| "?".to_string(), |rule| rule.name()),
+                    rule,
                     events: ids(&evidence),
                     source: source_of(store, r),
                 });

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::event::Source;
 use super::{EventId, Timestamp};
-use crate::customer::{CustomerId, LikelihoodToRecommend, NpsClass, Stage, Transition};
+use crate::customer::{CustomerId, LikelihoodToRecommend, NpsClass, RuleId, Stage, Transition};
 
 pub(crate) use describe::key_order;
 
@@ -67,9 +67,9 @@ pub struct ExplainedMove {
     pub at: Timestamp,
     /// From, to, the customer's event ordinal as the period, and the cause.
     pub transition: Transition,
-    /// The row of the transition table that fired
+    /// The row of the transition table that fired, serialised by its name
     /// (`customer+experience_outraged`).
-    pub rule: String,
+    pub rule: RuleId,
     /// How the event became the cause (`nps_response 2 -> outraged experience`).
     pub because: String,
     /// The event that caused the move, then any event it refers to (the
