@@ -1,6 +1,7 @@
 //! The CRM book: idempotent, order-independent, all-or-nothing per record,
 //! explained, exact in money, and never panicking on input.
 
+mod durable;
 mod explain;
 mod ingest;
 mod network;

@@ -47,6 +47,19 @@ impl CustomerBook {
         I: IntoIterator,
         I::Item: Borrow<Event>,
     {
+        self.import_each_with(events, |_, r| each(r));
+    }
+
+    /// As [`import_each`](Self::import_each), handing `each` the event with
+    /// its outcome (for the durable book, which logs what was applied).
+    pub(crate) fn import_each_with<I>(
+        &mut self,
+        events: I,
+        mut each: impl FnMut(Option<&Event>, RecordOutcome),
+    ) where
+        I: IntoIterator,
+        I::Item: Borrow<Event>,
+    {
         let mut events = events.into_iter();
         let mut chunk: Vec<I::Item> = Vec::with_capacity(AHEAD);
         let mut hints: Vec<Hint> = Vec::with_capacity(AHEAD);
@@ -65,7 +78,7 @@ impl CustomerBook {
                 let warnings = kind_warnings(event, &outcome);
                 let record = RecordOutcome::new(Position::Index(position), outcome, warnings);
                 self.counts.add_record(&record);
-                each(record);
+                each(Some(event), record);
                 position += 1;
             }
         }
@@ -144,6 +157,16 @@ impl CustomerBook {
         reader: impl BufRead,
         mut each: impl FnMut(RecordOutcome),
     ) -> Result<OutcomeCounts> {
+        self.import_jsonl_each_with(reader, |_, r| each(r))
+    }
+
+    /// As [`import_jsonl_each`](Self::import_jsonl_each), handing `each` the
+    /// event of each line that parsed with its outcome.
+    pub(crate) fn import_jsonl_each_with(
+        &mut self,
+        reader: impl BufRead,
+        mut each: impl FnMut(Option<&Event>, RecordOutcome),
+    ) -> Result<OutcomeCounts> {
         let mut counts = OutcomeCounts::default();
         let mut lines = JsonLines::new(reader);
         let mut failure = None;
@@ -156,16 +179,16 @@ impl CustomerBook {
                 }
             };
             let unknown = lines.unknown_fields();
-            let (outcome, mut warnings) = match parsed {
-                Err(reason) => (rejected(reason), Vec::new()),
+            let (outcome, mut warnings) = match &parsed {
+                Err(reason) => (rejected(reason.clone()), Vec::new()),
                 Ok(_) if self.options.is_strict() && !unknown.is_empty() => {
                     let field = unknown.first().cloned().unwrap_or_default();
                     let reason = Error::parse(line, "unknown field (strict mode)").at_field(field);
                     (rejected(reason), Vec::new())
                 }
                 Ok(event) => {
-                    let outcome = self.insert(&event, Hint::default(), true);
-                    let warnings = kind_warnings(&event, &outcome);
+                    let outcome = self.insert(event, Hint::default(), true);
+                    let warnings = kind_warnings(event, &outcome);
                     (outcome, warnings)
                 }
             };
@@ -180,7 +203,7 @@ impl CustomerBook {
             let record = RecordOutcome::new(Position::Line(line), outcome, warnings);
             self.counts.add_record(&record);
             counts.add_record(&record);
-            each(record);
+            each(parsed.as_ref().ok(), record);
         }
         self.settle();
         match failure {
