@@ -7,7 +7,7 @@ use super::describe::{because, cause_of, key_order, source_of};
 use super::{ExplainOptions, ExplainedMove, Explanation, Factor, FactorSign, NpsView};
 use crate::crm::book::{Code, NONE, effect, replay, voice_score};
 use crate::crm::{CustomerBook, EventId, MoneyTotals, Timestamp};
-use crate::customer::{CustomerId, LikelihoodToRecommend, NpsClass, Transition};
+use crate::customer::{CustomerId, LikelihoodToRecommend, NpsClass, Stage, Transition};
 use crate::error::{Error, Result};
 
 /// A count in words up to twelve (`two`), in digits beyond.
@@ -94,6 +94,8 @@ impl CustomerBook {
                 .collect()
         };
         let mut moves = Vec::new();
+        // The events that made a move, oldest first: the last is decisive.
+        let mut moved_by: Vec<u32> = Vec::new();
         let mut open: Vec<(u32, u32)> = Vec::new();
         let mut t: BTreeMap<&'static str, Tally> = BTreeMap::new();
         let mut referrer = None;
@@ -148,6 +150,7 @@ impl CustomerBook {
             if let (Some(m), Some(e)) = (made, effect(r))
                 && let Some(rule) = m.rule()
             {
+                moved_by.push(n);
                 let at = Timestamp::from_unix_millis(r.at).unwrap_or(Timestamp::EPOCH);
                 let cause = cause_of(&e, r, names);
                 moves.push(ExplainedMove {
@@ -186,11 +189,14 @@ impl CustomerBook {
         }
         brought.sort_by(|a, b| key_order(store, a.0, b.0));
         let mut factors = Vec::new();
+        let decisive = moved_by.last().copied();
         let mut push = |sign, text: String, events: &[u32]| {
             factors.push(Factor {
                 sign,
                 text,
                 events: ids(events),
+                moves: events.iter().filter(|n| moved_by.contains(n)).count(),
+                decisive: decisive.is_some_and(|d| events.contains(&d)),
             })
         };
         use FactorSign::{Negative, Positive};
@@ -332,7 +338,14 @@ impl CustomerBook {
                 &[],
             );
         }
-        factors.sort_by_key(|f| f.sign == Negative);
+        // The decisive factor first, then those that pull toward the current
+        // stage, each group by the moves its events made (stable: ties keep
+        // the order above).
+        let toward = match state.stage() {
+            Stage::Adversary | Stage::Lapsed => Negative,
+            _ => Positive,
+        };
+        factors.sort_by_key(|f| (!f.decisive, f.sign != toward, std::cmp::Reverse(f.moves)));
         let nps = NpsView {
             class: answer
                 .and_then(|(a, _)| LikelihoodToRecommend::new(a).ok())

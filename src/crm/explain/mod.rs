@@ -61,6 +61,7 @@ impl ExplainOptions {
 }
 
 /// One stage move with everything that explains it.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExplainedMove {
     /// When the event that caused it occurred.
@@ -97,6 +98,7 @@ impl fmt::Display for ExplainedMove {
 }
 
 /// Whether a factor speaks for or against the brand.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FactorSign {
@@ -107,6 +109,7 @@ pub enum FactorSign {
 }
 
 /// One signed contributing factor, with the events behind it.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Factor {
     /// For or against.
@@ -115,6 +118,10 @@ pub struct Factor {
     pub text: String,
     /// The events behind it (at most the configured number).
     pub events: Vec<EventId>,
+    /// How many of the customer's stage moves its events made.
+    pub moves: usize,
+    /// Whether it holds the event that made the current stage (the last move).
+    pub decisive: bool,
 }
 
 impl fmt::Display for Factor {
@@ -130,6 +137,7 @@ impl fmt::Display for Factor {
 
 /// The customer's NPS: their latest answer when they gave one, else the
 /// likelihood to recommend modelled from their sentiment.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NpsView {
     /// The class of the answer, or of the modelled likelihood.
@@ -143,17 +151,19 @@ pub struct NpsView {
 }
 
 /// Everything the book knows about why a customer is where they are.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
     /// The customer.
     pub customer: CustomerId,
-    /// Their stage now.
+    /// Their stage as of [`as_of`](Self::as_of).
     pub stage: Stage,
-    /// Whether they have bought.
+    /// Whether they had bought by then.
     pub ever_bought: bool,
-    /// The instant factors are computed at.
+    /// The instant the explanation is computed at: the given "as of", else the
+    /// book's latest event.
     pub as_of: Option<Timestamp>,
-    /// Their events.
+    /// Their events by then.
     pub events: usize,
     /// Their first and latest event.
     pub seen: Option<[Timestamp; 2]>,
@@ -161,7 +171,10 @@ pub struct Explanation {
     pub moves: Vec<ExplainedMove>,
     /// Their NPS.
     pub nps: NpsView,
-    /// Signed contributing factors, positives first.
+    /// Signed contributing factors, weighed: the [decisive](Factor::decisive)
+    /// one first, then those on the side of the current stage (negatives for
+    /// an adversary or a lapsed customer, positives otherwise), each side by
+    /// the [moves](Factor::moves) its events made.
     pub factors: Vec<Factor>,
 }
 
