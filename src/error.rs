@@ -445,7 +445,10 @@ mod tests {
         assert!(err.is_parse() && !err.is_invalid_parameter());
         assert_eq!(Error::parse(2, "x").to_string(), "line 2: x");
         let json = Error::parse(3, "invalid type").at_column(8).at_field("id");
-        assert_eq!(json.to_string(), "line 3, column 8, field `id`: invalid type");
+        assert_eq!(
+            json.to_string(),
+            "line 3, column 8, field `id`: invalid type"
+        );
         assert_eq!(json.field(), Some("id"));
     }
 

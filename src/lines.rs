@@ -150,7 +150,10 @@ mod tests {
         );
         assert!(all(b"", 4).is_empty());
         // A byte-order mark later than line 1 is text.
-        assert_eq!(all(b"a\n\xef\xbb\xbf", 8)[1].1.as_deref(), Some(&b"\xef\xbb\xbf"[..]));
+        assert_eq!(
+            all(b"a\n\xef\xbb\xbf", 8)[1].1.as_deref(),
+            Some(&b"\xef\xbb\xbf"[..])
+        );
     }
 
     #[test]

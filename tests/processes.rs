@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use social_loop::crm::{
-    BookOptions, CustomerBook, DurableBook, Durability, Event, EventId, EventKind, Timestamp,
+    BookOptions, CustomerBook, Durability, DurableBook, Event, EventId, EventKind, Timestamp,
 };
 
 /// 2024-03-01T08:00:00Z.
@@ -93,7 +93,12 @@ fn crash_and_reload() {
     for (round, acks) in [40u64, 7, 91, 23, 60].into_iter().enumerate() {
         let durability = if round % 2 == 0 { "data" } else { "flush" };
         let mut child = Command::new(me())
-            .args(["--writer", &dir.display().to_string(), &next.to_string(), durability])
+            .args([
+                "--writer",
+                &dir.display().to_string(),
+                &next.to_string(),
+                durability,
+            ])
             .stdout(Stdio::piped())
             .spawn()
             .unwrap();
@@ -122,13 +127,19 @@ fn crash_and_reload() {
         torn += usize::from(report.torn.is_some());
         let book = store.book();
         for i in &acknowledged {
-            assert!(book.contains_event(&format!("e{i}")), "round {round}: acknowledged e{i} lost");
+            assert!(
+                book.contains_event(&format!("e{i}")),
+                "round {round}: acknowledged e{i} lost"
+            );
         }
         // Exactly the events appended so far, in order: e0 .. e(count - 1).
         let count = book.event_count() as u64;
         assert!(count > *acknowledged.last().unwrap(), "round {round}");
         for i in 0..count {
-            assert!(book.contains_event(&format!("e{i}")), "round {round}: a gap at e{i}");
+            assert!(
+                book.contains_event(&format!("e{i}")),
+                "round {round}: a gap at e{i}"
+            );
         }
         println!(
             "crash round {round} ({durability}): {} acknowledged, {count} events reloaded, torn tail: {:?}",
@@ -151,7 +162,9 @@ fn peak_rss() -> u64 {
 
 /// The child: import `file`, then print the counts and the peak memory.
 fn import(file: &Path, mode: &str) {
-    let mut book = CustomerBook::with_options(BookOptions::default().now(Timestamp::from_unix_millis(T0).unwrap()));
+    let mut book = CustomerBook::with_options(
+        BookOptions::default().now(Timestamp::from_unix_millis(T0).unwrap()),
+    );
     let reader = BufReader::with_capacity(1 << 16, std::fs::File::open(file).unwrap());
     let (records, rejected) = match mode {
         "streaming" => {
@@ -220,9 +233,16 @@ fn bounded_memory_import() {
             .args(["--import", &file.display().to_string(), mode])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let text = String::from_utf8(out.stdout).unwrap();
-        let v: Vec<u64> = text.split_whitespace().map(|n| n.parse().unwrap()).collect();
+        let v: Vec<u64> = text
+            .split_whitespace()
+            .map(|n| n.parse().unwrap())
+            .collect();
         (v[0], v[1], v[2], v[3])
     };
     let (records, rejected, events, peak) = run("streaming");
@@ -243,7 +263,10 @@ fn bounded_memory_import() {
         collecting as f64 / (1 << 20) as f64
     );
     assert_eq!(records, lines);
-    assert!(collecting > LIMIT, "the limit does not discriminate: {collecting}");
+    assert!(
+        collecting > LIMIT,
+        "the limit does not discriminate: {collecting}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -268,7 +291,11 @@ fn main() {
                 ("crash_and_reload", crash_and_reload),
                 ("bounded_memory_import", bounded_memory_import),
             ];
-            let filters: Vec<&String> = args.iter().skip(1).filter(|a| !a.starts_with('-')).collect();
+            let filters: Vec<&String> = args
+                .iter()
+                .skip(1)
+                .filter(|a| !a.starts_with('-'))
+                .collect();
             let mut passed = 0;
             for (name, test) in tests {
                 if filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str())) {

@@ -14,7 +14,9 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicIsize, Ordering};
 
 use criterion::{BatchSize, Criterion, Throughput};
-use social_loop::crm::{CustomerBook, Event, EventId, EventKind, RankOptions, SyntheticCrm, Timestamp};
+use social_loop::crm::{
+    CustomerBook, Event, EventId, EventKind, RankOptions, SyntheticCrm, Timestamp,
+};
 
 /// Counts live heap bytes.
 struct Counting;
@@ -242,7 +244,10 @@ fn bench_ties(c: &mut Criterion) {
     let mut group = c.benchmark_group("crm_ties");
     group.sample_size(10);
     let n = 40_000;
-    let cases = [("40k_replies_to_1", replies(n, 1)), ("40k_replies_over_1000", replies(n, 1_000))];
+    let cases = [
+        ("40k_replies_to_1", replies(n, 1)),
+        ("40k_replies_over_1000", replies(n, 1_000)),
+    ];
     group.throughput(Throughput::Elements(n as u64));
     // Criterion runs each function in turn; the two cases are measured one
     // after the other in the same process, so the ratio is side by side.

@@ -61,7 +61,6 @@ impl<R: BufRead> JsonLines<R> {
     pub fn unknown_fields(&self) -> &[String] {
         &self.unknown
     }
-
 }
 
 /// Parses the `line`-th line's text into an event and its unknown fields.

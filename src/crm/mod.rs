@@ -64,7 +64,7 @@ mod time;
 
 pub use attribution::{Attribution, ReferralCredit};
 pub use book::{BookNps, BookOptions, CustomerBook, Forgotten, IdPolicy, Revenue};
-pub use durable::{DurableBook, Durability, GROUP_COMMIT, LoadReport, TornTail};
+pub use durable::{Durability, DurableBook, GROUP_COMMIT, LoadReport, TornTail};
 pub use event::{
     Event, EventChannel, EventId, EventKind, MAX_ID_BYTES, Polarity, SCHEMA_VERSION,
     SentimentReading, Source,

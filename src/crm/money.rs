@@ -494,15 +494,31 @@ mod tests {
         for bad in [
             r#""-0.00""#,
             r#""-0""#,
-            "49.99", "1000", r#""1e3""#, r#""+1""#, r#"" 1""#, r#"".5""#, r#""5.""#, r#""""#,
-            r#""1.0000001""#, r#""10000000000000""#, r#""NaN""#, r#""１""#,
+            "49.99",
+            "1000",
+            r#""1e3""#,
+            r#""+1""#,
+            r#"" 1""#,
+            r#"".5""#,
+            r#""5.""#,
+            r#""""#,
+            r#""1.0000001""#,
+            r#""10000000000000""#,
+            r#""NaN""#,
+            r#""１""#,
         ] {
             assert!(read(bad).is_err(), "{bad}");
         }
         let thirty = read(r#""1.000000000000000000000000000001""#).unwrap_err();
-        assert!(thirty.to_string().contains("has 30 decimal places"), "{thirty}");
+        assert!(
+            thirty.to_string().contains("has 30 decimal places"),
+            "{thirty}"
+        );
         let number = read("49.99").unwrap_err();
-        assert!(number.to_string().contains("string of decimal digits"), "{number}");
+        assert!(
+            number.to_string().contains("string of decimal digits"),
+            "{number}"
+        );
     }
 
     #[test]

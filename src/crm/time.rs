@@ -291,8 +291,7 @@ impl TryFrom<SystemTime> for Timestamp {
     /// # Errors
     /// [`Error::InvalidParameter`] (field `at`) outside years 0000 to 9999.
     fn try_from(time: SystemTime) -> Result<Self> {
-        let out_of_range =
-            || Error::invalid("at", "the system time is outside years 0000 to 9999");
+        let out_of_range = || Error::invalid("at", "the system time is outside years 0000 to 9999");
         let millis = match time.duration_since(UNIX_EPOCH) {
             Ok(after) => i64::try_from(after.as_millis()).map_err(|_| out_of_range())?,
             Err(before) => {

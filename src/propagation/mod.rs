@@ -34,6 +34,9 @@
 //! * [`MonteCarlo`] → [`SpreadEstimate`]: mean, standard error, 95% interval,
 //!   and optionally per-customer probabilities, the per-step trajectory and who
 //!   influenced whom.
+//! * [`InfluencerRanking`] → [`Influencer`]s: customers ranked by the reach
+//!   each is expected to have alone (spread, or signed positive or negative
+//!   reach), screened, in parallel, reproducible.
 //! * [`exact`]: the exact expected spread on small graphs (the test oracle).
 //!
 //! # Randomness and reproducibility
@@ -109,6 +112,7 @@ mod live_arcs;
 mod model;
 mod monte_carlo;
 mod per_run;
+mod ranking;
 mod settings;
 pub(crate) mod streams;
 mod tally;
@@ -121,4 +125,5 @@ pub use estimate::{
 pub use model::{Model, THRESHOLD_WEIGHT_SLACK};
 pub(crate) use monte_carlo::independent_cascade_runs;
 pub use monte_carlo::{Engine, LANES, MonteCarlo};
+pub use ranking::{Influencer, InfluencerRanking};
 pub use settings::{MAX_THREADS, MonteCarloSettings};

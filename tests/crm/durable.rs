@@ -4,7 +4,7 @@
 //! process is `tests/processes.rs`.
 
 use super::*;
-use social_loop::crm::{BookOptions, DurableBook, Durability, SyntheticCrm};
+use social_loop::crm::{BookOptions, Durability, DurableBook, SyntheticCrm};
 
 /// A fresh directory under the system's temporary folder.
 fn scratch(name: &str) -> std::path::PathBuf {
@@ -64,7 +64,10 @@ fn a_torn_last_line_is_dropped_reported_and_the_log_goes_on() {
     // The first 100 bytes of the next record, as a crash mid-write leaves them.
     let mut next = Vec::new();
     serde_json::to_writer(&mut next, &events[10]).unwrap();
-    let torn = format!("{{\"crc\":\"00000000\",\"event\":{}", String::from_utf8_lossy(&next));
+    let torn = format!(
+        "{{\"crc\":\"00000000\",\"event\":{}",
+        String::from_utf8_lossy(&next)
+    );
     let mut damaged = whole.clone();
     damaged.extend_from_slice(&torn.as_bytes()[..100]);
     std::fs::write(&log, &damaged).unwrap();
@@ -73,7 +76,11 @@ fn a_torn_last_line_is_dropped_reported_and_the_log_goes_on() {
     let tail = report.torn.clone().expect("reported");
     assert_eq!((tail.line, tail.bytes), (12, 100));
     assert_eq!(back.book().event_count(), 10);
-    assert_eq!(std::fs::read(&log).unwrap(), whole, "truncated to the last whole line");
+    assert_eq!(
+        std::fs::read(&log).unwrap(),
+        whole,
+        "truncated to the last whole line"
+    );
     back.apply(&events[10]).unwrap();
     drop(back);
     let (again, report) = DurableBook::open(&dir).unwrap();
@@ -111,7 +118,11 @@ fn no_damaged_byte_loads_a_different_book_silently() {
     };
     let (mut refused, mut reported, mut same) = (0, 0, 0);
     for round in 0..40 {
-        let file = dir.join(if round % 2 == 0 { "events.log" } else { "snapshot.jsonl" });
+        let file = dir.join(if round % 2 == 0 {
+            "events.log"
+        } else {
+            "snapshot.jsonl"
+        });
         let original = std::fs::read(&file).unwrap();
         let mut damaged = original.clone();
         let at = (next() % original.len() as u64) as usize;
@@ -135,7 +146,10 @@ fn no_damaged_byte_loads_a_different_book_silently() {
         std::fs::write(&file, &original).unwrap();
     }
     assert_eq!(refused + reported + same, 40);
-    assert!(refused >= 36, "refused {refused}, reported {reported}, same {same}");
+    assert!(
+        refused >= 36,
+        "refused {refused}, reported {reported}, same {same}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -152,7 +166,10 @@ fn forgetting_rewrites_the_files() {
     assert!(gone.events > 0);
     for name in ["events.log", "snapshot.jsonl"] {
         let text = std::fs::read_to_string(dir.join(name)).unwrap();
-        assert!(!text.contains(&format!("\"{who}\"")), "{name} still names {who}");
+        assert!(
+            !text.contains(&format!("\"{who}\"")),
+            "{name} still names {who}"
+        );
     }
     let expected = fingerprint(store.book());
     drop(store);

@@ -183,7 +183,15 @@ fn factors_are_weighed_the_decisive_event_first() {
     // An advocate who brought seven people, then was outraged: an adversary
     // whose explanation must not lead with the referrals.
     let mut events: Vec<Event> = (0..7)
-        .map(|i| ev(&format!("r{i}"), i, &format!("friend{i}"), EventKind::Referral).counterpart("zoe"))
+        .map(|i| {
+            ev(
+                &format!("r{i}"),
+                i,
+                &format!("friend{i}"),
+                EventKind::Referral,
+            )
+            .counterpart("zoe")
+        })
         .collect();
     events.push(ev("z1", 0, "zoe", EventKind::Purchase));
     events.push(ev("z2", 1, "zoe", nps(10)));
@@ -196,10 +204,23 @@ fn factors_are_weighed_the_decisive_event_first() {
     assert_eq!(texts[0], "- NPS answer 1 (detractor)", "{texts:?}");
     assert!(why.factors[0].decisive && why.factors[0].moves == 1);
     assert_eq!(texts[1], "- one refund", "{texts:?}");
-    assert!(why.factors[2..].iter().all(|f| f.sign == FactorSign::Positive), "{texts:?}");
-    assert!(texts.contains(&"+ seven referrals made (friend0, friend1, friend2, friend3, friend4, ...)".to_string()), "{texts:?}");
+    assert!(
+        why.factors[2..]
+            .iter()
+            .all(|f| f.sign == FactorSign::Positive),
+        "{texts:?}"
+    );
+    assert!(
+        texts.contains(
+            &"+ seven referrals made (friend0, friend1, friend2, friend3, friend4, ...)"
+                .to_string()
+        ),
+        "{texts:?}"
+    );
     // As of the day after the delight, the same customer reads the other way.
-    let then = book.explain("zoe", ExplainOptions::default().as_of(at(2))).unwrap();
+    let then = book
+        .explain("zoe", ExplainOptions::default().as_of(at(2)))
+        .unwrap();
     assert_eq!(then.stage, Stage::Advocate);
     assert_eq!(then.factors[0].to_string(), "+ NPS answer 10 (promoter)");
     assert!(then.factors.iter().all(|f| f.sign == FactorSign::Positive));

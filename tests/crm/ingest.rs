@@ -46,9 +46,15 @@ fn every_rejection_names_the_json_path() {
         let err = rejection(BookOptions::default(), &text);
         assert_eq!(err.field(), Some(field), "{text}: {err}");
         assert_eq!(err.line(), Some(1), "{err}");
-        assert!(err.to_string().contains(&format!("field `{field}`")), "{err}");
+        assert!(
+            err.to_string().contains(&format!("field `{field}`")),
+            "{err}"
+        );
     }
-    let channel = rejection(BookOptions::default(), &line(r#""kind":{"type":"purchase"},"channel":42"#));
+    let channel = rejection(
+        BookOptions::default(),
+        &line(r#""kind":{"type":"purchase"},"channel":42"#),
+    );
     assert!(channel.to_string().contains("a channel name"), "{channel}");
 }
 
@@ -67,7 +73,11 @@ fn unknowns_are_warned_by_default_and_rejected_in_strict_mode() {
     let warned: Vec<(Position, &Warning)> = report.warnings().collect();
     assert_eq!(warned[0].0, Position::Line(1));
     assert_eq!(warned[0].1.field, "kind.type");
-    assert!(warned[0].1.message.contains("did you mean `purchase`"), "{}", warned[0].1);
+    assert!(
+        warned[0].1.message.contains("did you mean `purchase`"),
+        "{}",
+        warned[0].1
+    );
     let fields: Vec<&str> = warned[1..].iter().map(|(_, w)| w.field.as_str()).collect();
     assert_eq!(fields, ["moneyy", "kind.amount"]);
     assert!(report.outcomes[2].warnings.is_empty());
@@ -83,7 +93,10 @@ fn unknowns_are_warned_by_default_and_rejected_in_strict_mode() {
         EventId::new("x").unwrap(),
         at(0),
         "ann",
-        EventKind::Other { kind: "Purchase".into(), fields: Default::default() },
+        EventKind::Other {
+            kind: "Purchase".into(),
+            fields: Default::default(),
+        },
     );
     assert!(matches!(strict.apply(&typed), Outcome::Rejected { .. }));
 }
@@ -96,12 +109,22 @@ fn a_retry_with_other_content_is_a_conflict_and_the_first_is_kept() {
     let mut book = CustomerBook::new();
     assert!(book.apply(&first).is_applied());
     assert_eq!(book.apply(&first), Outcome::Duplicate);
-    assert_eq!(book.apply(&retry), Outcome::Conflict { fields: vec!["money"] });
+    assert_eq!(
+        book.apply(&retry),
+        Outcome::Conflict {
+            fields: vec!["money"]
+        }
+    );
     assert_eq!(
         book.apply(&moved),
-        Outcome::Conflict { fields: vec!["at", "customer"] }
+        Outcome::Conflict {
+            fields: vec!["at", "customer"]
+        }
     );
-    assert_eq!(book.revenue().unwrap().purchases.get(eur()), Decimal::new(1_000, 2));
+    assert_eq!(
+        book.revenue().unwrap().purchases.get(eur()),
+        Decimal::new(1_000, 2)
+    );
     assert_eq!((book.counts().duplicates, book.counts().conflicts), (1, 2));
     let json = serde_json::to_value(book.apply(&retry)).unwrap();
     assert_eq!(json, json!({"status": "conflict", "fields": ["money"]}));
@@ -112,18 +135,25 @@ fn implausible_instants_are_rejected_against_the_callers_now() {
     let now = at(100);
     let options = BookOptions::default().now(now);
     let mut book = CustomerBook::with_options(options);
-    let seconds_as_millis =
-        Timestamp::from_unix_millis(at(0).unix_millis() / 1_000).unwrap();
+    let seconds_as_millis = Timestamp::from_unix_millis(at(0).unix_millis() / 1_000).unwrap();
     let cases = [
         (seconds_as_millis, false),
         ("0001-01-01T00:00:00Z".parse().unwrap(), false),
         (Timestamp::MAX, false),
         (now.plus_days(2), false),
-        (Timestamp::from_unix_millis(now.unix_millis() + DAY / 2).unwrap(), true),
+        (
+            Timestamp::from_unix_millis(now.unix_millis() + DAY / 2).unwrap(),
+            true,
+        ),
         ("1990-01-01T00:00:00Z".parse().unwrap(), true),
     ];
     for (i, (when, ok)) in cases.into_iter().enumerate() {
-        let e = Event::new(EventId::new(format!("e{i}")).unwrap(), when, "ann", EventKind::Purchase);
+        let e = Event::new(
+            EventId::new(format!("e{i}")).unwrap(),
+            when,
+            "ann",
+            EventKind::Purchase,
+        );
         match book.apply(&e) {
             Outcome::Applied { .. } => assert!(ok, "{when} was accepted"),
             Outcome::Rejected { reason } => {
@@ -135,47 +165,92 @@ fn implausible_instants_are_rejected_against_the_callers_now() {
     }
     assert!(book.latest().unwrap() <= now.plus_days(1));
     // Ages are counted to the caller's now when it is given to explain.
-    let why = book.explain("ann", ExplainOptions::default().as_of(now.plus_days(120))).unwrap();
-    assert!(why.factors.iter().any(|f| f.text == "no contact for 119 days"), "{:?}", why.factors);
+    let why = book
+        .explain("ann", ExplainOptions::default().as_of(now.plus_days(120)))
+        .unwrap();
+    assert!(
+        why.factors
+            .iter()
+            .any(|f| f.text == "no contact for 119 days"),
+        "{:?}",
+        why.factors
+    );
 }
 
 #[test]
 fn ids_that_hide_or_disguise_text_are_rejected_or_trimmed() {
-    for bad in ["ann\u{0}", "ann\u{202E}", "a\u{200B}nn", " ann", "ann ", "an\tn"] {
+    for bad in [
+        "ann\u{0}",
+        "ann\u{202E}",
+        "a\u{200B}nn",
+        " ann",
+        "ann ",
+        "an\tn",
+    ] {
         let mut book = CustomerBook::new();
         let outcome = book.apply(&ev("e1", 0, bad, EventKind::Purchase));
         match outcome {
             Outcome::Rejected { reason } => assert_eq!(reason.field(), Some("customer"), "{bad:?}"),
             other => panic!("{bad:?}: {other:?}"),
         }
-        assert!(EventId::new(format!("{bad}-1")).is_err() || bad.ends_with(' '), "{bad:?}");
+        assert!(
+            EventId::new(format!("{bad}-1")).is_err() || bad.ends_with(' '),
+            "{bad:?}"
+        );
     }
     let mut book = CustomerBook::with_options(BookOptions::default().ids(IdPolicy::Trim));
-    assert!(book.apply(&ev("e1", 0, "ann", EventKind::Purchase)).is_applied());
-    assert!(book.apply(&ev("e2", 1, " ann", EventKind::SocialPost).counterpart("bob ")).is_applied());
+    assert!(
+        book.apply(&ev("e1", 0, "ann", EventKind::Purchase))
+            .is_applied()
+    );
+    assert!(
+        book.apply(&ev("e2", 1, " ann", EventKind::SocialPost).counterpart("bob "))
+            .is_applied()
+    );
     assert_eq!(book.customer_count(), 2);
     assert_eq!(book.events_of("ann").unwrap().len(), 2);
-    assert_eq!(book.event("e2").unwrap().counterpart.unwrap().as_str(), "bob");
+    assert_eq!(
+        book.event("e2").unwrap().counterpart.unwrap().as_str(),
+        "bob"
+    );
     // Trimming does not hide the other hazards.
-    assert!(!book.apply(&ev("e3", 1, "ann\u{202E}", EventKind::Purchase)).is_applied());
+    assert!(
+        !book
+            .apply(&ev("e3", 1, "ann\u{202E}", EventKind::Purchase))
+            .is_applied()
+    );
 }
 
 #[test]
 fn amounts_follow_one_rule_and_a_byte_order_mark_is_skipped() {
     let with_amount = |amount: &str| {
-        line(&format!(r#""kind":{{"type":"purchase"}},"money":{{"amount":{amount},"currency":"EUR"}}"#))
+        line(&format!(
+            r#""kind":{{"type":"purchase"}},"money":{{"amount":{amount},"currency":"EUR"}}"#
+        ))
     };
     for bad in ["49.99", r#""1e3""#, r#""-0.00""#, r#""+5""#] {
         let err = rejection(BookOptions::default(), &with_amount(bad));
         assert_eq!(err.field(), Some("money.amount"), "{bad}: {err}");
     }
     let err = rejection(BookOptions::default(), &with_amount(r#""-5.00""#));
-    assert_eq!(err.field(), Some("money.amount"), "a negative purchase: {err}");
+    assert_eq!(
+        err.field(),
+        Some("money.amount"),
+        "a negative purchase: {err}"
+    );
     let mut book = CustomerBook::new();
     let text = format!("\u{feff}{}", with_amount(r#""49.99""#));
     let report = book.import_jsonl(text.as_bytes()).unwrap();
-    assert_eq!(report.counts.applied, 1, "{:?}", report.rejections().collect::<Vec<_>>());
-    assert_eq!(book.revenue().unwrap().purchases.get(eur()), Decimal::new(4999, 2));
+    assert_eq!(
+        report.counts.applied,
+        1,
+        "{:?}",
+        report.rejections().collect::<Vec<_>>()
+    );
+    assert_eq!(
+        book.revenue().unwrap().purchases.get(eur()),
+        Decimal::new(4999, 2)
+    );
 }
 
 #[test]
@@ -211,7 +286,10 @@ fn forget_erases_a_customer_and_says_what_went() {
 
 #[test]
 fn stage_counts_and_rules_are_typed() {
-    let book = book_of(&[ev("e1", 0, "ann", EventKind::Purchase), ev("e2", 1, "ann", nps(10))]);
+    let book = book_of(&[
+        ev("e1", 0, "ann", EventKind::Purchase),
+        ev("e2", 1, "ann", nps(10)),
+    ]);
     let counts: social_loop::customer::StageCounts = book.stage_counts();
     assert_eq!(counts[Stage::Advocate], 1);
     assert_eq!(counts.iter().map(|(_, &n)| n).sum::<u64>(), 1);

@@ -30,7 +30,12 @@ fn an_explanation_as_of_an_earlier_day_ignores_later_events() {
         .unwrap();
     let texts: Vec<String> = why.factors.iter().map(ToString::to_string).collect();
     assert!(texts.iter().all(|t| !t.contains("T-1")), "{texts:?}");
-    assert!(texts.iter().all(|t| !t.contains('-') || t.starts_with("- ")), "{texts:?}");
+    assert!(
+        texts
+            .iter()
+            .all(|t| !t.contains('-') || t.starts_with("- ")),
+        "{texts:?}"
+    );
     assert_eq!(why.moves.len(), 1, "only the purchase happened by day 10");
     assert_eq!(why.stage, Stage::Customer);
     assert_eq!(why.events, 1);
@@ -38,7 +43,10 @@ fn an_explanation_as_of_an_earlier_day_ignores_later_events() {
     let now = book.explain("ann", ExplainOptions::default()).unwrap();
     assert_eq!(now.stage, Stage::Adversary);
     let texts: Vec<String> = now.factors.iter().map(ToString::to_string).collect();
-    assert!(texts.contains(&"- unresolved ticket T-1 for 1 day".to_string()), "{texts:?}");
+    assert!(
+        texts.contains(&"- unresolved ticket T-1 for 1 day".to_string()),
+        "{texts:?}"
+    );
 }
 
 #[test]
@@ -87,7 +95,11 @@ fn inactivity_reads_in_days_and_one_star_is_singular() {
     let lapse = ann.moves.last().unwrap();
     assert_eq!(lapse.because, "inactivity: no contact for 195 days");
     let bob = book.explain("bob", ExplainOptions::default()).unwrap();
-    assert!(bob.moves[0].because.starts_with("review, 1 star "), "{}", bob.moves[0].because);
+    assert!(
+        bob.moves[0].because.starts_with("review, 1 star "),
+        "{}",
+        bob.moves[0].because
+    );
 }
 
 #[test]

@@ -59,7 +59,8 @@ impl CustomerBook {
     /// O(events): the book is rebuilt from the events it keeps.
     pub fn forget(&mut self, id: &str) -> Result<Forgotten> {
         let me = self.number(id)?;
-        let ties = self.network.out_degree(id).unwrap_or(0) + self.network.in_degree(id).unwrap_or(0);
+        let ties =
+            self.network.out_degree(id).unwrap_or(0) + self.network.in_degree(id).unwrap_or(0);
         let (mut events, mut mentions) = (0, 0);
         let mut affected: Vec<u32> = Vec::new();
         let mut kept: Vec<Event> = Vec::with_capacity(self.store.records.len());

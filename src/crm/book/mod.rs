@@ -20,10 +20,10 @@ use crate::error::{Error, Result};
 use crate::network::InfluenceNetwork;
 
 pub use forget::Forgotten;
-pub use options::{BookOptions, IdPolicy};
-pub use queries::{BookNps, Revenue};
 use import::Hint;
 pub(crate) use options::unknown_kind;
+pub use options::{BookOptions, IdPolicy};
+pub use queries::{BookNps, Revenue};
 pub(crate) use rules::{Effect, effect, replay, voice_score};
 pub(crate) use store::{Code, NONE, Store, Stored};
 

@@ -49,9 +49,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{
-    BookOptions, CustomerBook, Event, Forgotten, Outcome, OutcomeCounts, RecordOutcome,
-};
+use super::{BookOptions, CustomerBook, Event, Forgotten, Outcome, OutcomeCounts, RecordOutcome};
 use crate::error::{Error, Result};
 use record::{Bad, RawLines, frame, unframe};
 
@@ -229,9 +227,8 @@ impl DurableBook {
             if stale {
                 continue;
             }
-            let event = read.map_err(|bad| {
-                Error::parse(line.number, bad.to_string()).in_file(name.clone())
-            })?;
+            let event = read
+                .map_err(|bad| Error::parse(line.number, bad.to_string()).in_file(name.clone()))?;
             pending.push(event);
             if pending.len() == pending.capacity() {
                 replay(book, &mut pending, &name)?;
@@ -245,7 +242,10 @@ impl DurableBook {
             new_log(&dir, generation, book.options())?
         } else {
             let io = |e| Error::io(name.clone(), e);
-            let mut log = OpenOptions::new().append(true).open(&log_path).map_err(io)?;
+            let mut log = OpenOptions::new()
+                .append(true)
+                .open(&log_path)
+                .map_err(io)?;
             if let Some((offset, line, bytes)) = torn {
                 log.set_len(offset).map_err(io)?;
                 log.sync_all().map_err(io)?;
@@ -311,7 +311,11 @@ impl DurableBook {
     /// # Errors
     /// As [`apply`](Self::apply); the outcomes handed over before the failure
     /// are acknowledged, the rest are not.
-    pub fn import_each<I>(&mut self, events: I, each: impl FnMut(RecordOutcome)) -> Result<OutcomeCounts>
+    pub fn import_each<I>(
+        &mut self,
+        events: I,
+        each: impl FnMut(RecordOutcome),
+    ) -> Result<OutcomeCounts>
     where
         I: IntoIterator,
         I::Item: Borrow<Event>,
@@ -337,7 +341,8 @@ impl DurableBook {
         self.usable()?;
         let mut group = Group::new(each);
         let (book, mut store) = self.parts();
-        let read = book.import_jsonl_each_with(reader, |event, record| group.add(&mut store, event, record));
+        let read = book
+            .import_jsonl_each_with(reader, |event, record| group.add(&mut store, event, record));
         let counts = group.finish(&mut store)?;
         read.map(|_| counts)
     }
@@ -511,7 +516,10 @@ fn replay(book: &mut CustomerBook, pending: &mut Vec<Event>, file: &str) -> Resu
     let mut failure = None;
     book.import_each(pending.drain(..), |r| {
         if failure.is_none() && !r.outcome.is_applied() {
-            failure = Some(format!("a stored event does not apply again: {:?}", r.outcome));
+            failure = Some(format!(
+                "a stored event does not apply again: {:?}",
+                r.outcome
+            ));
         }
     });
     match failure {
@@ -524,7 +532,8 @@ fn read_snapshot(path: &Path, report: &mut LoadReport) -> Result<(Option<Custome
     let name = path.display().to_string();
     let file = File::open(path).map_err(|e| Error::io(name.clone(), e))?;
     let mut lines = RawLines::new(BufReader::with_capacity(1 << 16, file));
-    let damaged = |number: usize, bad: Bad| Error::parse(number, bad.to_string()).in_file(name.clone());
+    let damaged =
+        |number: usize, bad: Bad| Error::parse(number, bad.to_string()).in_file(name.clone());
     let header = lines
         .next_line(&name)?
         .ok_or_else(|| Error::parse(1, "the snapshot is empty").in_file(name.clone()))?;

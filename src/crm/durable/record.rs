@@ -60,7 +60,10 @@ impl std::fmt::Display for Bad {
 /// Reads one record line (without its `\n`) whose tag must be `tag`.
 pub(crate) fn unframe<T: DeserializeOwned>(line: &[u8], tag: &str) -> Result<T, Bad> {
     let rest = line.strip_prefix(OPEN).ok_or(Bad::Layout)?;
-    let (hex, rest) = (rest.get(..8).ok_or(Bad::Layout)?, rest.get(8..).ok_or(Bad::Layout)?);
+    let (hex, rest) = (
+        rest.get(..8).ok_or(Bad::Layout)?,
+        rest.get(8..).ok_or(Bad::Layout)?,
+    );
     // Lowercase only, as written: `A` for `a` is a damaged byte too.
     if !hex.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
         return Err(Bad::Layout);
@@ -149,7 +152,12 @@ mod tests {
     #[test]
     fn records_round_trip_and_every_damage_is_caught() {
         let mut line = Vec::new();
-        frame(&mut line, "event", &serde_json::json!({"id": "e1", "n": 42})).unwrap();
+        frame(
+            &mut line,
+            "event",
+            &serde_json::json!({"id": "e1", "n": 42}),
+        )
+        .unwrap();
         assert_eq!(line.last(), Some(&b'\n'));
         let text = line.strip_suffix(b"\n").unwrap();
         let back: serde_json::Value = unframe(text, "event").unwrap();

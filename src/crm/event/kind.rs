@@ -201,7 +201,9 @@ impl EventKind {
     /// # Errors
     /// [`Error::InvalidParameter`] naming `kind.type` (missing, not a string,
     /// empty) or the field of a known kind that is wrong (`kind.score`).
-    pub(crate) fn from_fields(mut fields: Map<String, Value>) -> Result<(Self, Vec<String>), Error> {
+    pub(crate) fn from_fields(
+        mut fields: Map<String, Value>,
+    ) -> Result<(Self, Vec<String>), Error> {
         let kind = match fields.get("type") {
             Some(Value::String(s)) => s.clone(),
             Some(other) => {
@@ -210,7 +212,12 @@ impl EventKind {
                     format!("must be a string, not {other}"),
                 ));
             }
-            None => return Err(Error::invalid("kind.type", "missing: a kind needs a `type`")),
+            None => {
+                return Err(Error::invalid(
+                    "kind.type",
+                    "missing: a kind needs a `type`",
+                ));
+            }
         };
         if EventKind::KNOWN.contains(&kind.as_str()) {
             let read = EventKind::fields_of(&kind);

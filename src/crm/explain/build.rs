@@ -327,7 +327,11 @@ impl CustomerBook {
             let silent = now.days_since(last);
             if silent >= i64::from(options.quiet_days) {
                 let n = events.last().copied().unwrap_or(NONE);
-                push(Negative, format!("no contact for {}", days_text(silent)), &[n]);
+                push(
+                    Negative,
+                    format!("no contact for {}", days_text(silent)),
+                    &[n],
+                );
             }
         }
         let reach = self.network().out_degree(id).unwrap_or(0);
