@@ -9,6 +9,7 @@ use crate::customer::CustomerId;
 use crate::error::Result;
 
 /// What one referrer brought.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReferralCredit {
     /// The referrer.
@@ -26,6 +27,7 @@ pub struct ReferralCredit {
 }
 
 /// The referral forest of a book and the revenue it brought.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Attribution {
     /// One credit per referrer, by chain size (largest first), then id.

@@ -36,15 +36,24 @@
 //! # Pieces
 //! * [`Event`]: the envelope (schema version, id, [`Timestamp`], customer,
 //!   counterpart, [`EventKind`], channel, [`Source`], [`SentimentReading`],
-//!   [`Money`]); [`JsonLines`] reads it from JSON Lines without ever panicking.
+//!   [`Money`]); [`JsonLines`] reads it from JSON Lines without ever panicking,
+//!   naming the JSON path of every rejected value.
 //! * [`CustomerBook`]: applies events idempotently and in `(at, id)` order
 //!   whatever the arrival order; [`import`](CustomerBook::import) returns one
-//!   [`Outcome`] per record; relationships grow an
-//!   [`InfluenceNetwork`](crate::network::InfluenceNetwork).
+//!   [`RecordOutcome`] per record (applied, duplicate, conflict, rejected, with
+//!   [`Warning`]s), [`import_jsonl_each`](CustomerBook::import_jsonl_each)
+//!   streams them in bounded memory; [`BookOptions`] say what is admitted
+//!   (time window, strictness, [`IdPolicy`]); relationships grow an
+//!   [`InfluenceNetwork`](crate::network::InfluenceNetwork);
+//!   [`forget`](CustomerBook::forget) erases a customer ([`Forgotten`]).
+//! * [`DurableBook`]: the book on disk, an append-only checksummed event log
+//!   plus an optional snapshot, each append synced before it is acknowledged.
 //! * [`CustomerBook::explain`] → [`Explanation`]: stage, every move with its
-//!   event ids and rule, NPS, signed [`Factor`]s.
+//!   event ids and [`RuleId`](crate::customer::RuleId), NPS, signed
+//!   [`Factor`]s weighed by their part in the current stage.
 //! * [`CustomerBook::rank`] → [`Ranking`]: advocates, adversaries and
-//!   influencers by the reach the propagation engine expects of them.
+//!   influencers by the reach the propagation engine expects of them (the
+//!   crate's one [`InfluencerRanking`](crate::propagation::InfluencerRanking)).
 //! * [`CustomerBook::referral_attribution`] → [`Attribution`]: who brought
 //!   whom and the revenue of the chains, per currency, exact.
 //! * [`SyntheticCrm`]: a seeded stream of realistic events to try it all on.

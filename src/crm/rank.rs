@@ -92,6 +92,7 @@ impl RankOptions {
 }
 
 /// One ranked customer.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ranked {
     /// Who.
@@ -108,6 +109,7 @@ pub struct Ranked {
 }
 
 /// The three rankings, best first.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ranking {
     /// Advocates now, by expected positive reach (signed cascade, seeded as an

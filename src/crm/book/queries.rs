@@ -145,6 +145,7 @@ impl CustomerBook {
 }
 
 /// The NPS of a book, measured and modelled (see [`CustomerBook::nps`]).
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct BookNps {
     /// Latest answers of the customers who answered.
@@ -154,6 +155,7 @@ pub struct BookNps {
 }
 
 /// Purchases, refunds and net revenue, each per currency.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Revenue {
     /// Sum of purchase amounts.
