@@ -320,8 +320,10 @@ impl CustomerBook {
         self.store.records.len()
     }
 
-    /// The latest occurred-at of any applied event: the book's "now" for
-    /// explanations (`None` when empty).
+    /// The latest occurred-at of any applied event (`None` when empty): the
+    /// book's "now" for explanations unless the caller gave one
+    /// ([`BookOptions::now`], [`ExplainOptions::as_of`](super::ExplainOptions::as_of)).
+    /// The time window keeps it within a day of "now".
     pub fn latest(&self) -> Option<Timestamp> {
         self.latest
             .and_then(|l| Timestamp::from_unix_millis(l).ok())

@@ -77,7 +77,10 @@ impl CustomerBook {
         let me = self.number(id)?;
         let person = self.person_of(id)?;
         let store = self.store();
-        let as_of = options.as_of.or(self.latest());
+        let as_of = options
+            .as_of
+            .or(self.options().now_given())
+            .or(self.latest());
         // Only what had happened by `as_of` (events are in time order).
         let cutoff = as_of.map_or(i64::MAX, Timestamp::unix_millis);
         let happened = |n: u32| store.record(n).is_some_and(|r| r.at <= cutoff);

@@ -23,7 +23,8 @@ pub struct ExplainOptions {
 }
 
 impl Default for ExplainOptions {
-    /// As of the book's latest event; silence of 90 days or more is a factor;
+    /// As of the caller's [`BookOptions::now`](crate::crm::BookOptions::now)
+    /// when given, else the book's latest event; silence of 90 days or more is a factor;
     /// at most 20 event ids of evidence per factor.
     fn default() -> Self {
         ExplainOptions {
@@ -161,7 +162,8 @@ pub struct Explanation {
     /// Whether they had bought by then.
     pub ever_bought: bool,
     /// The instant the explanation is computed at: the given "as of", else the
-    /// book's latest event.
+    /// book's "now" ([`BookOptions::now`](crate::crm::BookOptions::now)), else
+    /// its latest event.
     pub as_of: Option<Timestamp>,
     /// Their events by then.
     pub events: usize,
