@@ -31,6 +31,11 @@ impl LineError {
     pub(crate) fn into_error(self, what: &str) -> Error {
         Error::io(format!("{what} at line {}", self.line), self.source)
     }
+
+    /// The operating system's error alone.
+    pub(crate) fn into_source(self) -> std::io::Error {
+        self.source
+    }
 }
 
 /// Reads lines of at most `max` bytes, numbered from 1; a UTF-8 byte-order

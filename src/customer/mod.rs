@@ -16,8 +16,8 @@
 //! real events uses [`CustomerState::apply`] (every matching rule fires).
 //!
 //! *Influencer* is not a stage and not a follower count: it is a role computed
-//! from the influence network (expected reach) by the
-//! [propagation engine](crate::propagation).
+//! from the influence network (expected reach) by the propagation engine's
+//! [`InfluencerRanking`](crate::propagation::InfluencerRanking).
 
 mod cause;
 mod id;

@@ -294,7 +294,7 @@ fn read_from<R: BufRead>(
     let mut format = options.format;
     let mut lines = BoundedLines::new(reader, MAX_LINE_BYTES);
     while let Some(read) = lines.next() {
-        let (line, read) = read.map_err(|e| e.into_error(source))?;
+        let (line, read) = read.map_err(|e| Error::io(source, e.into_source()))?;
         builder.report.lines = line;
         let bytes = match read {
             Line::Text(bytes) => bytes,
