@@ -59,7 +59,7 @@ impl CustomerBook {
     /// use social_loop::Decimal;
     /// use social_loop::crm::{Currency, CustomerBook, Event, EventId, EventKind, Money, Timestamp};
     /// let eur = Currency::new("EUR")?;
-    /// let at = Timestamp::from_unix_millis;
+    /// let at = |day: i64| Timestamp::from_unix_millis(1_709_280_000_000 + day * 86_400_000);
     /// let mut book = CustomerBook::new();
     /// book.apply(&Event::new(EventId::new("r1")?, at(1)?, "bob", EventKind::Referral).counterpart("ann"));
     /// book.apply(&Event::new(EventId::new("r2")?, at(2)?, "cy", EventKind::Referral).counterpart("bob"));

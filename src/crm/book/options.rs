@@ -52,7 +52,7 @@ pub enum IdPolicy {
 ///
 /// ```
 /// use social_loop::Probability;
-/// use social_loop::crm::{BookOptions, IdPolicy, Timestamp};
+/// use social_loop::crm::{BookOptions, IdPolicy};
 /// let options = BookOptions::default()
 ///     .referral_tie(Probability::new(0.5)?)
 ///     .strict(true)
