@@ -12,9 +12,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let format = [EdgeFormat::Auto, EdgeFormat::Snap, EdgeFormat::Weighted, EdgeFormat::SignedCsv]
         [usize::from(switch & 3)];
+    let undirected = switch & 4 != 0;
     let options = ReadOptions::default()
         .format(format)
-        .undirected(switch & 4 != 0)
+        .undirected(undirected)
         .self_loops(if switch & 8 != 0 { SelfLoops::Reject } else { SelfLoops::Skip })
         .duplicates(match (switch >> 4) & 3 {
             0 => DuplicateTies::KeepFirst,
@@ -22,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
             _ => DuplicateTies::Reject,
         });
     if let Ok((network, report)) = read_edge_list(text, options) {
-        let arcs = report.data_lines * (1 + usize::from(options.undirected))
+        let arcs = report.data_lines * (1 + usize::from(undirected))
             - report.self_loops_skipped
             - report.duplicates_dropped;
         assert_eq!(network.tie_count(), arcs);
