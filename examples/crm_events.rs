@@ -40,14 +40,19 @@ fn main() -> Result<(), Box<dyn Error>> {
     let c = report.counts;
     println!("# {}", path.display());
     println!(
-        "{} records in {:.0} ms: {} applied ({} of them late), {} duplicates ignored, {} rejected",
+        "{} records in {:.0} ms: {} applied ({} of them late, {} with warnings), {} duplicates ignored, {} conflicting retries, {} rejected",
         c.records(),
         started.elapsed().as_secs_f64() * 1e3,
         c.applied,
         c.late,
+        c.warned,
         c.duplicates,
+        c.conflicts,
         c.rejected
     );
+    for (position, warning) in report.warnings().take(3) {
+        println!("  warning {position}: {}", clip(&warning.to_string(), 100));
+    }
     for (position, reason) in report.rejections().take(6) {
         // A parse error names its line itself.
         let text = match reason {
@@ -75,7 +80,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let counts = book.stage_counts();
     let stages: Vec<String> = Stage::ALL
         .iter()
-        .map(|s| format!("{} {}", s, counts[s.index()]))
+        .map(|s| format!("{} {}", s, counts[*s]))
         .collect();
     println!("  stages: {}", stages.join(", "));
 

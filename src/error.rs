@@ -88,7 +88,9 @@ impl PartialEq<&str> for FieldPath {
 }
 
 /// Where in an input a [`Error::Parse`] happened: file (if known), 1-based line
-/// and, where the reader knows it, 1-based column.
+/// and, where the reader knows them, 1-based column and the JSON path of the
+/// bad value in a JSON line.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
     /// The file (or a description of the reader, such as `<stdin>`); `None` for
@@ -98,6 +100,9 @@ pub struct Location {
     pub line: usize,
     /// 1-based column, where known.
     pub column: Option<usize>,
+    /// The JSON path of the bad value within the line (`money.amount`), for
+    /// inputs of JSON records.
+    pub field: Option<FieldPath>,
 }
 
 impl fmt::Display for Location {
@@ -108,6 +113,9 @@ impl fmt::Display for Location {
         write!(f, "line {}", self.line)?;
         if let Some(column) = self.column {
             write!(f, ", column {column}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ", field `{field}`")?;
         }
         Ok(())
     }
@@ -274,6 +282,7 @@ impl Error {
                 path: None,
                 line,
                 column: None,
+                field: None,
             },
             reason: reason.into(),
         }
@@ -301,6 +310,16 @@ impl Error {
     pub fn at_column(mut self, column: usize) -> Self {
         if let Error::Parse { at, .. } = &mut self {
             at.column = Some(column);
+        }
+        self
+    }
+
+    /// A [`Error::Parse`] with the JSON path of the bad value in its line;
+    /// other variants unchanged.
+    #[must_use]
+    pub fn at_field(mut self, field: impl Into<FieldPath>) -> Self {
+        if let Error::Parse { at, .. } = &mut self {
+            at.field = Some(field.into());
         }
         self
     }
@@ -347,12 +366,14 @@ impl Error {
     }
 
     /// The path of the rejected field, for [`Error::InvalidParameter`] and
-    /// [`Error::InvalidProbability`].
+    /// [`Error::InvalidProbability`], and for an [`Error::Parse`] of a JSON
+    /// record that knows it.
     pub fn field(&self) -> Option<&str> {
         match self {
             Error::InvalidParameter { field, .. } | Error::InvalidProbability { field, .. } => {
                 Some(field.as_str())
             }
+            Error::Parse { at, .. } => at.field.as_ref().map(FieldPath::as_str),
             _ => None,
         }
     }
@@ -423,6 +444,12 @@ mod tests {
         );
         assert!(err.is_parse() && !err.is_invalid_parameter());
         assert_eq!(Error::parse(2, "x").to_string(), "line 2: x");
+        let json = Error::parse(3, "invalid type").at_column(8).at_field("id");
+        assert_eq!(
+            json.to_string(),
+            "line 3, column 8, field `id`: invalid type"
+        );
+        assert_eq!(json.field(), Some("id"));
     }
 
     #[test]

@@ -89,6 +89,7 @@ pub mod customer;
 pub mod error;
 pub mod funnel;
 mod json;
+mod lines;
 pub mod network;
 mod probability;
 pub mod progress;

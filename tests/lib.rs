@@ -11,6 +11,7 @@ mod network_generate;
 mod network_io;
 mod propagation_estimator;
 mod propagation_exact;
+mod propagation_ranking;
 mod scenario_file;
 mod shared_data;
 mod sim;

@@ -5,8 +5,13 @@ use serde::{Deserialize, Serialize};
 
 use super::Stage;
 
+/// Number of customers in each stage (a CRM book's
+/// [`stage_counts`](crate::crm::CustomerBook::stage_counts), a simulation's
+/// period report).
+pub type StageCounts = PerStage<u64>;
+
 /// One value for each lifecycle [`Stage`]: counts of customers
-/// ([`StageCounts`](crate::sim::StageCounts)), shares of a population
+/// ([`StageCounts`]), shares of a population
 /// ([`StageMix`](crate::sim::StageMix)), or anything else kept per stage.
 ///
 /// The stages are named fields, so in JSON it is an object

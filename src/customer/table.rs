@@ -215,10 +215,57 @@ const fn stage_rows() -> [(usize, usize); 7] {
 }
 
 /// The position of a row in [`TRANSITIONS`]: a handle for looking up its
-/// probability in [`TransitionProbabilities`](super::TransitionProbabilities).
+/// probability in [`TransitionProbabilities`](super::TransitionProbabilities)
+/// and the rule named in a CRM [explanation](crate::crm::ExplainedMove).
 /// Only the library makes them, so every `RuleId` names a row.
+///
+/// Displayed, parsed and serialised by its [`name`](Self::name), which stays
+/// the same when rows are added to the table:
+///
+/// ```
+/// use social_loop::customer::RuleId;
+/// let id: RuleId = "customer+experience_delighted".parse()?;
+/// assert_eq!(id.to_string(), "customer+experience_delighted");
+/// assert_eq!(serde_json::to_string(&id)?, "\"customer+experience_delighted\"");
+/// assert!("customer+flying".parse::<RuleId>().is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RuleId(u8);
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
+impl std::str::FromStr for RuleId {
+    type Err = crate::error::Error;
+
+    /// The rule named `name` (see [`RuleId::name`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) (field
+    /// `rule`) for a name no row has.
+    fn from_str(name: &str) -> crate::error::Result<Self> {
+        RuleId::all().find(|id| id.name() == name).ok_or_else(|| {
+            crate::error::Error::invalid("rule", format!("no transition rule is named `{name}`"))
+        })
+    }
+}
+
+impl Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for RuleId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        name.parse().map_err(serde::de::Error::custom)
+    }
+}
 
 impl RuleId {
     /// Every rule, in table order.

@@ -66,7 +66,7 @@ mod weights;
 use std::collections::HashMap;
 
 use petgraph::Direction;
-use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use serde::{Deserialize, Serialize};
 
@@ -171,9 +171,23 @@ impl InfluenceNetwork {
     }
 
     /// Adds a tie between two known node indices without looking for an existing
-    /// one. For generators and readers that guarantee no duplicates and no loops.
-    pub(crate) fn push_tie(&mut self, a: NodeIndex<u32>, b: NodeIndex<u32>, tie: Tie) {
-        self.graph.add_edge(a, b, tie);
+    /// one, returning its edge. For generators, readers and the CRM book, which
+    /// guarantee no duplicates and no loops (the book keeps the edge of each
+    /// pair so that later evidence updates it in O(1)).
+    pub(crate) fn push_tie(
+        &mut self,
+        a: NodeIndex<u32>,
+        b: NodeIndex<u32>,
+        tie: Tie,
+    ) -> EdgeIndex<u32> {
+        self.graph.add_edge(a, b, tie)
+    }
+
+    /// Replaces the tie of an edge returned by [`push_tie`](Self::push_tie).
+    pub(crate) fn set_tie(&mut self, edge: EdgeIndex<u32>, tie: Tie) {
+        if let Some(weight) = self.graph.edge_weight_mut(edge) {
+            *weight = tie;
+        }
     }
 
     /// Returns the node of `id`, adding it if new.

@@ -37,6 +37,9 @@
 //! * [`SpreadTally`]: the exact sums of a range of runs
 //!   ([`MonteCarlo::tally`]), which merge with other ranges' into exactly
 //!   the estimate of all of them (one estimate fanned out over a cluster).
+//! * [`InfluencerRanking`] → [`Influencer`]s: customers ranked by the reach
+//!   each is expected to have alone (spread, or signed positive or negative
+//!   reach), screened, in parallel, reproducible.
 //! * [`exact`]: the exact expected spread on small graphs (the test oracle).
 //!
 //! # Randomness and reproducibility
@@ -113,6 +116,7 @@ mod model;
 mod monte_carlo;
 mod partial;
 mod per_run;
+mod ranking;
 mod settings;
 pub(crate) mod streams;
 mod tally;
@@ -127,4 +131,5 @@ pub(crate) use monte_carlo::independent_cascade_runs;
 pub use monte_carlo::{Engine, LANES, MonteCarlo};
 pub use partial::SpreadTally;
 pub(crate) use partial::union_of_runs;
+pub use ranking::{Influencer, InfluencerRanking};
 pub use settings::{MAX_THREADS, MonteCarloSettings};

@@ -97,6 +97,7 @@ pub use options::{DuplicateTies, EdgeFormat, Header, ReadOptions, ReadReport, Se
 
 use super::InfluenceNetwork;
 use crate::error::{Error, Result};
+use crate::lines::{BoundedLines, Line, MAX_LINE_BYTES};
 use builder::{Builder, check_weights};
 
 /// Reads an edge list from any buffered reader.
@@ -144,33 +145,29 @@ pub fn read_edge_list_file(
     .map_err(|e| e.in_file(name))
 }
 
-/// The UTF-8 byte-order mark some editors put at the start of a file.
-const BOM: char = '\u{feff}';
-
 fn read_from<R: BufRead>(
-    mut reader: R,
+    reader: R,
     options: ReadOptions,
     source: &str,
 ) -> Result<(InfluenceNetwork, ReadReport)> {
     let mut builder = Builder::new(options);
     let mut format = options.format;
     let mut first_data_line = true;
-    let mut buf = Vec::with_capacity(128);
-    loop {
-        buf.clear();
-        let read = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::io(source, e))?;
-        if read == 0 {
-            break;
-        }
-        builder.report.lines += 1;
-        let line = builder.report.lines;
-        let mut text = std::str::from_utf8(&buf)
+    // Lines are capped (a 512 MiB line is refused, never held whole); a
+    // byte-order mark at the start is skipped by the reader.
+    let mut lines = BoundedLines::new(reader, MAX_LINE_BYTES);
+    while let Some(read) = lines.next() {
+        let (line, read) = read.map_err(|e| Error::io(source, e.into_source()))?;
+        builder.report.lines = line;
+        let bytes = match read {
+            Line::Text(bytes) => bytes,
+            Line::TooLong => {
+                let reason = format!("line longer than {MAX_LINE_BYTES} bytes");
+                return Err(Error::parse(line, reason));
+            }
+        };
+        let text = std::str::from_utf8(bytes)
             .map_err(|e| Error::parse(line, format!("not valid UTF-8 ({e})")))?;
-        if line == 1 {
-            text = text.strip_prefix(BOM).unwrap_or(text);
-        }
         let text = text.trim();
         if text.is_empty() || text.starts_with('#') || text.starts_with('%') {
             builder.report.comment_lines += 1;
