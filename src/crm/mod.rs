@@ -60,6 +60,7 @@ mod outcome;
 mod rank;
 mod synthetic;
 mod time;
+mod value;
 
 pub use attribution::{Attribution, ReferralCredit};
 pub use book::{BookNps, BookOptions, CustomerBook, Revenue};
@@ -74,3 +75,4 @@ pub use outcome::{ImportReport, Outcome, OutcomeCounts, Position, RecordOutcome}
 pub use rank::{RankOptions, Ranked, Ranking};
 pub use synthetic::SyntheticCrm;
 pub use time::Timestamp;
+pub use value::{BookValueOptions, CurrencyValues};
