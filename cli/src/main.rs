@@ -6,6 +6,7 @@
 //! social-loop run examples/scenario.json --out target/run
 //! social-loop sweep examples/sweep.json --runs 0..4 --out target/sweep/table.json
 //! social-loop sweep merge PART.json PART.json --out TABLE.json --csv SUMMARY.csv
+//! social-loop customer-value --transactions cdnow_master.txt --format cdnow --calibration-end 1997-09-30 --model bgnbd
 //! ```
 //!
 //! Every subcommand has `--help`. A result goes to stdout (one JSON line for
@@ -14,6 +15,7 @@
 //! closed stdout (`social-loop ... | head`) ends the program quietly with 0.
 
 mod bar;
+mod customer_value;
 mod network_args;
 mod output;
 mod run;
@@ -46,6 +48,9 @@ enum Command {
     Run(run::RunArgs),
     /// Run a parameter sweep file, or merge the tables of a sweep split over jobs.
     Sweep(sweep::SweepArgs),
+    /// Fit a BTYD model to a purchase log and value every customer (CLV);
+    /// prints one JSON line, writes a CSV per customer with --out.
+    CustomerValue(customer_value::CustomerValueArgs),
 }
 
 /// A failure: what to print on stderr. Every failure exits with code 2.
@@ -65,6 +70,7 @@ fn main() -> ExitCode {
         Command::Target(args) => ("target", target::run(args)),
         Command::Run(args) => ("run", run::run(args)),
         Command::Sweep(args) => ("sweep", sweep::run(args)),
+        Command::CustomerValue(args) => ("customer-value", customer_value::run(args)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

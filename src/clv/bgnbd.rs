@@ -117,10 +117,14 @@ impl BgNbd {
     /// [`Error::InvalidParameter`] (field `bgnbd`) when the hypergeometric
     /// term cannot be evaluated (`a + b + x ≤ 1`).
     pub fn expected_transactions(&self, x: f64, t_x: f64, t_cal: f64, t: f64) -> Result<f64> {
+        Ok(self.expected_if_alive(x, t_cal, t)? * self.p_alive(x, t_x, t_cal))
+    }
+
+    /// Expected purchases in `(T, T + t]` of a customer alive at `T` (it does
+    /// not depend on `t_x`).
+    pub(crate) fn expected_if_alive(&self, x: f64, t_cal: f64, t: f64) -> Result<f64> {
         let BgNbd { r, alpha, a, b } = *self;
-        let conditional =
-            self.expected_while_alive(r + x, alpha + t_cal, b + x, a + b + x - 1.0, t)?;
-        Ok(conditional * self.p_alive(x, t_x, t_cal))
+        self.expected_while_alive(r + x, alpha + t_cal, b + x, a + b + x - 1.0, t)
     }
 
     /// Expected repeat purchases in `(0, t]` of a new customer.

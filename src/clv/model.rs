@@ -142,6 +142,14 @@ impl Params {
         }
     }
 
+    /// Expected transactions in `(T, T + t]` if alive at `T`.
+    pub fn expected_if_alive(&self, x: f64, t_cal: f64, t: f64) -> Result<f64> {
+        match self {
+            Params::BgNbd(m) => m.expected_if_alive(x, t_cal, t),
+            Params::ParetoNbd(m) => Ok(m.expected_if_alive(x, t_cal, t)),
+        }
+    }
+
     pub fn expected_repeat(&self, t: f64) -> Result<f64> {
         match self {
             Params::BgNbd(m) => m.expected_repeat(t),

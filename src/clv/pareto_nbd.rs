@@ -143,7 +143,12 @@ impl ParetoNbd {
                 "P(alive) cannot be evaluated for these parameters",
             ));
         }
-        Ok(self.rate_integral(self.r + x, self.alpha + t_cal, self.beta + t_cal, t) * p)
+        Ok(self.expected_if_alive(x, t_cal, t) * p)
+    }
+
+    /// Expected purchases in `(T, T + t]` of a customer alive at `T`.
+    pub(crate) fn expected_if_alive(&self, x: f64, t_cal: f64, t: f64) -> f64 {
+        self.rate_integral(self.r + x, self.alpha + t_cal, self.beta + t_cal, t)
     }
 
     /// Expected repeat purchases in `(0, t]` of a new customer.

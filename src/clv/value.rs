@@ -21,6 +21,8 @@
 //! and 97.5% quantiles (linear interpolation). It reflects parameter
 //! uncertainty only, not the randomness of the customer's own future.
 
+use std::collections::HashMap;
+
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
@@ -207,8 +209,9 @@ impl CustomerValues {
     /// [`Error::Overflow`] for a value beyond `Decimal`.
     ///
     /// # Complexity
-    /// O(n) plus O(distinct triples × (draws + 1) × 49) model evaluations, in
-    /// parallel over triples (the result does not depend on the thread count).
+    /// O(n) plus O(distinct `(x, T)` × (draws + 1) × 25) evaluations of the
+    /// expected transactions, in parallel (the result does not depend on the
+    /// thread count).
     pub fn compute(
         summaries: &Summaries,
         fit: &TransactionFit,
@@ -240,13 +243,28 @@ impl CustomerValues {
         }
         let point = fit.params();
         let holdout_length = summaries.holdout.as_ref().map(|h| h.length);
-        let per_triple: Vec<TripleValue> = data
+        // Expected transactions if alive depend on (x, T) only, not on t_x:
+        // DET is computed once per distinct (x, T), then scaled by P(alive).
+        let mut pair_index: HashMap<(u64, u64), usize> = HashMap::new();
+        let mut pairs: Vec<(f64, f64)> = Vec::new();
+        let pair_of: Vec<usize> = data
             .triples
-            .par_iter()
+            .iter()
             .map(|t| {
+                *pair_index
+                    .entry((t.x.to_bits(), t.t_cal.to_bits()))
+                    .or_insert_with(|| {
+                        pairs.push((t.x, t.t_cal));
+                        pairs.len() - 1
+                    })
+            })
+            .collect();
+        let det_if_alive: Vec<(f64, Vec<f64>)> = pairs
+            .par_iter()
+            .map(|&(x, t_cal)| {
                 let det_of = |m: &Params| {
                     discounted_transactions(
-                        |tau| m.expected(t.x, t.t_x, t.t_cal, tau),
+                        |tau| m.expected_if_alive(x, t_cal, tau),
                         delta,
                         horizon,
                     )
@@ -256,13 +274,29 @@ impl CustomerValues {
                     .iter()
                     .map(|(m, _)| det_of(m).unwrap_or(f64::NAN))
                     .collect();
+                Ok((det, det_draws))
+            })
+            .collect::<Result<_>>()?;
+        let per_triple: Vec<TripleValue> = data
+            .triples
+            .par_iter()
+            .zip(pair_of.par_iter())
+            .map(|(t, &pair)| {
+                let (det, det_draws) = det_if_alive
+                    .get(pair)
+                    .ok_or_else(|| Error::invalid("summary", "lost pair"))?;
+                let p_alive = point.p_alive(t.x, t.t_x, t.t_cal);
                 Ok(TripleValue {
-                    p_alive: point.p_alive(t.x, t.t_x, t.t_cal),
+                    p_alive,
                     holdout: holdout_length
                         .map(|h| point.expected(t.x, t.t_x, t.t_cal, h))
                         .transpose()?,
-                    det,
-                    det_draws,
+                    det: det * p_alive,
+                    det_draws: draws
+                        .iter()
+                        .zip(det_draws)
+                        .map(|((m, _), d)| d * m.p_alive(t.x, t.t_x, t.t_cal))
+                        .collect(),
                 })
             })
             .collect::<Result<_>>()?;
