@@ -1,6 +1,12 @@
 //! `social-loop customer-value`: BTYD fit and customer lifetime value from a
 //! purchase log.
 //!
+//! With `--format csv` the file may also be a summary file whose header is
+//! `ID,x,t_x,T[,zbar]` (Fader and Hardie's `cdnow_summary.csv`): it is already
+//! summarised, so `--calibration-end` and `--period` are not used (times are
+//! the file's, taken as weeks for the discounting) and `--holdout-end` is
+//! refused.
+//!
 //! It prints exactly one JSON line:
 //!
 //! ```text
@@ -177,27 +183,44 @@ pub fn run(args: &CustomerValueArgs) -> Result<(), Failure> {
         FormatChoice::Cdnow => LogFormat::Cdnow,
         FormatChoice::Csv => LogFormat::Csv,
     };
-    let log = PurchaseLog::read_path(&args.transactions, format)?;
-    if log.purchases().is_empty() {
-        return Err(Failure(format!(
-            "{}: no purchase in the file",
-            args.transactions.display()
-        )));
-    }
     let value_options = value_options(args).map_err(|e| Failure(format!("--{e}")))?;
-    let started = Instant::now();
-    let period = match args.period {
-        PeriodChoice::Week => Period::Week,
-        PeriodChoice::Day => Period::Day,
+    let summary_file = format == LogFormat::Csv && is_summary_file(&args.transactions)?;
+    let log = if summary_file {
+        if args.holdout_end.is_some() {
+            return Err(Failure(format!(
+                "--holdout-end: {} is a summary file (ID,x,t_x,T[,zbar]): it has no holdout",
+                args.transactions.display()
+            )));
+        }
+        PurchaseLog::new()
+    } else {
+        let log = PurchaseLog::read_path(&args.transactions, format)?;
+        if log.purchases().is_empty() {
+            return Err(Failure(format!(
+                "{}: no purchase in the file",
+                args.transactions.display()
+            )));
+        }
+        log
     };
-    let mut options = SummaryOptions::default()
-        .period(period)
-        .calibration_end(args.calibration_end);
-    if let Some(h) = args.holdout_end {
-        options = options.holdout_end(h);
-    }
-    let in_file = |e: social_loop::Error| Failure(format!("{}: {e}", args.transactions.display()));
-    let summaries = Summaries::from_log(&log, options).map_err(in_file)?;
+    let started = Instant::now();
+    let summaries = if summary_file {
+        Summaries::read_csv_path(&args.transactions)?
+    } else {
+        let period = match args.period {
+            PeriodChoice::Week => Period::Week,
+            PeriodChoice::Day => Period::Day,
+        };
+        let mut options = SummaryOptions::default()
+            .period(period)
+            .calibration_end(args.calibration_end);
+        if let Some(h) = args.holdout_end {
+            options = options.holdout_end(h);
+        }
+        let in_file =
+            |e: social_loop::Error| Failure(format!("{}: {e}", args.transactions.display()));
+        Summaries::from_log(&log, options).map_err(in_file)?
+    };
     let model = match args.model {
         ModelChoice::Bgnbd => TransactionModel::Bgnbd,
         ModelChoice::ParetoNbd => TransactionModel::ParetoNbd,
@@ -233,6 +256,24 @@ pub fn run(args: &CustomerValueArgs) -> Result<(), Failure> {
             .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
     }
     output::line(&serde_json::to_string(&line)?)
+}
+
+/// Whether a CSV file starts with a summary file's header `ID,x,t_x,T`.
+fn is_summary_file(path: &std::path::Path) -> Result<bool, Failure> {
+    use std::io::BufRead;
+    let file = std::fs::File::open(path)
+        .map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))?;
+    let mut first = String::new();
+    std::io::BufReader::new(file)
+        .read_line(&mut first)
+        .map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))?;
+    let fields: Vec<&str> = first
+        .trim_start_matches('\u{feff}')
+        .trim_end()
+        .split(',')
+        .map(str::trim)
+        .collect();
+    Ok(fields.get(1..4) == Some(&["x", "t_x", "T"][..]))
 }
 
 fn value_options(args: &CustomerValueArgs) -> social_loop::Result<ValueOptions> {
