@@ -166,8 +166,36 @@ impl Likelihood for BgNbdData<'_> {
     }
     fn log_likelihood(&self, theta: &[f64]) -> f64 {
         let m = BgNbd::from_theta(theta);
+        let BgNbd { r, alpha, a, b } = m;
+        // The ln Γ terms depend on x only: once per repeat count (x is a whole number).
+        let max_x = self
+            .0
+            .triples
+            .iter()
+            .map(|t| t.x as usize)
+            .max()
+            .unwrap_or(0);
+        let head0 = -ln_gamma(r) + r * alpha.ln() + ln_gamma(a + b) - ln_gamma(b);
+        let per_x: Vec<(f64, f64)> = (0..=max_x)
+            .map(|x| {
+                let x = x as f64;
+                let head = head0 + ln_gamma(r + x) + ln_gamma(b + x) - ln_gamma(a + b + x);
+                (head, a.ln() - (b + x - 1.0).ln())
+            })
+            .collect();
         self.0
-            .weighted_sum(|t: &Triple| m.log_likelihood(t.x, t.t_x, t.t_cal))
+            .weighted_sum(|t: &Triple| match per_x.get(t.x as usize) {
+                Some(&(head, second)) if t.x.fract() == 0.0 => {
+                    let alive = -(r + t.x) * (alpha + t.t_cal).ln();
+                    let tail = if t.x > 0.0 {
+                        log_add_exp(alive, second - (r + t.x) * (alpha + t.t_x).ln())
+                    } else {
+                        alive
+                    };
+                    head + tail
+                }
+                _ => m.log_likelihood(t.x, t.t_x, t.t_cal),
+            })
     }
 }
 

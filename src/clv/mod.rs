@@ -66,7 +66,7 @@ pub use date::{Date, Period};
 pub use fit::{Estimates, ParameterEstimate};
 pub use gamma_gamma::{GammaGamma, SpendCheck, SpendFit};
 pub use log::{LogFormat, Purchase, PurchaseLog};
-pub use model::{TransactionFit, TransactionModel};
+pub use model::{Prediction, TransactionFit, TransactionModel};
 pub use pareto_nbd::ParetoNbd;
 pub use sbg::Retention;
 pub use simulate::BgNbdSimulation;

@@ -113,6 +113,16 @@ pub struct TransactionFit {
     pub estimates: Estimates,
 }
 
+/// One customer's predictions (see [`TransactionFit::predict`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Prediction {
+    /// Probability of being alive at the end of calibration.
+    pub p_alive: f64,
+    /// Expected transactions in the next `t` periods.
+    pub expected: f64,
+}
+
 /// The parameters of either model, for predictions.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Params {
@@ -192,6 +202,36 @@ impl TransactionFit {
     pub fn expected_transactions(&self, customer: &CustomerSummary, t: f64) -> Result<f64> {
         self.params()
             .expected(f64::from(customer.x()), customer.t_x(), customer.t_cal(), t)
+    }
+
+    /// P(alive) and expected transactions in the next `t` periods of every
+    /// customer of `summaries`, in their order; computed once per distinct
+    /// `(x, t_x, T)`, in parallel (the same on any thread count).
+    ///
+    /// # Errors
+    /// As [`expected_transactions`](Self::expected_transactions).
+    ///
+    /// # Complexity
+    /// O(n) plus O(distinct triples) model evaluations.
+    pub fn predict(&self, summaries: &Summaries, t: f64) -> Result<Vec<Prediction>> {
+        use rayon::prelude::*;
+        let data = Compressed::new(&summaries.customers);
+        let params = self.params();
+        let per_triple: Vec<Prediction> = data
+            .triples
+            .par_iter()
+            .map(|tr| {
+                Ok(Prediction {
+                    p_alive: params.p_alive(tr.x, tr.t_x, tr.t_cal),
+                    expected: params.expected(tr.x, tr.t_x, tr.t_cal, t)?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(data
+            .of_customer
+            .iter()
+            .filter_map(|&n| per_triple.get(n as usize).copied())
+            .collect())
     }
 
     /// Expected repeat transactions of a new customer in their first `t` periods.

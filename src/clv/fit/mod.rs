@@ -5,7 +5,8 @@
 //! * **Optimiser** ([`optimise`]): argmin's Nelder-Mead from the model's
 //!   starting values, polished by argmin's BFGS (Moré-Thuente line search) with
 //!   central-difference gradients; all on `φ = ln θ`, so every parameter stays
-//!   positive without bounds.
+//!   positive without bounds. Up to four rounds (each Nelder-Mead, then
+//!   BFGS) run until the gradient is small.
 //! * **Convergence**: the gradient of the mean negative log-likelihood must be
 //!   below `10⁻⁵` in every coordinate of `φ`; otherwise [`Error::Fit`].
 //! * **Boundary**: a parameter whose `|ln θ| > 13` (θ below 2·10⁻⁶ or above
@@ -118,6 +119,10 @@ fn standard_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }
 
+/// The cost of a point where the log-likelihood is not finite (the mean
+/// negative log-likelihood of any sensible point is far below).
+const UNDEFINED: f64 = 1e12;
+
 /// `|ln θ|` beyond which a parameter is on the boundary.
 const BOUNDARY: f64 = 13.0;
 /// Largest gradient coordinate of the mean negative log-likelihood accepted
@@ -144,7 +149,7 @@ pub(crate) fn maximise<L: Likelihood>(model: &L) -> Result<Estimates> {
             -ll / scale
         }
     };
-    let found = optimise::minimise(&objective, start);
+    let found = optimise::minimise(&objective, start, GRADIENT_TOLERANCE);
     let phi = found.phi;
     for (name, v) in L::NAMES.iter().zip(&phi) {
         if v.abs() > BOUNDARY {
@@ -160,7 +165,7 @@ pub(crate) fn maximise<L: Likelihood>(model: &L) -> Result<Estimates> {
         }
     }
     let cost = objective(&phi);
-    if !cost.is_finite() {
+    if !(cost < UNDEFINED) {
         return Err(Error::Fit {
             field: L::MODEL.into(),
             reason: "the log-likelihood is not finite at the optimum".into(),

@@ -12,7 +12,7 @@ use argmin::solver::quasinewton::BFGS;
 use super::curvature;
 
 /// Nelder-Mead iterations before BFGS takes over.
-const NELDER_MEAD_ITERATIONS: u64 = 3_000;
+const NELDER_MEAD_ITERATIONS: u64 = 1_000;
 /// BFGS iterations.
 const BFGS_ITERATIONS: u64 = 200;
 
@@ -46,11 +46,33 @@ impl<F: Fn(&[f64]) -> f64> Gradient for Problem<'_, F> {
     }
 }
 
-/// Minimises `f` from `start`. Never fails: a solver error leaves the best
-/// point found so far, which the caller then checks for convergence.
-pub(crate) fn minimise<F: Fn(&[f64]) -> f64>(f: &F, start: Vec<f64>) -> Found {
+/// Rounds of Nelder-Mead then BFGS before giving up.
+const ROUNDS: usize = 4;
+
+/// Minimises `f` from `start` until every coordinate of the gradient is
+/// within `tolerance` (or [`ROUNDS`] rounds of Nelder-Mead then BFGS, each
+/// restarting from the last best point, have run). Never fails: a solver
+/// error leaves the best point found so far, which the caller then checks.
+pub(crate) fn minimise<F: Fn(&[f64]) -> f64>(f: &F, start: Vec<f64>, tolerance: f64) -> Found {
     let calls = Cell::new(0);
-    let problem = || Problem { f, calls: &calls };
+    let mut best = start;
+    for _ in 0..ROUNDS {
+        best = round(f, best, &calls);
+        let g = curvature::gradient(f, &best);
+        calls.set(calls.get() + 2 * best.len() as u64);
+        if g.iter().all(|g| g.abs() <= tolerance) {
+            break;
+        }
+    }
+    Found {
+        phi: best,
+        evaluations: calls.get(),
+    }
+}
+
+/// One round: Nelder-Mead from `start`, then BFGS from its best point.
+fn round<F: Fn(&[f64]) -> f64>(f: &F, start: Vec<f64>, calls: &Cell<u64>) -> Vec<f64> {
+    let problem = || Problem { f, calls };
     let mut simplex = vec![start.clone()];
     for i in 0..start.len() {
         let mut vertex = start.clone();
@@ -78,14 +100,14 @@ pub(crate) fn minimise<F: Fn(&[f64]) -> f64>(f: &F, start: Vec<f64>) -> Found {
     let bfgs = BFGS::new(MoreThuenteLineSearch::new()).with_tolerance_grad(1e-9);
     let before = f(&best);
     if let Ok(solver) = bfgs {
-        if let Ok(result) = Executor::new(problem(), solver)
+        let run = Executor::new(problem(), solver)
             .configure(|s| {
                 s.param(best.clone())
                     .inv_hessian(identity)
                     .max_iters(BFGS_ITERATIONS)
             })
-            .run()
-        {
+            .run();
+        if let Ok(result) = run {
             let state = result.state();
             if let Some(p) = state.get_best_param() {
                 if state.get_best_cost() <= before && p.iter().all(|v| v.is_finite()) {
@@ -94,8 +116,5 @@ pub(crate) fn minimise<F: Fn(&[f64]) -> f64>(f: &F, start: Vec<f64>) -> Found {
             }
         }
     }
-    Found {
-        phi: best,
-        evaluations: calls.get(),
-    }
+    best
 }
