@@ -129,12 +129,31 @@ impl CustomerBook {
     /// O(events) to gather the histories, then the fits and predictions.
     ///
     /// ```
-    /// use social_loop::crm::{BookValueOptions, CustomerBook, SyntheticCrm};
-    /// let mut book = CustomerBook::new();
-    /// book.import(SyntheticCrm::new(300).seed(1).events()?);
-    /// let values = book.customer_values(BookValueOptions::default().spend_model(false))?;
-    /// let eur = values.iter().find(|v| v.currency.as_str() == "EUR").ok_or("no EUR")?;
-    /// assert!(!eur.top(3).is_empty());
+    /// use social_loop::clv::ValueOptions;
+    /// use social_loop::crm::{BookValueOptions, CustomerBook, Event, EventId, EventKind, Money, Timestamp};
+    /// use social_loop::Decimal;
+    /// // 300 customers with their own purchase rates and drop-out chances.
+    /// let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    /// let mut uniform = move || { state ^= state << 13; state ^= state >> 7; state ^= state << 17; (state >> 11) as f64 / (1u64 << 53) as f64 };
+    /// let (mut book, mut n, start) = (CustomerBook::new(), 0, Timestamp::parse_rfc3339("2024-01-01T12:00:00Z")?);
+    /// for c in 0..300 {
+    ///     let (rate, drop) = (0.02 + 0.3 * uniform() * uniform(), 0.02 + 0.7 * uniform() * uniform());
+    ///     let mut day = (uniform() * 60.0).floor();
+    ///     while day < 300.0 {
+    ///         n += 1;
+    ///         let money = Money::new(Decimal::new(1000 + 37 * c, 2), "EUR".parse()?);
+    ///         let event = Event::new(EventId::new(format!("e{n}"))?, start.plus_days(day as i64), format!("c{c}"), EventKind::Purchase)
+    ///             .money(money);
+    ///         book.apply(&event);
+    ///         if uniform() < drop { break; }
+    ///         day += -(1.0 - uniform()).ln() / rate;
+    ///     }
+    /// }
+    /// let values = book.customer_values(BookValueOptions::default().value(ValueOptions::default().draws(20)))?;
+    /// let eur = &values[0];
+    /// assert_eq!(eur.currency.as_str(), "EUR");
+    /// let top = eur.top(3);
+    /// assert!(top[0].clv >= top[1].clv && top[1].clv >= top[2].clv);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn customer_values(&self, options: BookValueOptions) -> Result<Vec<CurrencyValues>> {
