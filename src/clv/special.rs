@@ -56,7 +56,7 @@ const MAX_TERMS: usize = 1_000_000;
 /// `ln ₂F₁(a, b; c; z)` for `a, b, c > 0` and `0 ≤ z < 1`; `None` outside that
 /// domain or when no method converged.
 pub(crate) fn ln_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
-    if !(a > 0.0 && b > 0.0 && c > 0.0 && (0.0..1.0).contains(&z)) || !(a + b + c).is_finite() {
+    if !(a > 0.0 && b > 0.0 && c > 0.0 && (0.0..1.0).contains(&z) && (a + b + c).is_finite()) {
         return None;
     }
     if z == 0.0 {

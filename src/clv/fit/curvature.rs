@@ -63,10 +63,10 @@ pub(crate) fn hessian<F: Fn(&[f64]) -> f64 + ?Sized>(
 /// The inverse of a positive-definite `hessian`, or the index of a parameter
 /// whose direction is flat or not concave.
 pub(crate) fn covariance(hessian: &[Vec<f64>]) -> Result<Vec<Vec<f64>>, usize> {
-    let bad_diagonal = hessian
-        .iter()
-        .enumerate()
-        .find(|(i, row)| !(row.get(*i).copied().unwrap_or(f64::NAN) > 0.0));
+    let bad_diagonal = hessian.iter().enumerate().find(|(i, row)| {
+        row.get(*i).copied().unwrap_or(f64::NAN).partial_cmp(&0.0)
+            != Some(std::cmp::Ordering::Greater)
+    });
     if let Some((i, _)) = bad_diagonal {
         return Err(i);
     }
@@ -74,11 +74,10 @@ pub(crate) fn covariance(hessian: &[Vec<f64>]) -> Result<Vec<Vec<f64>>, usize> {
         return Err(hessian.len().saturating_sub(1));
     }
     let inverse = linalg::invert(&hessian.to_vec()).ok_or(0usize)?;
-    match inverse
-        .iter()
-        .enumerate()
-        .find(|(i, row)| !(row.get(*i).copied().unwrap_or(f64::NAN) > 0.0))
-    {
+    match inverse.iter().enumerate().find(|(i, row)| {
+        row.get(*i).copied().unwrap_or(f64::NAN).partial_cmp(&0.0)
+            != Some(std::cmp::Ordering::Greater)
+    }) {
         Some((i, _)) => Err(i),
         None => Ok(inverse),
     }
@@ -96,7 +95,7 @@ pub(crate) fn cholesky(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
                 sum -= l.get(i)?.get(m)? * l.get(j)?.get(m)?;
             }
             if i == j {
-                if !(sum > 0.0) {
+                if sum.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
                     return None;
                 }
                 put(&mut l, i, i, sum.sqrt());

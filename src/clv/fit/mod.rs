@@ -165,7 +165,7 @@ pub(crate) fn maximise<L: Likelihood>(model: &L) -> Result<Estimates> {
         }
     }
     let cost = objective(&phi);
-    if !(cost < UNDEFINED) {
+    if cost.is_nan() || cost >= UNDEFINED {
         return Err(Error::Fit {
             field: L::MODEL.into(),
             reason: "the log-likelihood is not finite at the optimum".into(),
@@ -175,7 +175,7 @@ pub(crate) fn maximise<L: Likelihood>(model: &L) -> Result<Estimates> {
     if let Some((i, g)) = gradient
         .iter()
         .enumerate()
-        .find(|(_, g)| !(g.abs() <= GRADIENT_TOLERANCE))
+        .find(|(_, g)| g.is_nan() || g.abs() > GRADIENT_TOLERANCE)
     {
         let name = L::NAMES.get(i).copied().unwrap_or("?");
         return Err(Error::Fit {
