@@ -204,6 +204,17 @@ pub enum Error {
     /// A long-running computation was cancelled by its caller.
     #[error("cancelled by the caller")]
     Cancelled,
+
+    /// A model fit failed: it did not converge, ran to the boundary of the
+    /// parameter space, or left a parameter unidentified. `field` names the
+    /// model and parameter (`bgnbd.b`).
+    #[error("{field}: {reason}")]
+    Fit {
+        /// The model and parameter, as `model.parameter` (or the model alone).
+        field: FieldPath,
+        /// What went wrong.
+        reason: String,
+    },
 }
 
 impl PartialEq for Error {
@@ -253,6 +264,13 @@ impl PartialEq for Error {
                 },
             ) => left == l2 && right == r2,
             (Cancelled, Cancelled) => true,
+            (
+                Fit { field, reason },
+                Fit {
+                    field: f2,
+                    reason: r2,
+                },
+            ) => field == f2 && reason == r2,
             _ => false,
         }
     }
@@ -360,19 +378,24 @@ impl Error {
         matches!(self, Error::Io { .. })
     }
 
+    /// `true` when a model fit failed ([`Error::Fit`]).
+    pub fn is_fit_failure(&self) -> bool {
+        matches!(self, Error::Fit { .. })
+    }
+
     /// `true` when the caller cancelled the computation.
     pub fn is_cancelled(&self) -> bool {
         matches!(self, Error::Cancelled)
     }
 
     /// The path of the rejected field, for [`Error::InvalidParameter`] and
-    /// [`Error::InvalidProbability`], and for an [`Error::Parse`] of a JSON
-    /// record that knows it.
+    /// [`Error::InvalidProbability`], the model parameter of an [`Error::Fit`],
+    /// and for an [`Error::Parse`] of a JSON record that knows it.
     pub fn field(&self) -> Option<&str> {
         match self {
-            Error::InvalidParameter { field, .. } | Error::InvalidProbability { field, .. } => {
-                Some(field.as_str())
-            }
+            Error::InvalidParameter { field, .. }
+            | Error::InvalidProbability { field, .. }
+            | Error::Fit { field, .. } => Some(field.as_str()),
             Error::Parse { at, .. } => at.field.as_ref().map(FieldPath::as_str),
             _ => None,
         }
@@ -416,10 +439,13 @@ impl Error {
         }
     }
 
-    /// Why an [`Error::InvalidParameter`] or [`Error::Parse`] was rejected.
+    /// Why an [`Error::InvalidParameter`], [`Error::Parse`] or [`Error::Fit`]
+    /// was rejected.
     pub fn reason(&self) -> Option<&str> {
         match self {
-            Error::InvalidParameter { reason, .. } | Error::Parse { reason, .. } => Some(reason),
+            Error::InvalidParameter { reason, .. }
+            | Error::Parse { reason, .. }
+            | Error::Fit { reason, .. } => Some(reason),
             _ => None,
         }
     }

@@ -64,6 +64,8 @@
 //! * [`sim`]: the value loop, `Scenario` -> `Report`, period by period, or step by step.
 //! * [`targeting`]: whom to engage (CELF, IMM, budgets, signed objectives, baselines).
 //! * [`crm`]: real CRM events in, explained states out.
+//! * [`clv`]: customer value from purchase histories: BG/NBD, Pareto/NBD,
+//!   Gamma-Gamma and shifted-beta-geometric fits, CLV with intervals.
 //! * [`sweep`] and [`progress`]: parameter sweeps that merge exactly; progress and
 //!   cancellation for long runs.
 //! * [`design`]: the architecture page (modules, data flow, decisions).
@@ -84,6 +86,7 @@
 pub mod aggregate;
 pub mod brand;
 pub mod business;
+pub mod clv;
 pub mod crm;
 pub mod customer;
 pub mod error;

@@ -4,6 +4,7 @@
 mod bass;
 mod brand;
 mod business;
+mod clv;
 mod crm;
 mod customer;
 mod funnel_lift;

@@ -70,6 +70,7 @@ mod outcome;
 mod rank;
 mod synthetic;
 mod time;
+mod value;
 
 pub use attribution::{Attribution, ReferralCredit};
 pub use book::{BookNps, BookOptions, CustomerBook, Forgotten, IdPolicy, Revenue};
@@ -85,3 +86,4 @@ pub use outcome::{ImportReport, Outcome, OutcomeCounts, Position, RecordOutcome,
 pub use rank::{RankOptions, Ranked, Ranking};
 pub use synthetic::SyntheticCrm;
 pub use time::Timestamp;
+pub use value::{BookValueOptions, CurrencyValues};
