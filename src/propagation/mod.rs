@@ -108,6 +108,7 @@ pub mod exact;
 mod live_arcs;
 mod model;
 mod monte_carlo;
+mod one_cascade;
 mod per_run;
 mod settings;
 pub(crate) mod streams;
@@ -121,4 +122,5 @@ pub use estimate::{
 pub use model::{Model, THRESHOLD_WEIGHT_SLACK};
 pub(crate) use monte_carlo::independent_cascade_runs;
 pub use monte_carlo::{Engine, LANES, MonteCarlo};
+pub(crate) use one_cascade::OneCascade;
 pub use settings::{MAX_THREADS, MonteCarloSettings};
