@@ -407,8 +407,11 @@ fn bass_fit(out: &Path) -> Result<(), Error> {
     // Right: a launch in the value loop: nobody aware at the start. The fit
     // is on the first purchases of each week (the Bass model's adoptions);
     // the panel shows their running total against m F(t).
-    let mut scenario = Scenario::default().horizon(104);
-    scenario.population.initial = StageMix::all(Stage::Unaware);
+    let launch = Scenario::default()
+        .get_population()
+        .clone()
+        .initial(StageMix::all(Stage::Unaware));
+    let scenario = Scenario::default().horizon(104).population(launch);
     let report = run(&scenario)?;
     let bought: Vec<f64> = report
         .periods

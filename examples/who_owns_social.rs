@@ -86,8 +86,11 @@ fn run_model(
     seeds
         .iter()
         .map(|&seed| {
-            let mut scenario = base.clone().ownership(ownership).seed(seed);
-            scenario.ownership_effects = effects;
+            let scenario = base
+                .clone()
+                .ownership(ownership)
+                .ownership_effects(effects)
+                .seed(seed);
             run(&scenario).map(|r| outcome(&r))
         })
         .collect()
@@ -107,10 +110,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let seeds: Vec<u64> = (1..=runs as u64).collect();
     let base = Scenario::default();
     let effects = OwnershipEffects::default();
-    let to_co_op = OwnershipEffects::default().agency(AgencyEffects {
-        hand_over_to: InHouse::CoOp,
-        ..AgencyEffects::default()
-    });
+    let to_co_op =
+        OwnershipEffects::default().agency(AgencyEffects::default().hand_over_to(InHouse::CoOp));
     let hand_over = Ownership::Agency {
         hand_over_period: Some(26),
     };
@@ -130,7 +131,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let population = run(&base.clone().horizon(0))?.population;
     println!(
         "Who owns social? {population} customers in micro-communities, {} weeks, {runs} runs per model (seeds 1..={runs}), 95% CI",
-        base.horizon
+        base.get_horizon()
     );
     println!();
     println!(
@@ -190,31 +191,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let variants: [(&str, InHouseEffects); 4] = [
         (
             "consistency",
-            InHouseEffects {
-                consistency: siloed_levers.consistency,
-                ..co_op_levers
-            },
+            co_op_levers.consistency(siloed_levers.get_consistency()),
         ),
         (
             "feedback reach",
-            InHouseEffects {
-                feedback_reach: siloed_levers.feedback_reach,
-                ..co_op_levers
-            },
+            co_op_levers.feedback_reach(siloed_levers.get_feedback_reach()),
         ),
         (
             "relevance factor",
-            InHouseEffects {
-                relevance_factor: siloed_levers.relevance_factor,
-                ..co_op_levers
-            },
+            co_op_levers.relevance_factor(siloed_levers.get_relevance_factor()),
         ),
         (
             "coordination overhead",
-            InHouseEffects {
-                coordination_overhead: siloed_levers.coordination_overhead,
-                ..co_op_levers
-            },
+            co_op_levers.coordination_overhead(siloed_levers.get_coordination_overhead()),
         ),
     ];
     println!(

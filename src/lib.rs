@@ -57,6 +57,9 @@
 #![doc(test(attr(deny(warnings))))]
 #![warn(missing_debug_implementations)]
 
+#[macro_use]
+mod config;
+
 pub mod aggregate;
 pub mod brand;
 pub mod business;

@@ -64,5 +64,5 @@ fn mistakes_exit_2_naming_the_file_and_the_field() {
 fn default_prints_a_scenario_that_reads_back() {
     let out = ok_stdout(&social_loop(["run", "--default"]));
     let scenario = social_loop::sim::Scenario::from_json(&out).unwrap();
-    assert_eq!(scenario.horizon, 52);
+    assert_eq!(scenario.get_horizon(), 52);
 }

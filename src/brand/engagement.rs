@@ -35,8 +35,15 @@ pub enum EngagementKind {
     Conversation,
     /// Service recovery: fixing a bad experience; can win back an adversary.
     ServiceRecovery,
-    /// An advocacy (referral) programme: turns satisfied customers into advocates
-    /// and strengthens the word of mouth of existing advocates.
+    /// An advocacy (referral) programme: turns satisfied customers into
+    /// advocates and strengthens the word of mouth of existing advocates. In
+    /// the simulation, when it lands on a customer with no unresolved bad
+    /// experience it is an experience with its owner's department that
+    /// delights when it goes well (consistent and not bad), and the table's
+    /// `customer+experience_delighted` row can make them an advocate; on an
+    /// advocate it raises the chance of talking
+    /// ([`Rates::programme_talk`](crate::sim::Rates::programme_talk)); on
+    /// anyone else it is a relevant engagement.
     AdvocacyProgramme,
 }
 

@@ -77,6 +77,14 @@ impl ExperienceQuality {
         })
     }
 
+    /// Whether the experience was bad (disappointing or outrageous).
+    pub fn is_bad(self) -> bool {
+        matches!(
+            self,
+            ExperienceQuality::Disappointed | ExperienceQuality::Outraged
+        )
+    }
+
     /// The level's name in `snake_case`.
     pub fn name(self) -> &'static str {
         match self {

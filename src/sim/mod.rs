@@ -109,21 +109,25 @@
 //! memory for a million customers and ten million ties.
 //!
 
+mod attribution;
+mod book;
 mod period;
 mod population;
 mod report;
 mod rng;
 mod scenario;
 mod simulation;
-mod word_of_mouth;
+mod talk;
 
+pub use attribution::{ActorValues, Attribution};
 pub use report::{
     CustomerAudit, MoveCount, PeriodReport, Report, RunTotals, StageCounts, TransitionCounts,
     TriggerCount,
 };
 pub use scenario::{
-    AuditOptions, BusinessSpec, GeneratedNetwork, NetworkModel, NetworkSpec, PopulationSpec,
-    Prices, ProfileShare, Rates, Scenario, StageMix, default_plan,
+    AuditOptions, BusinessSpec, GeneratedNetwork, NetworkModel, NetworkSpec, Period,
+    PopulationSpec, Prices, ProfileShare, Rates, Scenario, Seeds, StageMix, WordOfMouth,
+    WordOfMouthModel, default_plan,
 };
 pub use simulation::Simulation;
 
