@@ -5,7 +5,7 @@
 /// `#[must_use]` by-value setter `field(self, value) -> Self` and a getter
 /// `get_field(&self)`, returning a copy (`copy`) or a reference (`ref`).
 ///
-/// ```ignore
+/// ```text
 /// accessors!(Prices {
 ///     unit_price get_unit_price: Decimal [copy] => "the price of one purchase";
 /// });

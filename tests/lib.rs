@@ -1,6 +1,7 @@
 //! Behaviour tests, compiled as one test binary.
 // A failure here is the verdict: unwrap, expect and panic are the asserts.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod attribution;
 mod bass;
 mod brand;
 mod business;
@@ -14,7 +15,9 @@ mod propagation_exact;
 mod scenario_file;
 mod shared_data;
 mod sim;
+mod sim_defects;
 mod sweep;
 mod talk_of_network;
 mod targeting;
 mod value;
+mod word_of_mouth;
