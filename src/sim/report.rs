@@ -287,6 +287,9 @@ pub struct CustomerAudit {
 pub struct Report {
     /// The scenario's seed.
     pub seed: u64,
+    /// Which run of the seed this is (see
+    /// [`Simulation::replication`](super::Simulation::replication)).
+    pub run: u32,
     /// The currency of every amount of the report.
     pub currency: Currency,
     /// The length of one period.

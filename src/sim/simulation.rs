@@ -197,10 +197,22 @@ impl Simulation {
         self
     }
 
+    /// Makes this simulation run `run` of its scenario's seed (default 0): the
+    /// same network and starting population, its own random draws in every
+    /// period. Runs `0..n` are independent replications, and two scenarios
+    /// run with the same seed and run number are paired draw by draw (common
+    /// random numbers). Call it before the first [`step`](Self::step).
+    #[must_use]
+    pub fn replication(mut self, run: u32) -> Self {
+        Arc::make_mut(&mut self.config).run = run;
+        self
+    }
+
     /// Asks [`run`](Self::run) to measure the [`Attribution`] of value by actor
     /// over `settings.runs()` runs (runs `0..runs` of the scenario's seed, which
-    /// replaces the settings' own; this simulation is run 0), on the settings'
-    /// threads. The report carries it, and its run totals give the returns on
+    /// replaces the settings' own; the report's own run is run 0 of them when
+    /// this simulation is not a [`replication`](Self::replication)), on the
+    /// settings' threads. The report carries it, and its run totals give the returns on
     /// engagement and on change. Costs eight runs of the scenario per run.
     #[must_use]
     pub fn attribution(mut self, settings: MonteCarloSettings) -> Self {
@@ -679,6 +691,7 @@ impl Simulation {
             .collect();
         Ok(Report {
             seed: self.config.seed,
+            run: self.config.run,
             currency: self.config.currency,
             period_length: self.config.period,
             population: self.states.len() as u64,
