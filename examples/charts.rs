@@ -208,7 +208,11 @@ where
         .bold_line_style(BLACK.mix(0.08))
         .y_label_formatter(&|y| thousands(*y))
         .x_label_formatter(&x_label)
-        .x_labels(if panel.categories.is_empty() { 10 } else { panel.categories.len() + 2 })
+        .x_labels(if panel.categories.is_empty() {
+            10
+        } else {
+            panel.categories.len() + 2
+        })
         .draw()?;
     for s in &panel.series {
         if s.look == Look::ErrorBars {
@@ -549,7 +553,13 @@ fn ownership(out: &Path) -> Result<(), Error> {
         let bars = estimates
             .iter()
             .enumerate()
-            .map(|(k, e)| (k as f64 + 1.0 + offset, to_f64(e.ci95[0]), to_f64(e.ci95[1])))
+            .map(|(k, e)| {
+                (
+                    k as f64 + 1.0 + offset,
+                    to_f64(e.ci95[0]),
+                    to_f64(e.ci95[1]),
+                )
+            })
             .collect();
         parts.push(Series::new(name, color, Look::ErrorBars, points).band(bars));
         let mut adv_runs = Vec::new();

@@ -51,7 +51,11 @@ fn args() -> Result<(u32, u32), String> {
             "--runs" if number >= 2 => runs = number,
             "--draws" if number >= 6 => draws = number,
             "--runs" | "--draws" => return Err(format!("{flag}: {number} is too few")),
-            other => return Err(format!("unknown argument `{other}` (use --runs N, --draws N)")),
+            other => {
+                return Err(format!(
+                    "unknown argument `{other}` (use --runs N, --draws N)"
+                ));
+            }
         }
     }
     Ok((runs, draws))
@@ -124,7 +128,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("their random numbers across models.");
 
     println!();
-    println!("1. Who creates the value (Shapley values: each actor switched off in turn; the three and the");
+    println!(
+        "1. Who creates the value (Shapley values: each actor switched off in turn; the three and the"
+    );
     println!("   baseline add up to the total in every run)");
     println!(
         "{:<22}{:>19}{:>19}{:>19}{:>19}{:>19}",
@@ -198,7 +204,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         [
             (lo.get_consistency().get(), hi.get_consistency().get()),
             (lo.get_feedback_reach().get(), hi.get_feedback_reach().get()),
-            (lo.get_relevance_factor().get(), hi.get_relevance_factor().get()),
+            (
+                lo.get_relevance_factor().get(),
+                hi.get_relevance_factor().get(),
+            ),
             (
                 as_f64(lo.get_coordination_overhead()),
                 as_f64(hi.get_coordination_overhead()),
@@ -235,8 +244,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     println!();
-    println!("3. Break-even: the value of a siloed lever at which silos create as much as the co-op (other");
-    println!("   levers at their defaults; paired over {runs} runs; linear interpolation between grid points)");
+    println!(
+        "3. Break-even: the value of a siloed lever at which silos create as much as the co-op (other"
+    );
+    println!(
+        "   levers at their defaults; paired over {runs} runs; linear interpolation between grid points)"
+    );
     let co_op_scenario = base.clone().ownership(Ownership::CoOp);
     let co_op_values: Vec<f64> = (0..runs)
         .map(|r| npv(&co_op_scenario, r))

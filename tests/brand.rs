@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 use social_loop::brand::{
     AgencyEffects, Department, Engagement, EngagementKind, EngagementPlan, InHouse, InHouseEffects,
-    Ownership, OwnershipEffects, RelevanceModel, Schedule, Target, relevance,
+    Ownership, OwnershipEffects, RelevanceModel, Schedule, Target,
 };
 use social_loop::customer::{Channel, Profile, Segment, Topic};
 use social_loop::{CustomerId, Decimal, Error, Probability};
@@ -135,10 +135,15 @@ fn default_model_one_wrong_factor_sinks_relevance() {
         Channel::Microblog,
         Target::Customer("bob".into()),
     );
-    assert_eq!(relevance(&e, &id, &profile, 0), Probability::ZERO);
+    assert_eq!(
+        RelevanceModel::default().relevance(&e, &id, &profile, 0),
+        Probability::ZERO
+    );
     // Default off-topic floor 0.1, off-time 0.2, cross-channel 0.1.
     let e = content(&["q"], Channel::Video, Target::Everyone);
-    let r = relevance(&e, &id, &profile, 1).get();
+    let r = RelevanceModel::default()
+        .relevance(&e, &id, &profile, 1)
+        .get();
     assert!((r - 0.1 * 0.2 * 0.1).abs() < 1e-15, "{r}");
 }
 

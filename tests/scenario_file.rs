@@ -16,7 +16,7 @@ fn the_shipped_scenario_parses_strictly_and_runs() {
     assert_eq!(scenario.get_ownership(), Ownership::CoOp);
     assert_eq!((scenario.get_horizon(), scenario.get_seed()), (26, 2024));
     assert_eq!(scenario.get_engagements().len(), 6);
-    assert_eq!(scenario.get_audit().customers.len(), 2);
+    assert_eq!(scenario.get_audit().get_customers().len(), 2);
     let report = run(&scenario.horizon(3)).unwrap();
     assert_eq!(report.population, 3_000);
     assert_eq!(report.periods.len(), 3);

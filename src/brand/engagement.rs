@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 /// place, so the simulation and a reader agree on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum EngagementKind {
     /// Social listening: the brand reads what customers say. It touches nobody, but
     /// what it hears is fed to the business's feedback backlog ("it's one thing to
@@ -96,6 +97,7 @@ impl EngagementKind {
 /// most often run (marketing, PR, sales, customer service) and an outside agency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Department {
     /// Marketing.
     Marketing,
@@ -129,6 +131,7 @@ impl Department {
 /// Whom an engagement is aimed at: the "right customer" of the relevance model.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Target {
     /// One customer, by the caller's id.
     Customer(CustomerId),

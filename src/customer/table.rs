@@ -10,6 +10,7 @@ use super::{Cause, Stage};
 /// A condition on the customer's purchase history that a rule may require.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Condition {
     /// No condition.
     Any,
@@ -42,6 +43,7 @@ impl Condition {
 /// One row of the transition table: a customer in stage `from` who meets `when`
 /// can move to `to` when `trigger` happens.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Rule {
     /// The stage the rule applies to.
     pub from: Stage,

@@ -31,6 +31,7 @@ use crate::funnel::FunnelStage;
 /// assert_eq!(snap.rate(FunnelStage::Awareness), 0.75);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FunnelSnapshot {
     /// Everyone counted, whatever their stage.
     pub population: u64,

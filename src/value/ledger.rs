@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 /// Whether a [`Ledger`] keeps its individual entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Retention {
     /// Keep every entry (an audit of each sale and cost; about 40 bytes an entry).
     #[default]

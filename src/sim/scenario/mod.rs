@@ -238,8 +238,7 @@ pub(crate) const MAX_ATTENTION_EVERY: u32 = 64;
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AuditOptions {
-    /// The customers to follow.
-    pub customers: Vec<CustomerId>,
+    pub(crate) customers: Vec<CustomerId>,
 }
 
 impl AuditOptions {
@@ -248,6 +247,11 @@ impl AuditOptions {
         AuditOptions {
             customers: customers.into_iter().map(Into::into).collect(),
         }
+    }
+
+    /// The customers followed.
+    pub fn get_customers(&self) -> &[CustomerId] {
+        &self.customers
     }
 }
 
