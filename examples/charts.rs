@@ -391,7 +391,7 @@ fn funnel_stages(out: &Path) -> Result<(), Error> {
         &out.join("funnel_stages.svg"),
         "The funnel over a year: quickstart scenario (10,000 customers, siloed, seed 1)",
         &[Panel::new(
-            "customers who reached each funnel stage, end of each week",
+            "customers at or beyond each funnel stage, end of each week",
             "week",
             "customers",
             series,

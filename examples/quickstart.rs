@@ -21,24 +21,29 @@ use social_loop::{Decimal, FunnelStage};
 /// Runs of the attribution.
 const RUNS: u64 = 10;
 
+/// `whole` (digits) with a comma every three digits.
+fn grouped(whole: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// `d` rounded half-even to cents, with thousands separators.
 fn money(d: Decimal) -> String {
     let rounded = d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointNearestEven);
     let text = format!("{:.2}", rounded.abs());
     let (whole, cents) = text.split_once('.').unwrap_or((&text, "00"));
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
     let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
         "-"
     } else {
         ""
     };
-    format!("{sign}{grouped}.{cents}")
+    format!("{sign}{}.{cents}", grouped(whole))
 }
 
 fn interval(e: &MoneyEstimate) -> String {
@@ -61,8 +66,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("social_loop quickstart: the value loop on the default scenario");
     println!(
-        "  {population} customers in micro-communities of 50, {} directed ties (who listens to whom);",
-        report.ties
+        "  {} customers in micro-communities of 50, {} directed ties (who listens to whom);",
+        grouped(&population.to_string()),
+        grouped(&report.ties.to_string())
     );
     println!(
         "  {} periods of one {}, seed {}; social media run in silos (siloed ownership); money in {currency}.",
@@ -73,7 +79,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!();
     println!(
-        "Funnel: how many of the {population} customers are at or beyond each stage, at the end of each quarter"
+        "Funnel: how many of the {} customers are at or beyond each stage, at the end of each quarter",
+        grouped(&population.to_string())
     );
     let heads = [
         "aware",
@@ -91,7 +98,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for stage in FunnelStage::ALL {
         print!("{:>13}", report.initial.count(stage));
     }
-    println!();
+    println!("{:>13}{:>8}", report.initial_stages.adversary, "");
     let quarters: Vec<&[PeriodReport]> = report.periods.chunks(13).collect();
     for (q, weeks) in quarters.iter().enumerate() {
         let Some(end) = weeks.last() else { continue };
@@ -175,9 +182,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "  purchases: sales (units); referrals: purchases by prospects who heard praise that week."
     );
     println!(
-        "  Net present value of the year's net cash, discounted to week 0 at 10% a year: {} {currency}.",
+        "  Net present value of this run's net cash, discounted to week 0 at 10% a year: {} {currency}",
         money(totals.net_present_value)
     );
+    println!("  (this run is run 0 of the {RUNS} below, which average over the loop's randomness).");
 
     let Some(a) = &report.attribution else {
         return Err("the attribution was asked for".into());

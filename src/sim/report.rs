@@ -298,8 +298,10 @@ pub struct Report {
     pub population: u64,
     /// Number of directed ties in the network.
     pub ties: u64,
-    /// The funnel and stages before the first period.
+    /// The funnel before the first period.
     pub initial: FunnelSnapshot,
+    /// Customers in each lifecycle stage before the first period.
+    pub initial_stages: StageCounts,
     /// One report per period, in order.
     pub periods: Vec<PeriodReport>,
     /// Totals over the run.

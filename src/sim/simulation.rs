@@ -13,7 +13,7 @@ use super::period::{
     touchpoint_of, update_block,
 };
 use super::population::World;
-use super::report::{CustomerAudit, PeriodReport, Report, RunTotals};
+use super::report::{CustomerAudit, PeriodReport, Report, RunTotals, StageCounts};
 use super::rng::{BLOCK, Dice, Purpose};
 use super::scenario::{BusinessSpec, Period, Prices, Rates, Scenario};
 use super::talk::{Talk, TalkParams};
@@ -63,6 +63,7 @@ pub struct Simulation {
     discounting: Discounting,
     period: u32,
     initial: FunnelSnapshot,
+    initial_stages: StageCounts,
     reports: Vec<PeriodReport>,
     applied_purchases: u64,
     tracked: Vec<u64>,
@@ -160,6 +161,10 @@ impl Simulation {
         let n = world.states.len();
         let initial =
             FunnelSnapshot::from_stages(world.states.iter().map(|s| (s.stage(), s.ever_bought())));
+        let mut initial_stages = StageCounts::default();
+        for s in &world.states {
+            initial_stages.add(s.stage());
+        }
         let changes: ChangeLog = if config.actors.business {
             config.business.scheduled.iter().cloned().collect()
         } else {
@@ -177,6 +182,7 @@ impl Simulation {
             discounting,
             period: 0,
             initial,
+            initial_stages,
             reports: Vec::new(),
             applied_purchases: 0,
             tracked: Vec::new(),
@@ -697,6 +703,7 @@ impl Simulation {
             population: self.states.len() as u64,
             ties: self.world.net.arc_count() as u64,
             initial: self.initial,
+            initial_stages: self.initial_stages,
             periods: self.reports,
             totals,
             ledger: self.ledger,
