@@ -185,7 +185,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "  Net present value of this run's net cash, discounted to week 0 at 10% a year: {} {currency}",
         money(totals.net_present_value)
     );
-    println!("  (this run is run 0 of the {RUNS} below, which average over the loop's randomness).");
+    println!(
+        "  (this run is run 0 of the {RUNS} below, which average over the loop's randomness)."
+    );
 
     let Some(a) = &report.attribution else {
         return Err("the attribution was asked for".into());

@@ -3,7 +3,7 @@
 //! depend on the thread count.
 
 use proptest::prelude::*;
-use social_loop::brand::{EngagementPlan, Ownership};
+use social_loop::brand::EngagementPlan;
 use social_loop::business::{Change, ChangeKind, ChangePolicy};
 use social_loop::propagation::MonteCarloSettings;
 use social_loop::sim::{
@@ -73,13 +73,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
         (1u32..7, any::<u64>(), 1u32..400),
     )
         .prop_map(|((n, own, model), r, (horizon, seed, threshold))| {
-            let ownership = [
-                Ownership::Siloed,
-                Ownership::CoOp,
-                Ownership::Agency {
-                    hand_over_period: Some(2),
-                },
-            ][own];
+            let ownership = crate::sim::OWNERSHIPS[own];
             let model = [
                 WordOfMouthModel::Signed,
                 WordOfMouthModel::IndependentCascade,

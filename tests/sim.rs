@@ -31,7 +31,7 @@ fn small(customers: usize, horizon: u32, seed: u64) -> Scenario {
 
 /// Rates with nothing happening on its own: no exposure, contact, conversion,
 /// feedback or talk; every rule of the table fires for sure.
-fn quiet_rates() -> Rates {
+pub(crate) fn quiet_rates() -> Rates {
     Rates::default()
         .transitions(TransitionProbabilities::uniform(Probability::ONE))
         .advocate_talk(Probability::ZERO)
@@ -489,6 +489,15 @@ fn an_engagement_aimed_at_an_unknown_customer_is_an_error() {
     );
 }
 
+/// The three ownership models, the agency handing over in period 2.
+pub(crate) const OWNERSHIPS: [Ownership; 3] = [
+    Ownership::Siloed,
+    Ownership::CoOp,
+    Ownership::Agency {
+        hand_over_period: Some(2),
+    },
+];
+
 fn arb_scenario() -> impl Strategy<Value = Scenario> {
     (
         (10usize..300, 2usize..40, 0.0f64..6.0),
@@ -510,13 +519,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                     adversary: mix[5] / total,
                     lapsed: 1.0 - mix[..6].iter().sum::<f64>() / total,
                 };
-                let ownership = [
-                    Ownership::Siloed,
-                    Ownership::CoOp,
-                    Ownership::Agency {
-                        hand_over_period: Some(2),
-                    },
-                ][model];
+                let ownership = OWNERSHIPS[model];
                 let rates = Rates::default()
                     .advocate_talk(p(r[0]))
                     .adversary_talk(p(r[1]))

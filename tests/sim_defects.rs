@@ -6,9 +6,7 @@ use social_loop::brand::{
     Ownership, OwnershipEffects, Schedule,
 };
 use social_loop::business::{Change, ChangeKind, ChangePolicy};
-use social_loop::customer::{
-    Cause, Channel, ExperienceQuality, Profile, TransitionProbabilities, Trigger, Valence,
-};
+use social_loop::customer::{Cause, Channel, ExperienceQuality, Profile, Trigger, Valence};
 use social_loop::propagation::MonteCarloSettings;
 use social_loop::sim::{
     BusinessSpec, GeneratedNetwork, NetworkSpec, Period, PeriodReport, PopulationSpec, Prices,
@@ -60,24 +58,9 @@ fn never_changing() -> BusinessSpec {
     BusinessSpec::default().policy(ChangePolicy::new(u64::MAX, change).unwrap())
 }
 
-/// Rates under which nothing happens on its own (no exposure, contact,
-/// conversion, talk or feedback); every rule of the table fires for sure.
+/// Rates under which nothing happens on its own (see [`crate::sim::quiet_rates`]).
 fn quiet() -> Rates {
-    let zero = Probability::ZERO;
-    Rates::default()
-        .transitions(TransitionProbabilities::uniform(Probability::ONE))
-        .advocate_talk(zero)
-        .adversary_talk(zero)
-        .programme_talk(zero)
-        .conversion(zero)
-        .referral_conversion(zero)
-        .discount_conversion(zero)
-        .contact(zero)
-        .exposure(zero)
-        .notice_irrelevant(zero)
-        .feedback(zero)
-        .listen_capture(zero)
-        .lapse_after(1_000)
+    crate::sim::quiet_rates()
 }
 
 /// An engagement of `kind` on the social feed about how-to, every period.

@@ -3,61 +3,39 @@
 //! reaches the customers a Monte Carlo estimate says it reaches; seeds chosen
 //! by IMM for cascade reach beat seeds chosen by degree in the loop itself.
 
-use rand::{Rng, SeedableRng};
-use rand_xoshiro::Xoshiro256PlusPlus;
 use social_loop::brand::EngagementPlan;
-use social_loop::customer::TransitionProbabilities;
-use social_loop::network::{InfluenceNetwork, Tie};
+use social_loop::network::InfluenceNetwork;
 use social_loop::propagation::{CompiledNetwork, Model, MonteCarlo, MonteCarloSettings};
 use social_loop::sim::{
-    NetworkSpec, PopulationSpec, Rates, Scenario, Seeds, Simulation, StageMix, WordOfMouth,
-    WordOfMouthModel,
+    GeneratedNetwork, NetworkSpec, PopulationSpec, Rates, Scenario, Seeds, Simulation, StageMix,
+    WordOfMouth, WordOfMouthModel,
 };
 use social_loop::targeting::{Algorithm, Targeting};
 use social_loop::{Probability, Stage};
 
-/// `n` customers `c0..`, about `n * degree` random ties at probability `p`, a
-/// share `distrust` of them negative.
-fn random_network(seed: u64, n: usize, degree: usize, p: f64, distrust: f64) -> InfluenceNetwork {
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    let mut net = InfluenceNetwork::new();
-    for v in 0..n {
-        net.add_customer(format!("c{v}"));
-    }
-    for _ in 0..n * degree {
-        let (a, b) = (rng.random_range(0..n), rng.random_range(0..n));
-        if a != b {
-            let w = if rng.random_bool(distrust) { -p } else { p };
-            let tie = Tie::from_signed_weight(w, "w").unwrap();
-            net.add_tie(format!("c{a}"), format!("c{b}"), tie).unwrap();
-        }
-    }
-    net
+/// 200 customers in micro-communities of 20 with about 3 ties each at 0.3 (a
+/// cascade that reaches a few dozen), a share `distrust` of the ties negative.
+fn communities(distrust: f64) -> NetworkSpec {
+    let network = GeneratedNetwork::micro_communities(200, 20, 3.0).unwrap();
+    NetworkSpec::Generated(GeneratedNetwork {
+        tie_probability: Probability::saturating(0.3),
+        distrust: Probability::saturating(distrust),
+        ..network
+    })
 }
 
 /// Rates under which nothing happens but word of mouth: every speaker talks,
 /// and every word-of-mouth row of the table fires for sure.
 fn only_word_of_mouth() -> Rates {
-    let zero = Probability::ZERO;
-    Rates::default()
-        .transitions(TransitionProbabilities::uniform(Probability::ONE))
+    crate::sim::quiet_rates()
         .advocate_talk(Probability::ONE)
         .adversary_talk(Probability::ONE)
-        .programme_talk(zero)
-        .conversion(zero)
-        .referral_conversion(zero)
-        .discount_conversion(zero)
-        .contact(zero)
-        .exposure(zero)
-        .feedback(zero)
-        .listen_capture(zero)
-        .lapse_after(1_000)
 }
 
 /// Everyone unaware but the seeds; one period of word of mouth only.
-fn one_period(net: &InfluenceNetwork, model: WordOfMouthModel, seeds: Seeds) -> Scenario {
+fn one_period(network: NetworkSpec, model: WordOfMouthModel, seeds: Seeds) -> Scenario {
     Scenario::default()
-        .network(NetworkSpec::Explicit(net.clone()))
+        .network(network)
         .population(PopulationSpec::default().initial(StageMix::all(Stage::Unaware)))
         .seeds(seeds)
         .word_of_mouth(WordOfMouth::default().model(model))
@@ -78,26 +56,24 @@ fn moments(xs: &[f64]) -> (f64, f64) {
 #[test]
 fn one_period_of_word_of_mouth_reaches_the_monte_carlo_distribution() {
     // 200 customers, ~3 ties each at 0.3 (a cascade that reaches a few dozen).
-    // From five advocates, the loop's period (one run per master seed) turns
+    // From five advocates, the loop's period (runs 0.. of one seed) turns
     // every customer the talk reaches into a prospect (unaware + praise ->
     // prospect, p = 1). Over 2,000 runs the mean number reached and each
     // customer's chance of being reached must match 20,000 Monte Carlo runs of
     // Independent Cascade: the mean within 4 standard errors of the
     // difference, every customer's frequency within 5 (200 customers: the
     // largest of 200 normal deviates exceeds 5 with probability 1e-4).
-    let net = random_network(3, 200, 3, 0.3, 0.0);
     let advocates = ["c0", "c40", "c80", "c120", "c160"];
+    let scenario = one_period(
+        communities(0.0),
+        WordOfMouthModel::IndependentCascade,
+        Seeds::new().advocates(advocates),
+    );
     let runs = 2_000u32;
     let mut counts = vec![0u32; 200];
     let mut reached = Vec::new();
-    for seed in 0..runs {
-        let scenario = one_period(
-            &net,
-            WordOfMouthModel::IndependentCascade,
-            Seeds::new().advocates(advocates),
-        )
-        .seed(u64::from(seed));
-        let mut sim = Simulation::new(&scenario).unwrap();
+    for run in 0..runs {
+        let mut sim = Simulation::new(&scenario).unwrap().replication(run);
         let period = sim.step().unwrap();
         reached.push(period.word_of_mouth.0 as f64);
         assert_eq!(period.stages.prospect, period.word_of_mouth.0);
@@ -107,11 +83,11 @@ fn one_period_of_word_of_mouth_reaches_the_monte_carlo_distribution() {
             }
         }
     }
-    let compiled = CompiledNetwork::from_network(&net);
+    let sim = Simulation::new(&scenario).unwrap();
     let mc = MonteCarlo::new(Model::IndependentCascade)
         .settings(MonteCarloSettings::new(20_000, 9).unwrap())
         .node_probabilities(true)
-        .estimate(&compiled, advocates)
+        .estimate(sim.network(), advocates)
         .unwrap();
     let (mean, var) = moments(&reached);
     let se = (var / f64::from(runs) + mc.std_err.powi(2)).sqrt();
@@ -142,24 +118,27 @@ fn the_signed_loop_reaches_both_sides_as_the_signed_cascade_does() {
     // customers become prospects, criticised ones aware (both p = 1); the
     // mean of each side over 2,000 runs matches 20,000 runs of the signed
     // cascade within 4 standard errors of the difference.
-    let net = random_network(5, 200, 3, 0.3, 0.2);
     let advocates = ["c1", "c50", "c99"];
     let adversaries = ["c150", "c199"];
+    let seeds = Seeds::new().advocates(advocates).adversaries(adversaries);
+    let scenario = one_period(communities(0.2), WordOfMouthModel::Signed, seeds);
     let runs = 2_000u32;
     let (mut positive, mut negative) = (Vec::new(), Vec::new());
-    for seed in 0..runs {
-        let seeds = Seeds::new().advocates(advocates).adversaries(adversaries);
-        let scenario = one_period(&net, WordOfMouthModel::Signed, seeds).seed(u64::from(seed));
-        let period = Simulation::new(&scenario).unwrap().step().unwrap();
+    for run in 0..runs {
+        let period = Simulation::new(&scenario)
+            .unwrap()
+            .replication(run)
+            .step()
+            .unwrap();
         assert_eq!(period.stages.prospect, period.word_of_mouth.0);
         assert_eq!(period.stages.aware, period.word_of_mouth.1);
         positive.push(period.word_of_mouth.0 as f64);
         negative.push(period.word_of_mouth.1 as f64);
     }
-    let compiled = CompiledNetwork::from_network(&net);
+    let sim = Simulation::new(&scenario).unwrap();
     let mc = MonteCarlo::new(Model::signed_neutral())
         .settings(MonteCarloSettings::new(20_000, 4).unwrap())
-        .estimate_signed(&compiled, advocates, adversaries)
+        .estimate_signed(sim.network(), advocates, adversaries)
         .unwrap();
     let sides = mc.signed.unwrap();
     for (loop_side, mc_side, seeds) in [
@@ -199,7 +178,7 @@ fn overlapping_hubs() -> InfluenceNetwork {
 fn imm_seeds_beat_degree_seeds_in_the_loop() {
     // Six seeds each, chosen for cascade reach by IMM and by degree; both
     // start as advocates in the same scenario and are run on the same keys
-    // (seeds 0..40). Praise makes prospects (p = 1), prospects who heard it
+    // (runs 0..40). Praise makes prospects (p = 1), prospects who heard it
     // buy with 0.3: the loop's money follows the reach. IMM's seeds make more
     // net present value in the paired comparison (the 95% interval of the
     // mean difference above 0).
@@ -218,16 +197,19 @@ fn imm_seeds_beat_degree_seeds_in_the_loop() {
         degree.iter().all(|s| s.as_str().starts_with("hub")),
         "{degree:?}"
     );
-    let value = |seeds: &[social_loop::CustomerId], seed: u64| -> f64 {
+    let value = |seeds: &[social_loop::CustomerId], run: u32| -> f64 {
         let scenario = one_period(
-            &net,
+            NetworkSpec::Explicit(net.clone()),
             WordOfMouthModel::IndependentCascade,
             Seeds::new().advocates(seeds.iter().cloned()),
         )
         .rates(only_word_of_mouth().referral_conversion(Probability::saturating(0.3)))
-        .horizon(4)
-        .seed(seed);
-        let report = Simulation::new(&scenario).unwrap().run().unwrap();
+        .horizon(4);
+        let report = Simulation::new(&scenario)
+            .unwrap()
+            .replication(run)
+            .run()
+            .unwrap();
         report.totals.net_present_value.to_string().parse().unwrap()
     };
     let diffs: Vec<f64> = (0..40)
