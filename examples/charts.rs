@@ -217,8 +217,13 @@ where
     for s in &panel.series {
         if s.look == Look::ErrorBars {
             let color = s.color;
-            chart.draw_series(s.band.iter().map(move |&(x, lo, hi)| {
-                PathElement::new(vec![(x, lo), (x, hi)], color.stroke_width(2))
+            let cap = 0.05;
+            chart.draw_series(s.band.iter().flat_map(move |&(x, lo, hi)| {
+                [
+                    PathElement::new(vec![(x, lo), (x, hi)], color.stroke_width(2)),
+                    PathElement::new(vec![(x - cap, lo), (x + cap, lo)], color.stroke_width(2)),
+                    PathElement::new(vec![(x - cap, hi), (x + cap, hi)], color.stroke_width(2)),
+                ]
             }))?;
         } else if !s.band.is_empty() {
             let outline: Vec<(f64, f64)> = s
@@ -240,8 +245,12 @@ where
                 chart.draw_series(DashedLineSeries::new(s.points.clone(), 10, 6, style))?
             }
             Look::Points | Look::ErrorBars => {
-                // Smaller dots when there are many.
-                let radius = if s.points.len() > 30 { 3 } else { 6 };
+                // Smaller dots when there are many, or when error bars must show.
+                let radius = if s.points.len() > 30 || s.look == Look::ErrorBars {
+                    3
+                } else {
+                    6
+                };
                 chart.draw_series(
                     s.points
                         .iter()
@@ -518,8 +527,9 @@ fn mean_band(values: &[Vec<f64>]) -> (Vec<(f64, f64)>, Vec<Bound>) {
 }
 
 /// Siloed vs co-op vs agency: the value each actor creates (attribution, eight
-/// runs of the quickstart scenario on the same random numbers), and the
-/// advocates week by week (the same eight runs of each model).
+/// runs of the quickstart scenario on the same random numbers, with error bars
+/// from the 95% intervals), and the advocates week by week (the same eight
+/// runs of each model).
 fn ownership(out: &Path) -> Result<(), Error> {
     let runs = 8u32;
     let models = [
