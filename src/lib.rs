@@ -2,8 +2,9 @@
 //!
 //! The value loop between the **social customer**, the **brand** and the
 //! **business**, on an **influence network**: typed lifecycle states with an audit
-//! trail, diffusion models with honest uncertainty, funnel estimates, and an
-//! exact-decimal ledger of who created which value.
+//! trail, diffusion models with honest uncertainty, funnel estimates, an
+//! exact-decimal cash book, and the value each actor creates measured by
+//! counterfactual runs on common random numbers.
 //!
 //! Your own edge list (one `from to` per line: `from` influences `to`), a
 //! weight choice, and an estimate with its uncertainty:
@@ -30,7 +31,6 @@
 //!
 //! ```
 //! use social_loop::sim::{run, GeneratedNetwork, NetworkSpec, Scenario};
-//! use social_loop::value::Actor;
 //!
 //! // 2,000 customers in micro-communities of 50, one quarter of weekly periods.
 //! let scenario = Scenario::default()
@@ -40,8 +40,8 @@
 //! let report = run(&scenario)?;
 //! let end = report.last().ok_or("no period was simulated")?;
 //! assert_eq!(end.stages.total(), 2_000); // customers are conserved
-//! println!("advocates: {}, customer value: {}",
-//!          end.funnel.advocacy, report.totals.value.for_actor(Actor::Customer));
+//! println!("advocates: {}, net present value: {} {}",
+//!          end.funnel.advocacy, report.totals.net_present_value, report.currency);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -60,8 +60,10 @@
 //! * [`funnel`]: funnel stages and snapshots; the lift word of mouth gives the funnel.
 //! * [`aggregate`]: the literature's aggregate diffusion models, Bass and "talk of
 //!   the network", the references the value loop's adoption is compared with.
-//! * [`value`]: the exact-decimal ledger of who created which value.
-//! * [`sim`]: the value loop, `Scenario` -> `Report`, period by period, or step by step.
+//! * [`value`]: the exact-decimal cash book (what was paid and received, by
+//!   whom) and estimates of money over runs.
+//! * [`sim`]: the value loop, `Scenario` -> `Report`, period by period, or step by
+//!   step; the attribution of value to the customer, the brand and the business.
 //! * [`targeting`]: whom to engage (CELF, IMM, budgets, signed objectives, baselines).
 //! * [`crm`]: real CRM events in, explained states out.
 //! * [`clv`]: customer value from purchase histories: BG/NBD, Pareto/NBD,
@@ -82,6 +84,9 @@
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
 #![warn(missing_debug_implementations)]
+
+#[macro_use]
+mod config;
 
 pub mod aggregate;
 pub mod brand;

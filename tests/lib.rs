@@ -1,6 +1,7 @@
 //! Behaviour tests, compiled as one test binary.
 // A failure here is the verdict: unwrap, expect and panic are the asserts.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod attribution;
 mod bass;
 mod brand;
 mod business;
@@ -16,8 +17,10 @@ mod propagation_ranking;
 mod scenario_file;
 mod shared_data;
 mod sim;
+mod sim_defects;
 mod sweep;
 mod sweep_shards;
 mod talk_of_network;
 mod targeting;
 mod value;
+mod word_of_mouth;

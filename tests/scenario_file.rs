@@ -16,10 +16,10 @@ const SHIPPED: &str = include_str!("../examples/scenario.json");
 #[test]
 fn the_shipped_scenario_parses_strictly_and_runs() {
     let scenario = parse_scenario(SHIPPED).unwrap();
-    assert_eq!(scenario.ownership, Ownership::CoOp);
-    assert_eq!((scenario.horizon, scenario.seed), (26, 2024));
-    assert_eq!(scenario.engagements.len(), 6);
-    assert_eq!(scenario.audit.customers.len(), 2);
+    assert_eq!(scenario.get_ownership(), Ownership::CoOp);
+    assert_eq!((scenario.get_horizon(), scenario.get_seed()), (26, 2024));
+    assert_eq!(scenario.get_engagements().len(), 6);
+    assert_eq!(scenario.get_audit().get_customers().len(), 2);
     let report = run(&scenario.horizon(3)).unwrap();
     assert_eq!(report.population, 3_000);
     assert_eq!(report.periods.len(), 3);
@@ -70,8 +70,8 @@ fn mistakes_name_the_field() {
 #[test]
 fn an_empty_file_is_the_default_scenario() {
     let s = parse_scenario("{}").unwrap();
-    assert_eq!(s.horizon, 52);
-    assert_eq!(s.ownership, Ownership::Siloed);
+    assert_eq!(s.get_horizon(), 52);
+    assert_eq!(s.get_ownership(), Ownership::Siloed);
 }
 
 #[test]
@@ -82,10 +82,10 @@ fn the_csv_has_a_header_and_one_row_per_period_of_equal_width() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 5);
     let width = lines[0].split(',').count();
-    assert_eq!(width, 30);
+    assert_eq!(width, 33);
     assert!(lines.iter().all(|l| l.split(',').count() == width));
     assert!(lines[0].starts_with("period,unaware,aware,"));
-    assert!(lines[0].ends_with(",value_net"));
+    assert!(lines[0].ends_with(",cash_net,present_value"));
     // Stage counts of each row add up to the population.
     for line in &lines[1..] {
         let stages: u64 = line
@@ -135,8 +135,8 @@ fn a_scenario_file_names_its_network_file_relative_to_itself() {
         ],
     );
     let parsed = Scenario::from_json_file(dir.join("scenario.json")).unwrap();
-    let NetworkSpec::File(file) = &parsed.network else {
-        panic!("{:?}", parsed.network)
+    let NetworkSpec::File(file) = parsed.get_network() else {
+        panic!("{:?}", parsed.get_network())
     };
     assert_eq!(file.path(), dir.join("data/trust.txt"));
     let report = run(&parsed).unwrap();
@@ -242,8 +242,8 @@ fn a_network_file_without_weights_or_with_mistakes_names_the_field() {
 #[test]
 fn a_generated_network_takes_defaults_for_the_fields_it_leaves_out() {
     let s = parse_scenario(r#"{"network": {"generated": {"tie_probability": 0.2}}}"#).unwrap();
-    let NetworkSpec::Generated(g) = &s.network else {
-        panic!("{:?}", s.network)
+    let NetworkSpec::Generated(g) = s.get_network() else {
+        panic!("{:?}", s.get_network())
     };
     assert_eq!(g.tie_probability.get(), 0.2);
     assert_eq!(g.distrust, GeneratedNetwork::default().distrust);
@@ -261,7 +261,7 @@ fn a_scenario_file_with_a_byte_order_mark_reads() {
     assert_eq!(
         Scenario::from_json_file(dir.join("s.json"))
             .unwrap()
-            .horizon,
+            .get_horizon(),
         2
     );
 }

@@ -4,19 +4,27 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use social_loop::network::{DuplicateTies, EdgeFormat, ReadOptions, SelfLoops, read_edge_list};
+use social_loop::network::io::{DuplicateTies, EdgeFormat, ReadOptions, SelfLoops, read_edge_list};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&switch, text)) = data.split_first() else {
         return;
     };
-    let format = [EdgeFormat::Auto, EdgeFormat::Snap, EdgeFormat::Weighted, EdgeFormat::SignedCsv]
-        [usize::from(switch & 3)];
+    let format = [
+        EdgeFormat::Auto,
+        EdgeFormat::Snap,
+        EdgeFormat::Weighted,
+        EdgeFormat::SignedCsv,
+    ][usize::from(switch & 3)];
     let undirected = switch & 4 != 0;
     let options = ReadOptions::default()
         .format(format)
         .undirected(undirected)
-        .self_loops(if switch & 8 != 0 { SelfLoops::Reject } else { SelfLoops::Skip })
+        .self_loops(if switch & 8 != 0 {
+            SelfLoops::Reject
+        } else {
+            SelfLoops::Skip
+        })
         .duplicates(match (switch >> 4) & 3 {
             0 => DuplicateTies::KeepFirst,
             1 => DuplicateTies::KeepLast,

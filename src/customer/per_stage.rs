@@ -108,6 +108,34 @@ impl<T> std::ops::IndexMut<Stage> for PerStage<T> {
     }
 }
 
+impl Default for PerStage<u64> {
+    /// Zero in every stage.
+    fn default() -> Self {
+        PerStage::from_fn(|_| 0)
+    }
+}
+
+impl PerStage<u64> {
+    /// Counts one more customer in `stage`.
+    pub fn add(&mut self, stage: Stage) {
+        let c = &mut self[stage];
+        *c = c.saturating_add(1);
+    }
+
+    /// Adds another count.
+    pub fn merge(&mut self, other: &StageCounts) {
+        for stage in Stage::ALL {
+            let c = &mut self[stage];
+            *c = c.saturating_add(other[stage]);
+        }
+    }
+
+    /// Everyone counted (the population, when every customer was counted once).
+    pub fn total(&self) -> u64 {
+        self.iter().fold(0u64, |sum, (_, &n)| sum.saturating_add(n))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

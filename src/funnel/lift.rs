@@ -107,6 +107,7 @@ impl Default for FunnelLift {
 /// The funnel of one run in both worlds: customers at or beyond each stage, in
 /// [`FunnelStage::ALL`] order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RunFunnel {
     /// Without word of mouth.
     pub without: [u64; STAGES],
@@ -116,6 +117,7 @@ pub struct RunFunnel {
 
 /// One stage of a [`FunnelLiftEstimate`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StageLift {
     /// The stage.
     pub stage: FunnelStage,
@@ -129,6 +131,7 @@ pub struct StageLift {
 
 /// What [`FunnelLift::estimate`] returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FunnelLiftEstimate {
     /// Number of runs.
     pub runs: u64,

@@ -114,6 +114,7 @@ pub mod exact;
 mod live_arcs;
 mod model;
 mod monte_carlo;
+mod one_cascade;
 mod partial;
 mod per_run;
 mod ranking;
@@ -129,6 +130,7 @@ pub use estimate::{
 pub use model::{Model, THRESHOLD_WEIGHT_SLACK};
 pub(crate) use monte_carlo::independent_cascade_runs;
 pub use monte_carlo::{Engine, LANES, MonteCarlo};
+pub(crate) use one_cascade::OneCascade;
 pub use partial::SpreadTally;
 pub(crate) use partial::union_of_runs;
 pub use ranking::{Influencer, InfluencerRanking};

@@ -222,7 +222,11 @@ impl NetworkFile {
 pub struct GeneratedNetwork {
     /// The random graph model.
     pub model: NetworkModel,
-    /// Chance that one exposure passes word of mouth along a tie.
+    /// Chance that one period's talk crosses a tie (see
+    /// [`WordOfMouth`](super::WordOfMouth)); default 0.05: with about 10 ties
+    /// a customer, each speaker's talk then reaches about one customer a
+    /// period, counting the customers those tell in turn (a cascade at 0.1
+    /// would be near critical: each speaker would reach several).
     pub tie_probability: Probability,
     /// Share of ties (drawn independently per directed tie) that are negative:
     /// the listener distrusts the speaker and takes the opposite message.
@@ -233,7 +237,7 @@ impl Default for GeneratedNetwork {
     fn default() -> Self {
         GeneratedNetwork {
             model: NetworkModel::default(),
-            tie_probability: Probability::saturating(0.1),
+            tie_probability: Probability::saturating(0.05),
             distrust: Probability::saturating(0.05),
         }
     }
