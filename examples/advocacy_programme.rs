@@ -135,6 +135,7 @@ fn interval(mean: f64, std_err: f64) -> String {
 }
 
 fn main() -> Result<(), Failure> {
+    <common::NoArguments as clap::Parser>::parse();
     let (net, name) = load_network()?;
     let adversaries = vocal_critics(&net, ADVERSARIES);
     let network = CompiledNetwork::from_network(&net);

@@ -16,6 +16,7 @@ const SALES: [f64; 10] = [
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    <common::NoArguments as clap::Parser>::parse();
     println!("annual sales, years 1..10: {SALES:?}\n");
     for (form, label) in [
         (

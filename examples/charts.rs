@@ -715,10 +715,16 @@ fn weak_ties(out: &Path) -> Result<(), Error> {
     )
 }
 
+/// Draws the README's charts as SVG files.
+#[derive(clap::Parser)]
+struct Args {
+    /// The folder to write the SVG files to.
+    #[arg(default_value = "docs")]
+    out: PathBuf,
+}
+
 fn main() -> Result<(), Error> {
-    let out = std::env::args()
-        .nth(1)
-        .map_or_else(|| PathBuf::from("docs"), PathBuf::from);
+    let Args { out } = clap::Parser::parse();
     std::fs::create_dir_all(&out)?;
     funnel_stages(&out)?;
     bass_fit(&out)?;

@@ -23,15 +23,19 @@ use social_loop::clv::{
     TransactionModel, ValueOptions,
 };
 
+/// How well the BG/NBD predicts CDNOW's holdout, as an SVG chart.
+#[derive(clap::Parser)]
+struct Args {
+    /// CDNOW's master file (customer, date, quantity, amount).
+    #[arg(default_value = "../shared/data/cdnow_master.txt")]
+    path: PathBuf,
+    /// The chart to write.
+    #[arg(default_value = "docs/clv_tracking.svg")]
+    out: PathBuf,
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args = std::env::args_os().skip(1);
-    let path = args.next().map_or_else(
-        || PathBuf::from("../shared/data/cdnow_master.txt"),
-        PathBuf::from,
-    );
-    let out = args
-        .next()
-        .map_or_else(|| PathBuf::from("docs/clv_tracking.svg"), PathBuf::from);
+    let Args { path, out } = clap::Parser::parse();
     if !path.is_file() {
         return Err(format!(
             "{} is missing (see ../shared/data/README.md)",

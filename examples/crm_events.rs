@@ -33,9 +33,18 @@ use social_loop::{FunnelStage, Stage};
 
 const CUSTOMERS: usize = 3_000;
 
+/// A CRM's event stream into a customer book, and what the book tells a person.
+#[derive(clap::Parser)]
+struct Args {
+    /// A JSON Lines file of CRM events; without it, a generated year of 3,000
+    /// customers.
+    events: Option<PathBuf>,
+}
+
 fn main() -> Result<(), Box<dyn Error>> {
-    let path = match std::env::args_os().nth(1) {
-        Some(p) => PathBuf::from(p),
+    let Args { events } = clap::Parser::parse();
+    let path = match events {
+        Some(p) => p,
         None => write_sample()?,
     };
     let started = Instant::now();

@@ -59,6 +59,7 @@ fn interval(e: &MoneyEstimate) -> String {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    <common::NoArguments as clap::Parser>::parse();
     let started = Instant::now();
     let scenario = Scenario::default();
     let settings = MonteCarloSettings::new(RUNS, scenario.get_seed())?;

@@ -41,11 +41,17 @@ fn levels(low: f64, high: f64) -> [f64; 3] {
     [low, (low * high).sqrt(), high]
 }
 
+/// Are weak ties at least as influential as strong ties? (Goldenberg, Libai
+/// and Muller 2001, on a grid of 243 cells.)
+#[derive(clap::Parser)]
+struct Args {
+    /// Seeded runs in each cell, at least 2.
+    #[arg(default_value_t = 10, value_parser = clap::value_parser!(u64).range(2..))]
+    runs_per_cell: u64,
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let runs_per_cell: u64 = match std::env::args().nth(1) {
-        Some(arg) => arg.parse()?,
-        None => 10,
-    };
+    let Args { runs_per_cell } = clap::Parser::parse();
     let ties = [5_u32, 12, 29];
     let mut cells = Vec::new();
     for a in levels(0.0005, 0.01) {

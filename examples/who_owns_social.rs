@@ -40,28 +40,17 @@ use social_loop::sim::{Attribution, Scenario, Simulation};
 use social_loop::value::MoneyEstimate;
 use social_loop::{Decimal, Probability};
 
-/// Strict arguments: `--runs N` (at least 2) and `--draws N` (at least 6).
-fn args() -> Result<(u32, u32), String> {
-    let mut runs = 10u32;
-    let mut draws = 40u32;
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let value = it.next().ok_or(format!("{flag} needs a value"))?;
-        let number: u32 = value
-            .parse()
-            .map_err(|_| format!("{flag}: `{value}` is not a whole number"))?;
-        match flag.as_str() {
-            "--runs" if number >= 2 => runs = number,
-            "--draws" if number >= 6 => draws = number,
-            "--runs" | "--draws" => return Err(format!("{flag}: {number} is too few")),
-            other => {
-                return Err(format!(
-                    "unknown argument `{other}` (use --runs N, --draws N)"
-                ));
-            }
-        }
-    }
-    Ok((runs, draws))
+/// Who should own social media? Siloed, co-op and agency ownership measured
+/// by the value each actor creates, its sensitivity to the levers, and the
+/// break-even.
+#[derive(clap::Parser)]
+struct Args {
+    /// Runs per ownership model (on common random numbers), at least 2.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(2..))]
+    runs: u32,
+    /// Draws of the levers from their documented ranges, at least 6.
+    #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u32).range(6..))]
+    draws: u32,
 }
 
 fn as_f64(d: Decimal) -> f64 {
@@ -95,10 +84,7 @@ fn cell(e: &MoneyEstimate) -> String {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (runs, draws) = args().map_err(|e| {
-        eprintln!("who_owns_social: {e}");
-        std::process::exit(2)
-    })?;
+    let Args { runs, draws } = clap::Parser::parse();
     let base = Scenario::default();
     let currency = base.get_currency();
     let effects = OwnershipEffects::default();

@@ -8,6 +8,7 @@ mod business;
 mod clv;
 mod crm;
 mod customer;
+mod examples_args;
 mod funnel_lift;
 mod network_generate;
 mod network_io;

@@ -9,6 +9,15 @@
 
 use std::io::{ErrorKind, Write};
 
+/// The arguments of an example that takes none: `--help` prints the
+/// example's name and this line; anything else is refused (exit code 2).
+#[derive(clap::Parser)]
+#[command(
+    about = "A social_loop example that takes no arguments (its source's header says what it prints)."
+)]
+#[allow(dead_code)]
+pub struct NoArguments {}
+
 /// Writes `args` to stdout and flushes; a closed pipe ends the program with
 /// exit code 0, any other write error with code 1 and a message on stderr.
 pub fn write_stdout(args: std::fmt::Arguments<'_>) {
