@@ -46,6 +46,7 @@ use crate::error::{Error, Result};
 
 /// How much of a long run is finished: `done` of `total` units of work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Completed {
     /// Units finished so far.
     pub done: u64,

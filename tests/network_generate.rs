@@ -134,11 +134,7 @@ fn watts_strogatz_rewires_about_beta_of_the_relationships() {
 #[test]
 fn micro_communities_extremes_are_exact() {
     // p_in = 1, p_out = 0: disjoint cliques.
-    let spec = MicroCommunities {
-        community_sizes: vec![3, 5, 1, 4],
-        p_in: Probability::ONE,
-        p_out: Probability::ZERO,
-    };
+    let spec = MicroCommunities::new(vec![3, 5, 1, 4], Probability::ONE, Probability::ZERO);
     let net = spec.generate(p(0.3), 4).unwrap();
     assert_well_formed(&net, 13, p(0.3));
     assert_eq!(net.tie_count(), 3 * 2 + 5 * 4 + 4 * 3); // the singleton has none
@@ -149,11 +145,11 @@ fn micro_communities_extremes_are_exact() {
             .all(|&(a, b)| membership[a] == membership[b])
     );
     // p_in = 0, p_out = 1: the complete multipartite graph.
-    let spec = MicroCommunities {
-        p_in: Probability::ZERO,
-        p_out: Probability::ONE,
-        ..spec
-    };
+    let spec = MicroCommunities::new(
+        spec.community_sizes().to_vec(),
+        Probability::ZERO,
+        Probability::ONE,
+    );
     let net = spec.generate(p(0.3), 4).unwrap();
     assert_well_formed(&net, 13, p(0.3));
     assert_eq!(net.tie_count(), 13 * 12 - (3 * 2 + 5 * 4 + 4 * 3));
@@ -194,11 +190,7 @@ fn micro_communities_mean_degrees_match_the_request() {
 
 #[test]
 fn micro_communities_membership_is_contiguous() {
-    let spec = MicroCommunities {
-        community_sizes: vec![2, 3],
-        p_in: p(0.5),
-        p_out: p(0.1),
-    };
+    let spec = MicroCommunities::new(vec![2, 3], p(0.5), p(0.1));
     assert_eq!(spec.customers(), 5);
     assert_eq!(spec.membership(), [0, 0, 1, 1, 1]);
     assert_eq!(
@@ -286,12 +278,7 @@ fn invalid_watts_strogatz_parameters_name_the_field() {
 #[test]
 fn invalid_micro_communities_parameters_name_the_field() {
     let g = |sizes: Vec<usize>, p_in: f64| {
-        MicroCommunities {
-            community_sizes: sizes,
-            p_in: p(p_in),
-            p_out: Probability::ZERO,
-        }
-        .generate(p(0.1), 0)
+        MicroCommunities::new(sizes, p(p_in), Probability::ZERO).generate(p(0.1), 0)
     };
     assert_eq!(invalid_field(g(vec![], 0.1)), "community_sizes");
     assert_eq!(invalid_field(g(vec![3, 0, 2], 0.1)), "community_sizes");

@@ -53,6 +53,7 @@ impl AgentSimulationOptions {
 
 /// The cumulative number of adopters after each time step of an agent run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AdoptionPath {
     /// The time step `dt`.
     pub time_step: f64,

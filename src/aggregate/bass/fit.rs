@@ -104,6 +104,7 @@ impl FitOptions {
 
 /// Standard errors of the fitted parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BassStandardErrors {
     /// Standard error of `p`.
     pub p: f64,
@@ -127,6 +128,7 @@ pub struct BassStandardErrors {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BassFit {
     /// The least-squares estimate.
     pub model: BassModel,

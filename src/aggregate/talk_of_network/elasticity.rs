@@ -91,6 +91,7 @@ impl DesignOutcome {
 
 /// An estimate with its standard error.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Estimate {
     /// The point estimate.
     pub value: f64,
@@ -144,6 +145,7 @@ impl Estimate {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Elasticities {
     /// The parameters that varied, in column order after the intercept.
     pub parameters: Vec<DesignParameter>,

@@ -151,6 +151,7 @@ impl TalkOfNetworkConfig {
 
 /// One simulated run: how many people were informed after each period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TalkRun {
     /// The population.
     pub population: u32,

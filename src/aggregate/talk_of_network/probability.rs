@@ -16,6 +16,7 @@ use crate::error::Result;
 /// * `strong` (`bs`, beta_s): being informed by one informed strong tie (a
 ///   member of one's personal network).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TalkRates {
     /// `a`: external (advertising) influence per period.
     pub advertising: Probability,

@@ -25,9 +25,9 @@ use crate::probability::Probability;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BarabasiAlbert {
     /// Number of customers `n`; more than `ties_per_newcomer`.
-    pub customers: usize,
+    customers: usize,
     /// Relationships each newcomer makes, `m >= 1`.
-    pub ties_per_newcomer: usize,
+    ties_per_newcomer: usize,
 }
 
 impl BarabasiAlbert {
@@ -38,6 +38,16 @@ impl BarabasiAlbert {
             customers,
             ties_per_newcomer,
         }
+    }
+
+    /// Number of customers `n`.
+    pub fn customers(&self) -> usize {
+        self.customers
+    }
+
+    /// Relationships each newcomer makes, `m`.
+    pub fn ties_per_newcomer(&self) -> usize {
+        self.ties_per_newcomer
     }
 
     /// Checks the parameters.

@@ -25,14 +25,40 @@ use crate::probability::Probability;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MicroCommunities {
     /// Size of each community, in customer order; each at least 1.
-    pub community_sizes: Vec<usize>,
+    community_sizes: Vec<usize>,
     /// Chance that two customers of the same community are friends.
-    pub p_in: Probability,
+    p_in: Probability,
     /// Chance that two customers of different communities are friends.
-    pub p_out: Probability,
+    p_out: Probability,
 }
 
 impl MicroCommunities {
+    /// Communities of the given sizes, in customer order; friends inside a
+    /// community with chance `p_in`, across communities with `p_out`. Checked
+    /// by [`Self::validate`] and by [`Self::generate`].
+    pub fn new(community_sizes: Vec<usize>, p_in: Probability, p_out: Probability) -> Self {
+        MicroCommunities {
+            community_sizes,
+            p_in,
+            p_out,
+        }
+    }
+
+    /// Size of each community, in customer order.
+    pub fn community_sizes(&self) -> &[usize] {
+        &self.community_sizes
+    }
+
+    /// Chance that two customers of the same community are friends.
+    pub fn p_in(&self) -> Probability {
+        self.p_in
+    }
+
+    /// Chance that two customers of different communities are friends.
+    pub fn p_out(&self) -> Probability {
+        self.p_out
+    }
+
     /// `communities` communities of `size` customers each.
     pub fn uniform(communities: usize, size: usize, p_in: Probability, p_out: Probability) -> Self {
         MicroCommunities {

@@ -21,11 +21,11 @@ use crate::probability::Probability;
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct WattsStrogatz {
     /// Number of customers `n`; more than `neighbours`.
-    pub customers: usize,
+    customers: usize,
     /// Lattice degree `k`: an even number, at least 2.
-    pub neighbours: usize,
+    neighbours: usize,
     /// Chance `beta` that each lattice relationship is rewired.
-    pub rewiring: Probability,
+    rewiring: Probability,
 }
 
 impl WattsStrogatz {
@@ -37,6 +37,21 @@ impl WattsStrogatz {
             neighbours,
             rewiring,
         }
+    }
+
+    /// Number of customers `n`.
+    pub fn customers(&self) -> usize {
+        self.customers
+    }
+
+    /// Lattice degree `k`.
+    pub fn neighbours(&self) -> usize {
+        self.neighbours
+    }
+
+    /// Chance `beta` that each lattice relationship is rewired.
+    pub fn rewiring(&self) -> Probability {
+        self.rewiring
     }
 
     /// Checks the parameters.
