@@ -24,10 +24,10 @@ use crate::network::{InfluenceNetwork, TieSign};
 /// * **Out-arcs** of node `u` occupy the arc range
 ///   `offsets[u]..offsets[u + 1]`; within a node they keep the order in which the
 ///   ties were added. The *arc index* (position in that range) is the arc's stable
-///   name: [`targets`](Self::targets), [`probabilities`](Self::probabilities) and
+///   name: the targets, the probabilities and
 ///   the sign bitset are all indexed by it.
 /// * **In-arcs** (a reverse CSR, for Linear Threshold enumeration and reverse
-///   reachability) are built lazily on the first call to [`in_arcs`](Self::in_arcs)
+///   reachability) are built lazily on first use
 ///   and cached.
 ///
 /// # Precision

@@ -1,44 +1,8 @@
 //! [`DurableBook`]: a [`CustomerBook`] kept on disk as its append-only event
 //! log plus an optional snapshot, every line checksummed.
 //!
-//! # Files (in the book's directory)
-//! * `events.log`: JSON Lines. Line 1 is a header
-//!   `{"crc":"..","log":{"format":1,"generation":g,"options":{..}}}`, then
-//!   one `{"crc":"..","event":{..}}` per applied event, in order of
-//!   application. Only applied events are logged (duplicates, conflicts and
-//!   rejections change nothing, so they are not kept).
-//! * `snapshot.jsonl` (after [`DurableBook::snapshot`]): a header
-//!   `{"crc":"..","snapshot":{"format":1,"generation":g,"events":n,"options":{..}}}`
-//!   then the book's `n` events. It is written to a temporary file, synced and
-//!   renamed into place, so it is whole or absent. The log that follows it has
-//!   the same generation; a log of an older generation (left by a crash
-//!   between the two renames) is ignored, because the snapshot holds all of it.
-//!
-//! Each checksum is the CRC32C of the line's payload bytes (see the
-//! [`crc32c`](https://docs.rs/crc32c) crate), so any damaged byte of a line
-//! is detected.
-//!
-//! # Acknowledgement
-//! [`apply`](DurableBook::apply) returns only after the event's line is
-//! written and, with [`Durability::Data`] (the default), `fdatasync`ed: an
-//! acknowledged event survives a crash of the process *and* of the machine.
-//! With [`Durability::Flush`] the line is handed to the operating system only
-//! (survives a crash of the process, not a power cut), about a hundred times
-//! faster on a disk with a real flush. Batches ([`import_each`](DurableBook::import_each),
-//! [`import_jsonl_each`](DurableBook::import_jsonl_each)) commit in groups of
-//! [`GROUP_COMMIT`] records: one write and one sync per group, after which the
-//! group's outcomes are handed to the caller, so an outcome is never seen
-//! before its event is durable.
-//!
-//! # Recovery
-//! [`open`](DurableBook::open) reads the snapshot and the log, checks every
-//! checksum and replays the events into a new book, which therefore equals the
-//! book that wrote them. A last line without its `\n` whose checksum fails is
-//! a write torn by a crash: it was never acknowledged, so it is dropped, the
-//! log is truncated to the last whole line, and [`LoadReport::torn`] says so
-//! (a whole record that only lacks its `\n` is kept, and the `\n` written). Any other bad line
-//! is corruption and an [`Error::Parse`] naming the file and line: the book
-//! does not load a different book silently.
+//! The files, the acknowledgement and the recovery are described on
+//! [`DurableBook`].
 
 mod record;
 
@@ -121,8 +85,46 @@ struct SnapshotHeader {
 }
 
 /// A [`CustomerBook`] that survives crashes: every applied event is appended
-/// to a checksummed log before it is acknowledged (see the
-/// [module](self) for the files, the acknowledgement and the recovery).
+/// to a checksummed log before it is acknowledged.
+///
+/// # Files (in the book's directory)
+/// * `events.log`: JSON Lines. Line 1 is a header
+///   `{"crc":"..","log":{"format":1,"generation":g,"options":{..}}}`, then
+///   one `{"crc":"..","event":{..}}` per applied event, in order of
+///   application. Only applied events are logged (duplicates, conflicts and
+///   rejections change nothing, so they are not kept).
+/// * `snapshot.jsonl` (after [`DurableBook::snapshot`]): a header
+///   `{"crc":"..","snapshot":{"format":1,"generation":g,"events":n,"options":{..}}}`
+///   then the book's `n` events. It is written to a temporary file, synced and
+///   renamed into place, so it is whole or absent. The log that follows it has
+///   the same generation; a log of an older generation (left by a crash
+///   between the two renames) is ignored, because the snapshot holds all of it.
+///
+/// Each checksum is the CRC32C of the line's payload bytes (see the
+/// [`crc32c`](https://docs.rs/crc32c) crate), so any damaged byte of a line
+/// is detected.
+///
+/// # Acknowledgement
+/// [`apply`](DurableBook::apply) returns only after the event's line is
+/// written and, with [`Durability::Data`] (the default), `fdatasync`ed: an
+/// acknowledged event survives a crash of the process *and* of the machine.
+/// With [`Durability::Flush`] the line is handed to the operating system only
+/// (survives a crash of the process, not a power cut), about a hundred times
+/// faster on a disk with a real flush. Batches ([`import_each`](DurableBook::import_each),
+/// [`import_jsonl_each`](DurableBook::import_jsonl_each)) commit in groups of
+/// [`GROUP_COMMIT`] records: one write and one sync per group, after which the
+/// group's outcomes are handed to the caller, so an outcome is never seen
+/// before its event is durable.
+///
+/// # Recovery
+/// [`open`](DurableBook::open) reads the snapshot and the log, checks every
+/// checksum and replays the events into a new book, which therefore equals the
+/// book that wrote them. A last line without its `\n` whose checksum fails is
+/// a write torn by a crash: it was never acknowledged, so it is dropped, the
+/// log is truncated to the last whole line, and [`LoadReport::torn`] says so
+/// (a whole record that only lacks its `\n` is kept, and the `\n` written). Any other bad line
+/// is corruption and an [`Error::Parse`] naming the file and line: the book
+/// does not load a different book silently.
 ///
 /// ```
 /// use social_loop::crm::{BookOptions, DurableBook, Durability, Event, EventId, EventKind};
