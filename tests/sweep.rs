@@ -335,3 +335,33 @@ fn sweep_types_can_be_sent_and_shared_between_threads() {
     send_sync::<social_loop::sweep::SweepSummary>();
     send_sync::<Progress>();
 }
+
+#[test]
+fn a_sweep_file_reads_a_relative_network_file_from_its_own_folder() {
+    let dir = std::env::temp_dir().join(format!("social-loop-sweep-file-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    let edges: String = (0..30)
+        .map(|i| format!("c{i}\tc{}\n", (i + 1) % 30))
+        .collect();
+    std::fs::write(dir.join("data/ring.txt"), edges).unwrap();
+    let text = r#"{"base": {"network": {"file": {"path": "data/ring.txt", "format": "snap",
+                             "weights": "uniform:0.2"}}, "horizon": 2},
+                   "axes": [{"path": "rates.advocate_talk", "levels": {"values": [0.1, 0.5]}}]}"#;
+    std::fs::write(dir.join("sweep.json"), text).unwrap();
+
+    let sweep = Sweep::from_json_file(dir.join("sweep.json")).unwrap();
+    let cells = sweep.cells().unwrap();
+    let scenario = sweep.scenario(1, &cells[1], 0).unwrap();
+    let NetworkSpec::File(file) = scenario.get_network() else {
+        panic!("{:?}", scenario.get_network())
+    };
+    assert_eq!(file.path(), dir.join("data/ring.txt"));
+    let table = sweep.run(0..2).unwrap();
+    assert_eq!(table.summary().column(Metric::Purchases).unwrap().len(), 2);
+
+    // The same text without its file's folder looks in the working directory,
+    // and says which field names the missing file.
+    let err = Sweep::from_json(text).unwrap().run(0..1).unwrap_err();
+    assert_eq!(err.field(), Some("network.file.path"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

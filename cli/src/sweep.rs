@@ -132,9 +132,10 @@ fn run_sweep(args: &RunSweep) -> Result<(), Failure> {
         .file
         .as_deref()
         .ok_or_else(|| Failure("give a sweep file".into()))?;
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| Failure(format!("cannot read {}: {e}", file.display())))?;
-    let sweep = Sweep::from_json(&text).map_err(|e| Failure(format!("{}: {e}", file.display())))?;
+    let sweep = Sweep::from_json_file(file).map_err(|e| match e.path() {
+        Some(_) => Failure(e.to_string()),
+        None => Failure(format!("{}: {e}", file.display())),
+    })?;
     let env = |name: &str| std::env::var(name).ok();
     match shard::choose(args.shard, args.shards, &env)? {
         Some(shard) => run_shard(args, file, sweep, shard),

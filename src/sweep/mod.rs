@@ -86,6 +86,7 @@ pub use table::SweepTable;
 
 use std::fmt;
 use std::ops::Range;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -116,6 +117,10 @@ pub struct Sweep {
     progress: Progress,
     #[serde(skip)]
     cell_done: CellObserver,
+    /// The sweep file's folder: a relative `network.file.path` in the base
+    /// or in a cell is read from there.
+    #[serde(skip)]
+    folder: Option<PathBuf>,
 }
 
 /// A cell finished: all the runs of it that a [`Sweep::run`] or
@@ -173,6 +178,7 @@ impl Sweep {
             metrics: Metric::defaults(),
             progress: Progress::default(),
             cell_done: CellObserver::default(),
+            folder: None,
         }
     }
 
@@ -185,6 +191,22 @@ impl Sweep {
     /// [`Error::InvalidParameter`] naming the JSON path otherwise.
     pub fn from_json(text: &str) -> Result<Sweep> {
         let (sweep, _) = crate::json::from_str(text, crate::json::Unknown::Reject)?;
+        Ok(sweep)
+    }
+
+    /// Reads a sweep file as [`Sweep::from_json`] does; a relative
+    /// `network.file.path` (in the base or set by an axis) is then read
+    /// relative to the sweep file's folder, as in a scenario file.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the file when it cannot be read; otherwise as
+    /// [`Sweep::from_json`], with the file named in a syntax error.
+    pub fn from_json_file(path: impl AsRef<Path>) -> Result<Sweep> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(name.clone(), e))?;
+        let mut sweep = Self::from_json(&text).map_err(|e| e.in_file(name))?;
+        sweep.folder = path.parent().map(Path::to_path_buf);
         Ok(sweep)
     }
 
@@ -516,8 +538,11 @@ impl Sweep {
                 .collect();
             format!("cell {cell} ({})", settings.join(", "))
         };
-        let scenario: Scenario =
+        let mut scenario: Scenario =
             crate::json::from_value(json).map_err(|e| within(e, &describe()))?;
+        if let Some(folder) = &self.folder {
+            scenario.resolve_network_file(folder);
+        }
         scenario.validate().map_err(|e| within(e, &describe()))?;
         Ok(scenario)
     }

@@ -184,12 +184,20 @@ impl Scenario {
         Self::parse(&text, path.parent()).map_err(|e| e.in_file(name))
     }
 
+    /// A relative network file path becomes relative to `folder` (the folder
+    /// of the file the scenario was read from).
+    pub(crate) fn resolve_network_file(&mut self, folder: &Path) {
+        if let NetworkSpec::File(file) = &mut self.network {
+            file.resolve_against(folder);
+        }
+    }
+
     /// Parses, resolves a relative network file against `base`, validates.
     fn parse(text: &str, base: Option<&Path>) -> Result<Scenario> {
         let (mut scenario, _): (Scenario, _) =
             crate::json::from_str(text, crate::json::Unknown::Reject)?;
-        if let (Some(base), NetworkSpec::File(file)) = (base, &mut scenario.network) {
-            file.resolve_against(base);
+        if let Some(base) = base {
+            scenario.resolve_network_file(base);
         }
         scenario.validate()?;
         Ok(scenario)
