@@ -102,16 +102,21 @@
 //! reuses the sampling phase's sets ([`ImmSampling::Reused`], about half the sets,
 //! no guarantee reported).
 
+mod algorithm;
 mod celf;
 mod centrality;
 mod costs;
 mod coverage;
+mod feasible;
 mod heuristics;
 mod imm;
+mod opim;
 mod rr_sets;
 mod selection;
 mod strategy;
 
 pub use costs::Costs;
-pub use selection::{Evaluation, Guarantee, RrSetStats, Selection, Timings};
-pub use strategy::{Algorithm, ImmSampling, SpreadOracle, Targeting};
+pub use algorithm::{Algorithm, SpreadOracle};
+pub use imm::ImmSampling;
+pub use selection::{Certificate, Evaluation, Guarantee, RrSetStats, Selection, Stop, Timings};
+pub use strategy::Targeting;

@@ -33,6 +33,7 @@
 //! the sampler's own node numbering (see [`ReverseGraph`]); the caller maps them
 //! back.
 
+mod index;
 mod reverse;
 mod sampler;
 #[cfg(test)]
@@ -40,6 +41,7 @@ mod tests;
 
 use rayon::prelude::*;
 
+pub(crate) use index::InvertedIndex;
 pub(crate) use reverse::ReverseGraph;
 pub(crate) use sampler::Sampler;
 

@@ -45,6 +45,14 @@ pub(super) enum Draw {
     Uniform { log_q: f32, none_live: f32 },
     /// Every arc is live (probability 1).
     All,
+    /// Unequal probabilities, the arcs sorted by decreasing probability (SUBSIM's
+    /// subset sampling for skewed in-probabilities, Guo et al. 2020): one coin
+    /// per arc for the first `dense` arcs (probability above
+    /// [`SKIP_MAX_PROBABILITY`]), then geometric skipping at the probability of
+    /// the next arc, the largest of those left, each candidate kept with its own
+    /// probability over that one (thinning). At least [`SKIP_MIN_DEGREE`] arcs
+    /// follow the dense ones.
+    Sorted { dense: u32 },
 }
 
 /// A uniform draw in `(0, 1]` at 53-bit resolution.
@@ -113,6 +121,47 @@ fn breadth_first_order(network: &CompiledNetwork) -> Vec<u32> {
     order
 }
 
+/// Whether a uniform `u32` keeps a candidate of threshold `t` drawn at the
+/// larger threshold `bucket` (probability exactly `(t + 1) / (bucket + 1)`).
+#[inline]
+fn thinned(x: u32, t: u32, bucket: u32) -> bool {
+    u128::from(x) * (u128::from(bucket) + 1) < (u128::from(t) + 1) << 32
+}
+
+/// Geometric skipping with thinning over `arcs`, sorted by decreasing
+/// threshold (numbered from `first`): see [`Draw::Sorted`].
+#[inline]
+fn sorted_skips<R: RngCore>(
+    arcs: &[(u32, u32)],
+    first: usize,
+    rng: &mut R,
+    f: &mut impl FnMut(u32, usize),
+) {
+    let mut i = 0;
+    loop {
+        let remaining = arcs.len().saturating_sub(i);
+        if remaining < SKIP_MIN_DEGREE {
+            coins(arcs.get(i..).unwrap_or(&[]), first + i, rng, f);
+            return;
+        }
+        let Some(&(_, bucket)) = arcs.get(i) else {
+            return;
+        };
+        let p = (f64::from(bucket) + 1.0) / (1u64 << 32) as f64;
+        let gap = uniform_open_closed(rng).ln() / (-p).ln_1p();
+        if gap >= remaining as f64 {
+            return;
+        }
+        i += gap as usize;
+        if let Some(&(s, t)) = arcs.get(i) {
+            if t == bucket || thinned(rng.next_u32(), t, bucket) {
+                f(s, first + i);
+            }
+        }
+        i += 1;
+    }
+}
+
 impl ReverseGraph {
     /// Builds the reverse arrays of `network` (with signs when `signed`).
     ///
@@ -155,7 +204,28 @@ impl ReverseGraph {
             }
             let kept = arcs.get(first..).unwrap_or(&[]);
             let t0 = kept.first().map_or(0, |a| a.1);
-            if !kept.is_empty() && kept.iter().all(|a| a.1 == t0) {
+            let small = kept
+                .iter()
+                .filter(|a| (f64::from(a.1) + 1.0) / (1u64 << 32) as f64 <= SKIP_MAX_PROBABILITY)
+                .count();
+            if !kept.is_empty() && kept.iter().any(|a| a.1 != t0) && small >= SKIP_MIN_DEGREE {
+                // Skewed: sort by decreasing probability (signs follow their arcs).
+                let mut order: Vec<usize> = (0..kept.len()).collect();
+                order.sort_by_key(|&i| std::cmp::Reverse(kept.get(i).map_or(0, |a| a.1)));
+                let sorted: Vec<(u32, u32)> =
+                    order.iter().filter_map(|&i| kept.get(i).copied()).collect();
+                arcs.truncate(first);
+                arcs.extend(sorted);
+                if signed {
+                    let signs = negative.split_off(first);
+                    negative.extend(order.iter().map(|&i| signs.get(i).copied().unwrap_or(false)));
+                }
+                if let Some(d) = draw.get_mut(new) {
+                    *d = Draw::Sorted {
+                        dense: (order.len() - small) as u32,
+                    };
+                }
+            } else if !kept.is_empty() && kept.iter().all(|a| a.1 == t0) {
                 let p = (f64::from(t0) + 1.0) / (1u64 << 32) as f64;
                 let kind = if t0 == u32::MAX {
                     Draw::All
@@ -230,6 +300,13 @@ impl ReverseGraph {
                 for (i, &(s, _)) in self.arcs.get(range).unwrap_or(&[]).iter().enumerate() {
                     f(s, first + i);
                 }
+            }
+            Draw::Sorted { dense } => {
+                let arcs = self.arcs.get(range).unwrap_or(&[]);
+                let dense = (dense as usize).min(arcs.len());
+                let (head, tail) = arcs.split_at(dense);
+                coins(head, first, rng, &mut f);
+                sorted_skips(tail, first + dense, rng, &mut f);
             }
             Draw::Uniform { log_q, none_live } => {
                 let (log_q, none_live) = (f64::from(log_q), f64::from(none_live));

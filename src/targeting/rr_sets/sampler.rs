@@ -97,9 +97,23 @@ impl<'a> Sampler<'a> {
     /// O(Σ (members + in-arcs scanned)) over the new sets, divided among the rayon
     /// threads.
     pub(crate) fn extend(&self, sets: &mut RrSets, seed: u64, target: u64) {
+        self.extend_until(sets, seed, target, || false);
+    }
+
+    /// As [`extend`](Self::extend), but asks `stop` before each round of
+    /// [`UNITS_PER_ROUND`] units and gives up when it says so. Returns whether
+    /// `sets` reached `target` (the sets of the rounds done are kept either way:
+    /// they are the same sets `extend` would have drawn).
+    pub(crate) fn extend_until(
+        &self,
+        sets: &mut RrSets,
+        seed: u64,
+        target: u64,
+        stop: impl Fn() -> bool,
+    ) -> bool {
         let n = self.graph.node_count();
         if n == 0 {
-            return;
+            return true;
         }
         let mut unit = sets.len() as u64 / UNIT;
         let units = target.div_ceil(UNIT);
@@ -107,6 +121,9 @@ impl<'a> Sampler<'a> {
         // the pool and gives it back).
         let pool: Mutex<Vec<Scratch>> = Mutex::new(Vec::new());
         while unit < units {
+            if stop() {
+                return false;
+            }
             let end = (unit + UNITS_PER_ROUND).min(units);
             let batches: Vec<Batch> = (unit..end)
                 .into_par_iter()
@@ -123,6 +140,7 @@ impl<'a> Sampler<'a> {
             sets.append(batches);
             unit = end;
         }
+        true
     }
 
     /// The [`UNIT`] sets of unit `unit`.
