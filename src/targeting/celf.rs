@@ -261,4 +261,3 @@ pub(crate) fn lazy_greedy<M: Marginal>(
     }
     Ok(picks)
 }
-

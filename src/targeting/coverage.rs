@@ -497,9 +497,12 @@ mod tests {
                 let lazy = CoverageGain::new(&sets, &index)
                     .greedy(&candidates, &constraint)
                     .unwrap();
-                let generic =
-                    lazy_greedy(&mut CoverageGain::new(&sets, &index), &candidates, &constraint)
-                        .unwrap();
+                let generic = lazy_greedy(
+                    &mut CoverageGain::new(&sets, &index),
+                    &candidates,
+                    &constraint,
+                )
+                .unwrap();
                 assert_eq!(lazy.nodes, generic.nodes);
                 assert_eq!(lazy.gains, generic.gains);
                 assert_eq!(plain.nodes, lazy.nodes, "seed {seed}");
@@ -534,7 +537,11 @@ mod tests {
     /// The most sets any `k` of `candidates` cover, by brute force.
     fn best_coverage(sets: &RrSets, n: usize, k: usize, candidates: &[bool]) -> usize {
         let holds: Vec<Vec<bool>> = (0..n as u32)
-            .map(|v| (0..sets.len()).map(|r| sets.nodes[sets.range(r)].contains(&v)).collect())
+            .map(|v| {
+                (0..sets.len())
+                    .map(|r| sets.nodes[sets.range(r)].contains(&v))
+                    .collect()
+            })
             .collect();
         let nodes: Vec<usize> = (0..n).filter(|&v| candidates[v]).collect();
         let mut best = 0;
@@ -544,7 +551,9 @@ mod tests {
                 continue;
             }
             for &b in &nodes[i + 1..] {
-                let c = (0..sets.len()).filter(|&r| holds[a][r] || holds[b][r]).count();
+                let c = (0..sets.len())
+                    .filter(|&r| holds[a][r] || holds[b][r])
+                    .count();
                 best = best.max(c);
             }
         }
@@ -567,10 +576,15 @@ mod tests {
                     .greedy(&candidates, &Constraint::count(k))
                     .unwrap();
                 let bound = picks.optimum_bound.unwrap();
-                assert!(picks.total() <= optimum && optimum <= bound, "{picks:?} {optimum}");
+                assert!(
+                    picks.total() <= optimum && optimum <= bound,
+                    "{picks:?} {optimum}"
+                );
                 // The bound at the first state alone is the k largest counts.
-                let mut counts: Vec<usize> =
-                    (0..n as u32).filter(|&v| v != 5).map(|v| index.sets_of(v).len()).collect();
+                let mut counts: Vec<usize> = (0..n as u32)
+                    .filter(|&v| v != 5)
+                    .map(|v| index.sets_of(v).len())
+                    .collect();
                 counts.sort_unstable_by(|a, b| b.cmp(a));
                 assert!(bound <= counts[..k].iter().sum::<usize>() as f64);
             }
@@ -578,10 +592,15 @@ mod tests {
             let costs: Vec<Decimal> = (0..n).map(|v| Decimal::from(1 + v % 3)).collect();
             let cheap: Vec<bool> = (0..n).map(|v| candidates[v] && v % 3 == 0).collect();
             let budget = Constraint::budget(costs, Decimal::from(2), None).unwrap();
-            let picks = CoverageGain::new(&sets, &index).greedy(&cheap, &budget).unwrap();
+            let picks = CoverageGain::new(&sets, &index)
+                .greedy(&cheap, &budget)
+                .unwrap();
             let optimum = best_coverage(&sets, n, 2, &cheap) as f64;
             let bound = picks.optimum_bound.unwrap();
-            assert!(picks.total() <= optimum && optimum <= bound, "{picks:?} {optimum}");
+            assert!(
+                picks.total() <= optimum && optimum <= bound,
+                "{picks:?} {optimum}"
+            );
         }
     }
 }

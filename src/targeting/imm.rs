@@ -176,7 +176,9 @@ pub(crate) fn imm(
                 *c += 1;
             }
         }
-        if nf * largest_sum(&counts, candidates, feasible.most) / (sets.len().max(1) as f64) < target {
+        if nf * largest_sum(&counts, candidates, feasible.most) / (sets.len().max(1) as f64)
+            < target
+        {
             selecting += t1.elapsed();
             continue;
         }

@@ -115,8 +115,8 @@ mod rr_sets;
 mod selection;
 mod strategy;
 
-pub use costs::Costs;
 pub use algorithm::{Algorithm, SpreadOracle};
+pub use costs::Costs;
 pub use imm::ImmSampling;
 pub use selection::{Certificate, Evaluation, Guarantee, RrSetStats, Selection, Stop, Timings};
 pub use strategy::Targeting;

@@ -106,7 +106,8 @@ pub(crate) fn max_sets(n: usize, feasible: &Feasible, rho: f64, epsilon: f64, de
     let ln_6_delta = (6.0 / delta).ln();
     let alpha = ln_6_delta.sqrt();
     let beta = (rho * (feasible.log_sets + ln_6_delta)).sqrt();
-    2.0 * n as f64 * (rho * alpha + beta).powi(2) / (feasible.most.max(1) as f64 * epsilon * epsilon)
+    2.0 * n as f64 * (rho * alpha + beta).powi(2)
+        / (feasible.most.max(1) as f64 * epsilon * epsilon)
 }
 
 /// The number of doublings `N` from one unit until a collection holds
@@ -179,7 +180,9 @@ pub(crate) fn opim(
     if largest > u64::from(u32::MAX) {
         return Err(Error::invalid(
             "epsilon",
-            format!("OPIM could draw {largest} RR sets a collection (more than 2^32); raise epsilon or set an rr_budget"),
+            format!(
+                "OPIM could draw {largest} RR sets a collection (more than 2^32); raise epsilon or set an rr_budget"
+            ),
         ));
     }
     let a = (3.0 * f64::from(checks) / settings.delta).ln();
@@ -209,8 +212,17 @@ pub(crate) fn opim(
         }
         progress.check()?;
         let t0 = Instant::now();
-        let drawn = sampler.extend_until(&mut selection, settings.seed ^ SELECTION_STREAM, size, out_of_time)
-            && sampler.extend_until(&mut validation, settings.seed ^ VALIDATION_STREAM, size, out_of_time);
+        let drawn = sampler.extend_until(
+            &mut selection,
+            settings.seed ^ SELECTION_STREAM,
+            size,
+            out_of_time,
+        ) && sampler.extend_until(
+            &mut validation,
+            settings.seed ^ VALIDATION_STREAM,
+            size,
+            out_of_time,
+        );
         let t1 = Instant::now();
         sampling += t1 - t0;
         if !drawn {
@@ -221,7 +233,10 @@ pub(crate) fn opim(
         let mut coverage = CoverageGain::new(&selection, &index);
         let picks = coverage.greedy(&candidates, &constraint)?;
         peak_bytes = peak_bytes.max(
-            selection.heap_bytes() + validation.heap_bytes() + index.heap_bytes() + coverage.heap_bytes(),
+            selection.heap_bytes()
+                + validation.heap_bytes()
+                + index.heap_bytes()
+                + coverage.heap_bytes(),
         );
         let (theta1, theta2) = (selection.len() as f64, validation.len() as f64);
         let mut coverage_bound = picks.optimum_bound.unwrap_or(f64::INFINITY);
@@ -260,7 +275,10 @@ pub(crate) fn opim(
         }
     }
     let Some(best) = best else {
-        return Err(Error::invalid("rr_budget", "no doubling of the RR sets completed"));
+        return Err(Error::invalid(
+            "rr_budget",
+            "no doubling of the RR sets completed",
+        ));
     };
     let certified = (best.lower / least_upper.max(f64::MIN_POSITIVE)).clamp(0.0, 1.0);
     let ratio = match a_priori {
@@ -281,7 +299,11 @@ pub(crate) fn opim(
         stopped_by: Some(stopped_by),
     };
     Ok(OpimOutcome {
-        nodes: best.nodes.iter().filter_map(|&v| graph.original(v)).collect(),
+        nodes: best
+            .nodes
+            .iter()
+            .filter_map(|&v| graph.original(v))
+            .collect(),
         gains: best.gains,
         stats,
         guarantee: Guarantee {

@@ -336,7 +336,10 @@ impl Targeting {
         let anytime = self.algorithm == Algorithm::Opim;
         if let Some(sets) = self.rr_budget {
             if !anytime {
-                return Err(Error::invalid("rr_budget", "budgets apply to the opim algorithm"));
+                return Err(Error::invalid(
+                    "rr_budget",
+                    "budgets apply to the opim algorithm",
+                ));
             }
             if sets < MIN_RR_SETS {
                 return Err(Error::invalid(
@@ -346,7 +349,10 @@ impl Targeting {
             }
         }
         if self.time_budget.is_some() && !anytime {
-            return Err(Error::invalid("time_budget", "budgets apply to the opim algorithm"));
+            return Err(Error::invalid(
+                "time_budget",
+                "budgets apply to the opim algorithm",
+            ));
         }
         if anytime && matches!(self.model, Model::Signed { .. }) {
             return Err(Error::invalid(
@@ -427,7 +433,12 @@ impl Targeting {
                     time_budget: self.time_budget,
                 };
                 let out = opim(network, &candidates, &constraint, settings, &cancel_only)?;
-                (out.nodes, Some(out.gains), Some(out.guarantee), Some(out.stats))
+                (
+                    out.nodes,
+                    Some(out.gains),
+                    Some(out.guarantee),
+                    Some(out.stats),
+                )
             }
             Algorithm::Celf => {
                 let picks = match self.oracle {

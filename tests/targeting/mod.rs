@@ -2,6 +2,7 @@
 //! spreads), budgets never exceeded, thread-count independence, the signed
 //! objective, exclusions, and every error.
 
+mod opim;
 mod signed;
 
 use proptest::prelude::*;

@@ -160,4 +160,3 @@ impl InvertedIndex {
         self.offsets.capacity() * 8 + (self.sets.capacity() + self.spare.capacity()) * 4
     }
 }
-

@@ -218,7 +218,11 @@ impl ReverseGraph {
                 arcs.extend(sorted);
                 if signed {
                     let signs = negative.split_off(first);
-                    negative.extend(order.iter().map(|&i| signs.get(i).copied().unwrap_or(false)));
+                    negative.extend(
+                        order
+                            .iter()
+                            .map(|&i| signs.get(i).copied().unwrap_or(false)),
+                    );
                 }
                 if let Some(d) = draw.get_mut(new) {
                     *d = Draw::Sorted {

@@ -1,0 +1,337 @@
+//! OPIM: the certified ratio against the exact optimum (brute force over every
+//! feasible seed set, exact spreads by live-edge enumeration) over many seeds;
+//! budgets honoured; the ratio never decreasing with the budget; thread-count
+//! independence; errors.
+
+use std::time::Duration;
+
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use rust_decimal::Decimal;
+use social_loop::network::{InfluenceNetwork, Tie, WeightScheme};
+use social_loop::propagation::{CompiledNetwork, Model, MonteCarloSettings, exact};
+use social_loop::targeting::{Algorithm, Costs, Selection, Stop, Targeting};
+
+use super::{GREEDY_RATIO, brute_force_optimum, compile, ids, random_network};
+
+/// Few evaluation runs: these tests check the selection, not the evaluation.
+fn opim() -> Targeting {
+    Targeting::new(Algorithm::Opim).evaluation(MonteCarloSettings::new(16, 1).unwrap())
+}
+
+/// The failure probability `δ = n^−ℓ` of a selection on `n` customers.
+fn delta(selection: &Selection) -> f64 {
+    1.0 - selection.guarantee.unwrap().probability
+}
+
+/// Whether every claim of the selection's certificate holds against the exact
+/// spread and the exact optimum.
+fn certificate_holds(selection: &Selection, spread: f64, optimum: f64) -> bool {
+    let guarantee = selection.guarantee.unwrap();
+    let certificate = guarantee.certificate.unwrap();
+    certificate.spread_lower_bound <= spread + 1e-9
+        && certificate.optimum_upper_bound >= optimum - 1e-9
+        && guarantee.ratio * optimum <= spread + 1e-9
+}
+
+/// At most this many failures among `runs` trials of probability `delta`: the
+/// mean plus four standard deviations (a binomial tail far below 10⁻³).
+fn allowed_failures(runs: usize, delta: f64) -> f64 {
+    let mean = runs as f64 * delta;
+    mean + 4.0 * (mean * (1.0 - delta)).sqrt() + 1.0
+}
+
+#[test]
+fn the_certified_ratio_is_a_valid_lower_bound_over_many_seeds() {
+    // ℓ = 1 on 8 customers: δ = 1/8, stated with every selection. Epsilons from
+    // early stopping (0.3) to the sample limit (0.02), and RR budgets that stop
+    // the run on a loose certificate.
+    let mut runs = 0usize;
+    let mut failures = 0usize;
+    let mut deltas = Vec::new();
+    for (graph, model) in [
+        (0u64, Model::IndependentCascade),
+        (1, Model::IndependentCascade),
+        (2, Model::LinearThreshold),
+        (3, Model::LinearThreshold),
+    ] {
+        let network = random_network(graph, 8, 12, model == Model::LinearThreshold);
+        for k in [2usize, 3] {
+            let optimum = brute_force_optimum(&network, model, k);
+            let mut spreads = std::collections::HashMap::new();
+            for seed in 0..40u64 {
+                let (epsilon, budget) = match seed % 4 {
+                    0 => (0.3, None),
+                    1 => (0.1, None),
+                    2 => (0.02, None),
+                    _ => (0.1, Some(512 << (seed % 3))),
+                };
+                let mut targeting = opim().model(model).epsilon(epsilon).seed(seed);
+                if let Some(b) = budget {
+                    targeting = targeting.rr_budget(b);
+                }
+                let selection = targeting.select(&network, k).unwrap();
+                assert_eq!(selection.seeds.len(), k);
+                let spread = *spreads.entry(ids(&selection).join(",")).or_insert_with(|| {
+                    exact::expected_spread(&network, model, ids(&selection)).unwrap()
+                });
+                runs += 1;
+                deltas.push(delta(&selection));
+                if !certificate_holds(&selection, spread, optimum) {
+                    failures += 1;
+                }
+                let ratio = selection.certified_ratio().unwrap();
+                assert!((0.0..=1.0).contains(&ratio), "{ratio}");
+            }
+        }
+    }
+    let delta = deltas[0];
+    assert!(deltas.iter().all(|&d| (d - 1.0 / 8.0).abs() < 1e-12));
+    assert!(
+        (failures as f64) <= allowed_failures(runs, delta),
+        "{failures} of {runs} certificates failed at δ = {delta}"
+    );
+}
+
+#[test]
+fn a_loose_failure_probability_still_holds_at_its_rate() {
+    // ℓ small: δ = 8^−0.2 ≈ 0.66, so each bound is only 1 − δ/(3N) sure, and
+    // the certificates are as tight as OPIM makes them; their failure rate must
+    // still stay below δ.
+    let network = random_network(11, 8, 12, false);
+    let model = Model::IndependentCascade;
+    let optimum = brute_force_optimum(&network, model, 2);
+    let mut failures = 0usize;
+    let runs = 150;
+    let mut stated = 0.0;
+    for seed in 0..runs as u64 {
+        let selection = opim()
+            .ell(0.2)
+            .epsilon(0.05)
+            .seed(seed)
+            .select(&network, 2)
+            .unwrap();
+        stated = delta(&selection);
+        let spread = exact::expected_spread(&network, model, ids(&selection)).unwrap();
+        if !certificate_holds(&selection, spread, optimum) {
+            failures += 1;
+        }
+    }
+    assert!((stated - 8f64.powf(-0.2)).abs() < 1e-12);
+    assert!(
+        (failures as f64) <= allowed_failures(runs, stated),
+        "{failures} of {runs} failed at δ = {stated}"
+    );
+}
+
+#[test]
+fn under_a_money_budget_the_certificate_holds_against_the_budgeted_optimum() {
+    let network = random_network(4, 8, 12, false);
+    let model = Model::IndependentCascade;
+    let names: Vec<String> = network.customers().iter().map(|c| c.to_string()).collect();
+    let cost = |v: usize| Decimal::from(1 + v % 3);
+    let mut costs = Costs::uniform(Decimal::ONE);
+    for (v, name) in names.iter().enumerate() {
+        costs = costs.with(name.as_str(), cost(v));
+    }
+    let budget = Decimal::from(4);
+    // Every subset within the budget.
+    let mut optimum = 0.0f64;
+    for mask in 1u32..(1 << names.len()) {
+        let members: Vec<usize> = (0..names.len()).filter(|&v| mask >> v & 1 == 1).collect();
+        if members.iter().map(|&v| cost(v)).sum::<Decimal>() <= budget {
+            let seeds = members.iter().map(|&v| names[v].as_str());
+            optimum = optimum.max(exact::expected_spread(&network, model, seeds).unwrap());
+        }
+    }
+    for seed in 0..30 {
+        let selection = opim()
+            .seed(seed)
+            .select_within_budget(&network, &costs, budget)
+            .unwrap();
+        assert!(selection.total_cost.unwrap() <= budget);
+        let spread = exact::expected_spread(&network, model, ids(&selection)).unwrap();
+        assert!(
+            certificate_holds(&selection, spread, optimum),
+            "seed {seed}: {:?} vs spread {spread}, optimum {optimum}",
+            selection.guarantee
+        );
+        // The target under a budget is (1 − 1/e)/2 − ε.
+        let stats = selection.rr_sets.unwrap();
+        if stats.stopped_by == Some(Stop::RatioReached) {
+            assert!(selection.certified_ratio().unwrap() >= GREEDY_RATIO / 2.0 - 0.1);
+        }
+    }
+}
+
+/// A larger, sparse graph with weak ties, where a certificate needs many sets:
+/// 2,000 customers, each with 3 random out-ties of probability 1/in-degree
+/// (weighted cascade).
+fn larger() -> CompiledNetwork {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(21);
+    let n = 2_000;
+    let mut net = InfluenceNetwork::new();
+    for v in 0..n {
+        net.add_customer(format!("n{v}"));
+    }
+    for v in 0..n {
+        for _ in 0..3 {
+            let w = rng.random_range(0..n);
+            if w != v {
+                net.add_tie(
+                    format!("n{v}"),
+                    format!("n{w}"),
+                    Tie::from_signed_weight(0.5, "p").unwrap(),
+                )
+                .unwrap();
+            }
+        }
+    }
+    WeightScheme::WeightedCascade.apply(&mut net, 0);
+    CompiledNetwork::from_network(&net)
+}
+
+#[test]
+fn rr_budgets_are_honoured_and_the_ratio_never_decreases_with_the_budget() {
+    let network = larger();
+    let base = opim().epsilon(0.02).seed(5);
+    let mut previous = 0.0;
+    let mut last_drawn = 0;
+    for budget in [512u64, 700, 1_024, 3_000, 4_096, 20_000, 65_536, 200_000] {
+        let selection = base.clone().rr_budget(budget).select(&network, 10).unwrap();
+        let stats = selection.rr_sets.unwrap();
+        assert!(stats.drawn <= budget, "{} > {budget}", stats.drawn);
+        assert!(stats.drawn >= last_drawn);
+        // Doublings of 256 sets a collection: the largest that fits is drawn.
+        assert!(2 * stats.drawn > budget || stats.stopped_by != Some(Stop::RrBudget));
+        let ratio = selection.certified_ratio().unwrap();
+        assert!(ratio >= previous, "budget {budget}: {ratio} < {previous}");
+        (previous, last_drawn) = (ratio, stats.drawn);
+    }
+    // The unbudgeted run goes on from there, to the same or a better ratio.
+    let free = base.select(&network, 10).unwrap();
+    assert!(free.certified_ratio().unwrap() >= previous);
+    assert!(free.rr_sets.unwrap().drawn >= last_drawn);
+}
+
+#[test]
+fn time_budgets_stop_after_the_first_doubling_or_change_nothing() {
+    let network = larger();
+    let base = opim().epsilon(0.02).seed(8);
+    // No time at all: the first doubling (256 + 256 sets) completes, no more.
+    let rushed = base
+        .clone()
+        .time_budget(Duration::ZERO)
+        .select(&network, 10)
+        .unwrap();
+    let stats = rushed.rr_sets.unwrap();
+    assert_eq!(stats.drawn, 512);
+    assert_eq!(stats.stopped_by, Some(Stop::TimeBudget));
+    assert_eq!(rushed.seeds.len(), 10);
+    // An hour: the same selection as without a budget.
+    let free = base.clone().select(&network, 10).unwrap();
+    let patient = base
+        .time_budget(Duration::from_secs(3_600))
+        .select(&network, 10)
+        .unwrap();
+    assert_eq!(patient.seeds, free.seeds);
+    assert_eq!(patient.guarantee, free.guarantee);
+    assert_ne!(free.rr_sets.unwrap().stopped_by, Some(Stop::TimeBudget));
+    assert!(free.certified_ratio() >= rushed.certified_ratio());
+}
+
+#[test]
+fn opim_stops_at_its_target_or_at_the_sample_limit() {
+    let network = larger();
+    let reached = opim().epsilon(0.3).seed(2).select(&network, 5).unwrap();
+    let stats = reached.rr_sets.unwrap();
+    assert_eq!(stats.stopped_by, Some(Stop::RatioReached));
+    assert!(reached.certified_ratio().unwrap() >= GREEDY_RATIO - 0.3);
+    assert_eq!(stats.drawn, stats.final_sets + stats.sampling_sets);
+    // The certificate's lower bound is below the evaluated spread, its upper
+    // bound above it.
+    let certificate = reached.guarantee.unwrap().certificate.unwrap();
+    let spread = reached.evaluation.spread.mean;
+    assert!(certificate.spread_lower_bound < spread + 4.0 * reached.evaluation.spread.std_err);
+    assert!(certificate.optimum_upper_bound > certificate.spread_lower_bound);
+    // Gains add up to the estimate on the selection collection.
+    let sum: f64 = reached.marginal_gains.iter().sum();
+    assert!((sum - stats.rr_estimate).abs() < 1e-9 * sum.max(1.0));
+    // A tiny graph with ε close to 0: the sample limit comes first, and the
+    // worst-case ratio is then guaranteed.
+    let tiny = compile(&[("a", "b", 0.5), ("b", "c", 0.5), ("d", "e", 0.5)]);
+    let limit = opim().epsilon(0.01).seed(1).select(&tiny, 1).unwrap();
+    if limit.rr_sets.unwrap().stopped_by == Some(Stop::SampleLimit) {
+        assert!(limit.certified_ratio().unwrap() >= GREEDY_RATIO - 0.01);
+    }
+    assert_eq!(ids(&limit), ["a"]);
+}
+
+#[test]
+fn opim_gives_the_same_selection_on_one_and_two_threads() {
+    let (ic, lt) = (larger(), random_network(21, 300, 1_500, true));
+    for (targeting, network) in [
+        (opim().epsilon(0.1).seed(3), &ic),
+        (opim().epsilon(0.05).seed(4).rr_budget(30_000), &ic),
+        (opim().model(Model::LinearThreshold).seed(6), &lt),
+    ] {
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| targeting.select(network, 8).unwrap())
+        };
+        let (one, two) = (run(1), run(2));
+        assert_eq!(one.seeds, two.seeds);
+        assert_eq!(one.marginal_gains, two.marginal_gains);
+        assert_eq!(one.guarantee, two.guarantee);
+        let (a, b) = (one.rr_sets.unwrap(), two.rr_sets.unwrap());
+        assert_eq!(
+            (a.drawn, a.members, a.lower_bound),
+            (b.drawn, b.members, b.lower_bound)
+        );
+    }
+}
+
+#[test]
+fn budgets_and_models_opim_cannot_serve_are_refused() {
+    let network = larger();
+    let field =
+        |result: social_loop::Result<Selection>| result.unwrap_err().field().map(str::to_string);
+    assert_eq!(
+        field(opim().rr_budget(511).select(&network, 2)).as_deref(),
+        Some("rr_budget")
+    );
+    for algorithm in [Algorithm::Imm, Algorithm::Celf, Algorithm::Degree] {
+        let other = Targeting::new(algorithm);
+        assert_eq!(
+            field(other.clone().rr_budget(10_000).select(&network, 2)).as_deref(),
+            Some("rr_budget")
+        );
+        assert_eq!(
+            field(
+                other
+                    .time_budget(Duration::from_millis(5))
+                    .select(&network, 2)
+            )
+            .as_deref(),
+            Some("time_budget")
+        );
+    }
+    assert_eq!(
+        field(opim().model(Model::signed_neutral()).select(&network, 2)).as_deref(),
+        Some("model")
+    );
+    // A tiny epsilon needs more than 2^32 sets a collection, unless a budget caps it.
+    assert_eq!(
+        field(opim().epsilon(1e-7).select(&network, 2)).as_deref(),
+        Some("epsilon")
+    );
+    let capped = opim()
+        .epsilon(1e-7)
+        .rr_budget(2_048)
+        .select(&network, 2)
+        .unwrap();
+    assert_eq!(capped.rr_sets.unwrap().stopped_by, Some(Stop::RrBudget));
+}
