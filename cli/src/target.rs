@@ -13,9 +13,11 @@
 //! the strategies that draw none). With the environment variable
 //! `TARGET_DETAILS` set, the whole selection is also written as JSON on stderr.
 //!
-//! `--algorithm opim` is anytime: `--time-budget-ms` and `--rr-budget` stop it
-//! early with the best selection so far. An RR budget is reproducible; a time
-//! budget is not (how far it gets depends on the machine and its load).
+//! `--algorithm opim` stops once it certifies `1 − 1/e − ε`; with
+//! `--time-budget-ms` or `--rr-budget` it is anytime instead: it draws until the
+//! budget runs out and prints the best selection so far. An RR budget is
+//! reproducible; a time budget is not (how far it gets depends on the machine
+//! and its load).
 
 use std::time::Duration;
 

@@ -21,10 +21,11 @@ pub enum Algorithm {
     Imm,
     /// OPIM-C (Tang, Tang, Xiao & Yuan 2018) on reverse-reachable sets: an
     /// anytime selection that certifies its approximation ratio from its own RR
-    /// sets after each doubling, stops once it reaches `(1 − 1/e − ε)` with
-    /// probability `1 − 1/n^ℓ`, or when [`Targeting::time_budget`] or
-    /// [`Targeting::rr_budget`] runs out, and returns the best selection so far
-    /// with its [certified ratio](super::Selection::certified_ratio).
+    /// sets after each doubling, and stops once it reaches `(1 − 1/e − ε)` with
+    /// probability `1 − 1/n^ℓ`; under [`Targeting::time_budget`] or
+    /// [`Targeting::rr_budget`] it draws until the budget runs out instead, and
+    /// returns the best selection so far with its
+    /// [certified ratio](super::Selection::certified_ratio).
     /// Independent Cascade and Linear Threshold. For large networks.
     Opim,
     /// CELF, the lazy greedy on Monte Carlo estimates with common random numbers

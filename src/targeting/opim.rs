@@ -29,11 +29,14 @@
 //! together with probability at least `1 − δ` (union bound), whenever the run
 //! stops: that is what makes every intermediate result a valid answer.
 //!
-//! Budgets cut the doublings: an RR budget before the first doubling that would
-//! exceed it (reproducible), a time budget at the first check after it runs out
-//! (checks come between rounds of 32,768 sets and between doublings; not
-//! reproducible, the only place where a timing changes a result). The first
-//! doubling always completes.
+//! Without a budget the run stops at the target. With one it is **anytime**:
+//! it draws until the budget runs out (or the sample limit), since the
+//! certified ratio only grows with the sets, and stops early only when the
+//! selection is certified optimal. An RR budget stops it before the first
+//! doubling that would exceed it (reproducible); a time budget at the first
+//! check after it runs out (checks come between rounds of 32,768 sets and
+//! between doublings; not reproducible, the only place where a timing changes a
+//! result). The first doubling always completes.
 
 use std::time::{Duration, Instant};
 
@@ -173,7 +176,15 @@ pub(crate) fn opim(
     // The target: the greedy's ratio less ε (no ratio is proven for a budget
     // and a count together: the target is then the budget's).
     let rho = feasible.ratio.unwrap_or(GREEDY_RATIO / 2.0);
-    let target = rho - settings.epsilon;
+    // Under a budget the run is anytime: it uses the budget (the ratio only
+    // grows with it) and stops early only once the selection is certified
+    // optimal.
+    let budgeted = settings.rr_budget.is_some() || settings.time_budget.is_some();
+    let target = if budgeted {
+        1.0
+    } else {
+        rho - settings.epsilon
+    };
     let theta_max = max_sets(n, &feasible, rho, settings.epsilon, settings.delta);
     let checks = doublings(theta_max);
     let largest = (UNIT << (checks - 1)).min(settings.rr_budget.map_or(u64::MAX, |b| b / 2));
@@ -282,7 +293,7 @@ pub(crate) fn opim(
     };
     let certified = (best.lower / least_upper.max(f64::MIN_POSITIVE)).clamp(0.0, 1.0);
     let ratio = match a_priori {
-        true => certified.max(target),
+        true => certified.max(rho - settings.epsilon),
         false => certified,
     };
     let stats = RrSetStats {

@@ -122,8 +122,8 @@ pub struct Certificate {
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Stop {
-    /// The certified ratio reached the target `(1 − 1/e − ε)` (halved under a
-    /// budget).
+    /// The certified ratio reached the target: `(1 − 1/e − ε)` (halved under a
+    /// money budget), or 1 under an RR or time budget.
     RatioReached,
     /// The collections reached the size that guarantees the target before the
     /// run (OPIM-C's `θ_max`).

@@ -216,7 +216,8 @@ impl Targeting {
         self
     }
 
-    /// OPIM: stop drawing RR sets once `budget` has passed, and return the
+    /// OPIM: draw RR sets until `budget` has passed (not stopping at the
+    /// target `1 − 1/e − ε`: a budget makes the run anytime), and return the
     /// best selection so far with its certified ratio. The time is checked
     /// between rounds of 32,768 RR sets and between doublings; the first
     /// doubling (512 sets) always completes, and the independent evaluation
@@ -231,8 +232,9 @@ impl Targeting {
         self
     }
 
-    /// OPIM: draw at most `sets` RR sets (both collections together, at least
-    /// 512), and return the best selection so far with its certified ratio.
+    /// OPIM: draw up to `sets` RR sets (both collections together, at least
+    /// 512; not stopping at the target `1 − 1/e − ε`: a budget makes the run
+    /// anytime), and return the best selection so far with its certified ratio.
     /// Reproducible: the doublings done are those that fit, so a larger budget
     /// only adds doublings and the certified ratio never decreases with it.
     #[must_use]

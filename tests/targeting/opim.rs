@@ -208,14 +208,20 @@ fn rr_budgets_are_honoured_and_the_ratio_never_decreases_with_the_budget() {
         assert!(ratio >= previous, "budget {budget}: {ratio} < {previous}");
         (previous, last_drawn) = (ratio, stats.drawn);
     }
-    // The unbudgeted run goes on from there, to the same or a better ratio.
-    let free = base.select(&network, 10).unwrap();
-    assert!(free.certified_ratio().unwrap() >= previous);
-    assert!(free.rr_sets.unwrap().drawn >= last_drawn);
+    // Without a budget the run stops at its target; a budget of exactly the
+    // sets it drew runs the same doublings, to the same selection.
+    let free = base.clone().select(&network, 10).unwrap();
+    let stats = free.rr_sets.unwrap();
+    assert_eq!(stats.stopped_by, Some(Stop::RatioReached));
+    assert!(free.certified_ratio().unwrap() >= GREEDY_RATIO - 0.02);
+    let same = base.rr_budget(stats.drawn).select(&network, 10).unwrap();
+    assert_eq!(same.seeds, free.seeds);
+    assert_eq!(same.guarantee, free.guarantee);
+    assert_eq!(same.rr_sets.unwrap().stopped_by, Some(Stop::RrBudget));
 }
 
 #[test]
-fn time_budgets_stop_after_the_first_doubling_or_change_nothing() {
+fn a_zero_time_budget_stops_after_the_first_doubling_and_an_ample_one_binds_nothing() {
     let network = larger();
     let base = opim().epsilon(0.02).seed(8);
     // No time at all: the first doubling (256 + 256 sets) completes, no more.
@@ -228,16 +234,18 @@ fn time_budgets_stop_after_the_first_doubling_or_change_nothing() {
     assert_eq!(stats.drawn, 512);
     assert_eq!(stats.stopped_by, Some(Stop::TimeBudget));
     assert_eq!(rushed.seeds.len(), 10);
-    // An hour: the same selection as without a budget.
-    let free = base.clone().select(&network, 10).unwrap();
+    // An hour on top of an RR budget: the RR budget binds, and the result is
+    // the RR budget's alone, with a ratio at least the rushed one's.
+    let counted = base.clone().rr_budget(20_000).select(&network, 10).unwrap();
     let patient = base
+        .rr_budget(20_000)
         .time_budget(Duration::from_secs(3_600))
         .select(&network, 10)
         .unwrap();
-    assert_eq!(patient.seeds, free.seeds);
-    assert_eq!(patient.guarantee, free.guarantee);
-    assert_ne!(free.rr_sets.unwrap().stopped_by, Some(Stop::TimeBudget));
-    assert!(free.certified_ratio() >= rushed.certified_ratio());
+    assert_eq!(patient.seeds, counted.seeds);
+    assert_eq!(patient.guarantee, counted.guarantee);
+    assert_eq!(patient.rr_sets.unwrap().stopped_by, Some(Stop::RrBudget));
+    assert!(patient.certified_ratio() >= rushed.certified_ratio());
 }
 
 #[test]
