@@ -122,3 +122,4 @@ pub use model::{Model, THRESHOLD_WEIGHT_SLACK};
 pub(crate) use monte_carlo::independent_cascade_runs;
 pub use monte_carlo::{Engine, LANES, MonteCarlo};
 pub use settings::{MAX_THREADS, MonteCarloSettings};
+pub(crate) use word_parallel::prefetch;

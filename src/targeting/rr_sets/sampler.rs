@@ -64,6 +64,9 @@ impl Scratch {
 pub(crate) struct Sampler<'a> {
     graph: &'a ReverseGraph,
     walk: Walk,
+    /// Scratch memory, reused across units and calls (a unit takes one from
+    /// the pool and gives it back).
+    pool: Mutex<Vec<Scratch>>,
     /// Signed walk: which nodes are adversaries.
     adversary: Vec<bool>,
 }
@@ -86,6 +89,7 @@ impl<'a> Sampler<'a> {
         Sampler {
             graph,
             walk,
+            pool: Mutex::new(Vec::new()),
             adversary,
         }
     }
@@ -117,9 +121,6 @@ impl<'a> Sampler<'a> {
         }
         let mut unit = sets.len() as u64 / UNIT;
         let units = target.div_ceil(UNIT);
-        // Scratch memory is reused across units and rounds (a unit takes one from
-        // the pool and gives it back).
-        let pool: Mutex<Vec<Scratch>> = Mutex::new(Vec::new());
         while unit < units {
             if stop() {
                 return false;
@@ -128,10 +129,10 @@ impl<'a> Sampler<'a> {
             let batches: Vec<Batch> = (unit..end)
                 .into_par_iter()
                 .map(|u| {
-                    let spare = pool.lock().ok().and_then(|mut p| p.pop());
+                    let spare = self.pool.lock().ok().and_then(|mut p| p.pop());
                     let mut scratch = spare.unwrap_or_else(|| Scratch::new(n));
                     let batch = self.unit(&mut scratch, seed, u);
-                    if let Ok(mut p) = pool.lock() {
+                    if let Ok(mut p) = self.pool.lock() {
                         p.push(scratch);
                     }
                     batch
@@ -151,8 +152,15 @@ impl<'a> Sampler<'a> {
             lens: Vec::with_capacity(UNIT as usize),
             ..Batch::default()
         };
-        for _ in 0..UNIT {
-            let root = rng.random_range(0..n);
+        // The roots first, so that the next root's record can be fetched ahead.
+        let mut roots = [0u32; UNIT as usize];
+        for root in roots.iter_mut() {
+            *root = rng.random_range(0..n);
+        }
+        for (i, &root) in roots.iter().enumerate() {
+            if let Some(&next) = roots.get(i + 1) {
+                self.graph.prefetch(next);
+            }
             scratch.next_epoch();
             match self.walk {
                 Walk::Cascade => self.cascade(scratch, &mut rng, root),
@@ -176,8 +184,12 @@ impl<'a> Sampler<'a> {
         let mut head = 0;
         while let Some(&v) = scratch.queue.get(head) {
             head += 1;
+            if let Some(&next) = scratch.queue.get(head) {
+                self.graph.prefetch_arcs(next);
+            }
             self.graph.for_live_in_arcs(v, rng, |u, _| {
                 if scratch.visit(u) {
+                    self.graph.prefetch(u);
                     scratch.queue.push(u);
                 }
             });

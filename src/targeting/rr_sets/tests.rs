@@ -88,7 +88,7 @@ fn uniform_nodes_draw_each_arc_independently_with_its_probability() {
             (p, d) if p <= 0.25 && d >= 16 => "Uniform",
             _ => "Coins",
         };
-        assert!(format!("{:?}", graph.draw[hub as usize]).starts_with(expected_draw));
+        assert!(format!("{:?}", graph.draw(hub).unwrap()).starts_with(expected_draw));
         let mut rng = unit_stream(3, d as u64);
         let draws = 20_000usize;
         let mut live = vec![0u32; d];
@@ -203,7 +203,7 @@ fn skewed_nodes_draw_each_arc_with_its_probability_and_keep_its_sign() {
     let c = CompiledNetwork::from_network(&InfluenceNetwork::from_triples(triples).unwrap());
     let graph = ReverseGraph::new(&c, true);
     let hub = graph.renumbered(c.node_of("hub").unwrap()).unwrap();
-    assert_eq!(graph.draw[hub as usize], reverse::Draw::Sorted { dense: 3 });
+    assert_eq!(graph.draw(hub), Some(reverse::Draw::Sorted { dense: 3 }));
     let index_of = |u: u32| -> usize {
         let id = c.customer(graph.original(u).unwrap()).unwrap();
         id.as_str()[1..].parse().unwrap()
