@@ -17,8 +17,9 @@ const SKIP_MAX_PROBABILITY: f64 = 0.25;
 /// are dropped (they never carry influence).
 #[derive(Debug)]
 pub(crate) struct ReverseGraph {
-    /// Per node: its arc range and how its arcs are drawn, in one 16-byte
-    /// record (one cache access per node visited).
+    /// Per node: where its arcs start and how they are drawn, in one 16-byte
+    /// record (one cache access per node visited; they end where the next
+    /// node's start, and a last record closes the array).
     nodes: Vec<InArcs>,
     /// Per kept in-arc: the source, and `t − 1` where `t = round(p · 2³²) ≥ 1`
     /// (the arc is live when a uniform `u32` is at most this).
@@ -31,11 +32,10 @@ pub(crate) struct ReverseGraph {
     renumbered: Vec<u32>,
 }
 
-/// The in-arcs of one node: `arcs[start..end]`, drawn by `draw`.
+/// The in-arcs of one node start at `arcs[start]` and are drawn by `draw`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct InArcs {
     start: u32,
-    end: u32,
     draw: Draw,
 }
 
@@ -49,8 +49,8 @@ pub(super) enum Draw {
     /// uniform `U` in `(0, 1]` decides whether any arc is live (`U > q^d`,
     /// `q = 1 − p`, `none_live = q^d`: no logarithm, not even a read of the
     /// arcs, when none is) and which is the first (`⌊ln U / ln q⌋`, the
-    /// geometric gap); the next gaps follow the same way.
-    Uniform { none_live: f32 },
+    /// geometric gap, `log_q = ln q`); the next gaps follow the same way.
+    Uniform { log_q: f32, none_live: f32 },
     /// Every arc is live (probability 1).
     All,
     /// Unequal probabilities, the arcs sorted by decreasing probability (SUBSIM's
@@ -81,6 +81,7 @@ fn plan(kept: &mut [(u32, u32)], signs: &mut [bool]) -> Draw {
             Draw::All
         } else if kept.len() >= SKIP_MIN_DEGREE && p <= SKIP_MAX_PROBABILITY {
             Draw::Uniform {
+                log_q: (-p).ln_1p() as f32,
                 none_live: ((-p).ln_1p() * kept.len() as f64).exp() as f32,
             }
         } else {
@@ -256,10 +257,13 @@ impl ReverseGraph {
             let draw = plan(kept, signs);
             nodes.push(InArcs {
                 start: first as u32,
-                end: arcs.len() as u32,
                 draw,
             });
         }
+        nodes.push(InArcs {
+            start: arcs.len() as u32,
+            draw: Draw::Coins,
+        });
         ReverseGraph {
             nodes,
             arcs,
@@ -286,7 +290,7 @@ impl ReverseGraph {
 
     /// Number of nodes.
     pub(crate) fn node_count(&self) -> usize {
-        self.nodes.len()
+        self.nodes.len().saturating_sub(1)
     }
 
     /// How the in-arcs of `v` are drawn.
@@ -298,9 +302,11 @@ impl ReverseGraph {
     /// The kept in-arc range of `v`.
     #[inline]
     pub(super) fn range(&self, v: u32) -> std::ops::Range<usize> {
-        self.nodes
-            .get(v as usize)
-            .map_or(0..0, |r| r.start as usize..r.end as usize)
+        let v = v as usize;
+        match (self.nodes.get(v), self.nodes.get(v + 1)) {
+            (Some(r), Some(next)) => r.start as usize..next.start as usize,
+            _ => 0..0,
+        }
     }
 
     /// Hints the processor to fetch the record of `v` (the sampler calls it
@@ -326,11 +332,13 @@ impl ReverseGraph {
         rng: &mut R,
         mut f: impl FnMut(u32, usize),
     ) {
-        let Some(&InArcs { start, end, draw }) = self.nodes.get(v as usize) else {
+        let (Some(&InArcs { start, draw }), Some(next)) =
+            (self.nodes.get(v as usize), self.nodes.get(v as usize + 1))
+        else {
             return;
         };
         let first = start as usize;
-        let arcs = self.arcs.get(first..end as usize).unwrap_or(&[]);
+        let arcs = self.arcs.get(first..next.start as usize).unwrap_or(&[]);
         match draw {
             Draw::Coins => coins(arcs, first, rng, &mut f),
             Draw::All => {
@@ -344,12 +352,12 @@ impl ReverseGraph {
                 coins(head, first, rng, &mut f);
                 sorted_skips(tail, first + dense, rng, &mut f);
             }
-            Draw::Uniform { none_live } => {
+            Draw::Uniform { log_q, none_live } => {
                 let u = uniform_open_closed(rng);
                 if u <= f64::from(none_live) {
                     return; // no live in-arc: the arcs are not even read
                 }
-                let log_q = (-probability(arcs.first().map_or(0, |a| a.1))).ln_1p();
+                let log_q = f64::from(log_q);
                 let mut i = ((u.ln() / log_q) as usize).min(arcs.len().saturating_sub(1));
                 loop {
                     if let Some(&(s, _)) = arcs.get(i) {

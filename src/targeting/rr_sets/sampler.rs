@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use super::{
     Batch, MAX_DISTANCE, NEGATIVE, NO_ARRIVAL, POSITIVE, ReverseGraph, RrSets, UNIT, Walk, arrival,
 };
-use crate::propagation::streams::unit_stream;
+use crate::propagation::streams::CoinStream;
 
 /// Units generated per parallel round (bounds the temporary memory of a round).
 const UNITS_PER_ROUND: u64 = 128;
@@ -146,7 +146,7 @@ impl<'a> Sampler<'a> {
 
     /// The [`UNIT`] sets of unit `unit`.
     fn unit(&self, scratch: &mut Scratch, seed: u64, unit: u64) -> Batch {
-        let mut rng = unit_stream(seed, unit);
+        let mut rng = CoinStream::new(seed, unit);
         let n = self.graph.node_count() as u32;
         let mut batch = Batch {
             lens: Vec::with_capacity(UNIT as usize),
