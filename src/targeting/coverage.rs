@@ -524,8 +524,26 @@ mod tests {
     #[test]
     fn the_index_lists_every_set_of_every_node_in_order() {
         let (sets, n) = random_sets(9);
-        let mut index = InvertedIndex::new(n);
-        index.extend(&sets);
+        // Built in two steps, on one thread (the serial path) and on two.
+        let build = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                let mut half = RrSets::new();
+                half.nodes = sets.nodes[..sets.offsets[1_024] as usize].to_vec();
+                half.offsets = sets.offsets[..=1_024].to_vec();
+                let mut index = InvertedIndex::new(n);
+                index.extend(&half);
+                index.extend(&sets);
+                index
+            })
+        };
+        let (index, two) = (build(1), build(2));
+        for v in 0..n as u32 {
+            assert_eq!(index.sets_of(v), two.sets_of(v));
+        }
         for v in 0..n as u32 {
             let expected: Vec<u32> = (0..sets.len() as u32)
                 .filter(|&r| sets.nodes[sets.range(r as usize)].contains(&v))

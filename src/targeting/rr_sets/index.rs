@@ -16,6 +16,9 @@ pub(crate) struct InvertedIndex {
     indexed: usize,
     /// A buffer kept for the next build (fresh memory costs page faults).
     spare: Vec<u32>,
+    /// One thread: the offsets and write cursors of the next build, kept too.
+    spare_offsets: Vec<u64>,
+    cursors: Vec<u64>,
 }
 
 impl InvertedIndex {
@@ -26,6 +29,8 @@ impl InvertedIndex {
             sets: Vec::new(),
             indexed: 0,
             spare: Vec::new(),
+            spare_offsets: Vec::new(),
+            cursors: Vec::new(),
         }
     }
 
@@ -61,6 +66,10 @@ impl InvertedIndex {
         let new_members = (sets.nodes.len() as u64).saturating_sub(new_start);
         let chunks = (new_members / (4 * n.max(1) as u64))
             .clamp(1, rayon::current_num_threads() as u64) as usize;
+        if chunks == 1 {
+            self.extend_serially(sets, first);
+            return;
+        }
         let per_chunk = (sets.len() - first).div_ceil(chunks).max(1);
         let ranges: Vec<std::ops::Range<usize>> = (0..chunks)
             .map(|c| {
@@ -145,6 +154,59 @@ impl InvertedIndex {
         self.offsets.len().saturating_sub(1)
     }
 
+    /// [`extend`](Self::extend) on one thread: a counting sort of the new
+    /// members into buffers kept from the last build, each node's old list
+    /// copied in front of its new entries (the same index, no atomics).
+    fn extend_serially(&mut self, sets: &RrSets, first: usize) {
+        let n = self.offsets.len().saturating_sub(1);
+        let start = sets.offsets.get(first).copied().unwrap_or(0) as usize;
+        let members = sets.nodes.get(start..).unwrap_or(&[]);
+        let mut counts = std::mem::take(&mut self.cursors);
+        counts.clear();
+        counts.resize(n, 0);
+        for &v in members {
+            if let Some(c) = counts.get_mut(v as usize) {
+                *c += 1;
+            }
+        }
+        // New offsets; the counts become each node's first new position.
+        let mut offsets = std::mem::take(&mut self.spare_offsets);
+        offsets.clear();
+        let mut at = 0u64;
+        for (v, count) in counts.iter_mut().enumerate() {
+            offsets.push(at);
+            at += self.sets_of(v as u32).len() as u64;
+            let new = *count;
+            *count = at;
+            at += new;
+        }
+        offsets.push(at);
+        let mut buffer = std::mem::take(&mut self.spare);
+        buffer.clear();
+        buffer.resize(at as usize, 0);
+        for v in 0..n {
+            let old = self.sets_of(v as u32);
+            let lo = offsets.get(v).copied().unwrap_or(0) as usize;
+            if let Some(slot) = buffer.get_mut(lo..lo + old.len()) {
+                slot.copy_from_slice(old);
+            }
+        }
+        for r in first..sets.len() {
+            for &v in sets.nodes.get(sets.range(r)).unwrap_or(&[]) {
+                if let Some(c) = counts.get_mut(v as usize) {
+                    if let Some(slot) = buffer.get_mut(*c as usize) {
+                        *slot = r as u32;
+                    }
+                    *c += 1;
+                }
+            }
+        }
+        self.spare = std::mem::replace(&mut self.sets, buffer);
+        self.spare_offsets = std::mem::replace(&mut self.offsets, offsets);
+        self.cursors = counts;
+        self.indexed = sets.len();
+    }
+
     /// The sets that hold `v`.
     #[inline]
     pub(crate) fn sets_of(&self, v: u32) -> &[u32] {
@@ -157,6 +219,7 @@ impl InvertedIndex {
 
     /// Heap bytes (the spare buffer included).
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.offsets.capacity() * 8 + (self.sets.capacity() + self.spare.capacity()) * 4
+        (self.offsets.capacity() + self.spare_offsets.capacity() + self.cursors.capacity()) * 8
+            + (self.sets.capacity() + self.spare.capacity()) * 4
     }
 }
