@@ -57,6 +57,8 @@ const SELECTION_STREAM: u64 = 0x6f70_696d_2d73_656c;
 const VALIDATION_STREAM: u64 = 0x6f70_696d_2d76_616c;
 /// The fewest RR sets a run draws: one unit in each collection.
 pub(crate) const MIN_RR_SETS: u64 = 2 * UNIT;
+/// The most doublings a run makes: `256 · 2²³ = 2³¹` sets a collection.
+const MAX_DOUBLINGS: u32 = 24;
 
 /// The settings of one OPIM run.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -158,9 +160,8 @@ fn covered_by(sets: &RrSets, seed: &[bool]) -> u64 {
 /// Runs OPIM-C on `network` among `candidates` under `constraint`.
 ///
 /// # Errors
-/// [`Error::InvalidParameter`] (field `epsilon`) when a collection would need
-/// more than `u32::MAX` sets within the RR budget; [`Error::Cancelled`] from
-/// `progress`; [`Error::Overflow`] from the budget arithmetic.
+/// [`Error::Cancelled`] from `progress`; [`Error::Overflow`] from the budget
+/// arithmetic.
 pub(crate) fn opim(
     network: &CompiledNetwork,
     candidates: &[bool],
@@ -187,15 +188,10 @@ pub(crate) fn opim(
     };
     let theta_max = max_sets(n, &feasible, rho, settings.epsilon, settings.delta);
     let checks = doublings(theta_max);
-    let largest = (UNIT << (checks - 1)).min(settings.rr_budget.map_or(u64::MAX, |b| b / 2));
-    if largest > u64::from(u32::MAX) {
-        return Err(Error::invalid(
-            "epsilon",
-            format!(
-                "OPIM could draw {largest} RR sets a collection (more than 2^32); raise epsilon or set an rr_budget"
-            ),
-        ));
-    }
+    // Set ids are `u32`: the doublings stop at 2^31 sets a collection, where
+    // the worst case is not guaranteed (the union bound still counts every
+    // doubling up to θ_max).
+    let run_to = checks.min(MAX_DOUBLINGS);
     let a = (3.0 * f64::from(checks) / settings.delta).ln();
 
     let graph = ReverseGraph::new(network, false);
@@ -210,7 +206,7 @@ pub(crate) fn opim(
     let mut least_upper = nf;
     let mut a_priori = false;
     let mut stopped_by = Stop::SampleLimit;
-    for doubling in 0..checks {
+    for doubling in 0..run_to {
         let size = UNIT << doubling;
         if settings.rr_budget.is_some_and(|b| 2 * size > b) {
             stopped_by = Stop::RrBudget;
@@ -263,7 +259,7 @@ pub(crate) fn opim(
         }
         let lower = spread_lower_bound(covered_by(&validation, &seed_marks) as f64, theta2, nf, a);
         selecting += t1.elapsed();
-        let last = doubling + 1 == checks;
+        let last = doubling + 1 == run_to;
         if last || best.as_ref().is_none_or(|b| lower >= b.lower) {
             let scale = nf / theta1.max(1.0);
             best = Some(Best {
@@ -282,7 +278,7 @@ pub(crate) fn opim(
             break;
         }
         if last {
-            a_priori = feasible.ratio.is_some();
+            a_priori = feasible.ratio.is_some() && run_to == checks;
         }
     }
     let Some(best) = best else {

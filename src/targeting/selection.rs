@@ -126,7 +126,8 @@ pub enum Stop {
     /// money budget), or 1 under an RR or time budget.
     RatioReached,
     /// The collections reached the size that guarantees the target before the
-    /// run (OPIM-C's `θ_max`).
+    /// run (OPIM-C's `θ_max`), or 2³¹ sets each, the most the set numbering
+    /// holds (then only the certified ratio holds).
     SampleLimit,
     /// The next doubling would have drawn more RR sets than
     /// [`Targeting::rr_budget`](super::Targeting::rr_budget) allows.
