@@ -3,6 +3,7 @@
 //! budgets honoured; the ratio never decreasing with the budget; thread-count
 //! independence; errors.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use rand::{Rng, SeedableRng};
@@ -12,33 +13,70 @@ use social_loop::network::{InfluenceNetwork, Tie, WeightScheme};
 use social_loop::propagation::{CompiledNetwork, Model, MonteCarloSettings, exact};
 use social_loop::targeting::{Algorithm, Costs, Selection, Stop, Targeting};
 
-use super::{GREEDY_RATIO, brute_force_optimum, compile, ids, random_network};
+use super::{
+    GREEDY_RATIO, brute_force_optimum, compile, ids, on_one_and_two_threads, random_network,
+    small_cases,
+};
 
 /// Few evaluation runs: these tests check the selection, not the evaluation.
 fn opim() -> Targeting {
     Targeting::new(Algorithm::Opim).evaluation(MonteCarloSettings::new(16, 1).unwrap())
 }
 
-/// The failure probability `δ = n^−ℓ` of a selection on `n` customers.
-fn delta(selection: &Selection) -> f64 {
-    1.0 - selection.guarantee.unwrap().probability
+/// Certificates checked against the exact spread and optimum, and how many
+/// failed.
+#[derive(Default)]
+struct Checked {
+    runs: usize,
+    failures: usize,
+    /// The failure probability the selections stated.
+    delta: Option<f64>,
+    spreads: HashMap<String, f64>,
 }
 
-/// Whether every claim of the selection's certificate holds against the exact
-/// spread and the exact optimum.
-fn certificate_holds(selection: &Selection, spread: f64, optimum: f64) -> bool {
-    let guarantee = selection.guarantee.unwrap();
-    let certificate = guarantee.certificate.unwrap();
-    certificate.spread_lower_bound <= spread + 1e-9
-        && certificate.optimum_upper_bound >= optimum - 1e-9
-        && guarantee.ratio * optimum <= spread + 1e-9
-}
+impl Checked {
+    /// Checks `selection` (on `network` under `model`, whose optimum is
+    /// `optimum`): every claim of its certificate must hold, its ratio be in
+    /// `[0, 1]`, and its stated `δ` be the same as the others'.
+    fn check(
+        &mut self,
+        selection: &Selection,
+        network: &CompiledNetwork,
+        model: Model,
+        optimum: f64,
+    ) {
+        let key = format!("{model:?}/{optimum}/{}", ids(selection).join(","));
+        let spread = *self
+            .spreads
+            .entry(key)
+            .or_insert_with(|| exact::expected_spread(network, model, ids(selection)).unwrap());
+        let guarantee = selection.guarantee.unwrap();
+        let certificate = guarantee.certificate.unwrap();
+        let holds = certificate.spread_lower_bound <= spread + 1e-9
+            && certificate.optimum_upper_bound >= optimum - 1e-9
+            && guarantee.ratio * optimum <= spread + 1e-9;
+        self.runs += 1;
+        self.failures += usize::from(!holds);
+        assert!((0.0..=1.0).contains(&guarantee.ratio), "{guarantee:?}");
+        let delta = 1.0 - guarantee.probability;
+        assert!(self.delta.is_none_or(|d| (d - delta).abs() < 1e-12));
+        self.delta = Some(delta);
+    }
 
-/// At most this many failures among `runs` trials of probability `delta`: the
-/// mean plus four standard deviations (a binomial tail far below 10⁻³).
-fn allowed_failures(runs: usize, delta: f64) -> f64 {
-    let mean = runs as f64 * delta;
-    mean + 4.0 * (mean * (1.0 - delta)).sqrt() + 1.0
+    /// Fails unless the failures are within what `δ` allows: the mean plus four
+    /// standard deviations of a binomial (a tail far below 10⁻³).
+    fn assert_within_rate(&self) -> f64 {
+        let delta = self.delta.unwrap();
+        let mean = self.runs as f64 * delta;
+        let allowed = mean + 4.0 * (mean * (1.0 - delta)).sqrt() + 1.0;
+        assert!(
+            self.failures as f64 <= allowed,
+            "{} of {} certificates failed at δ = {delta}",
+            self.failures,
+            self.runs
+        );
+        delta
+    }
 }
 
 #[test]
@@ -46,19 +84,10 @@ fn the_certified_ratio_is_a_valid_lower_bound_over_many_seeds() {
     // ℓ = 1 on 8 customers: δ = 1/8, stated with every selection. Epsilons from
     // early stopping (0.3) to the sample limit (0.02), and RR budgets that stop
     // the run on a loose certificate.
-    let mut runs = 0usize;
-    let mut failures = 0usize;
-    let mut deltas = Vec::new();
-    for (graph, model) in [
-        (0u64, Model::IndependentCascade),
-        (1, Model::IndependentCascade),
-        (2, Model::LinearThreshold),
-        (3, Model::LinearThreshold),
-    ] {
-        let network = random_network(graph, 8, 12, model == Model::LinearThreshold);
+    let mut checked = Checked::default();
+    for (_, model, network) in small_cases() {
         for k in [2usize, 3] {
             let optimum = brute_force_optimum(&network, model, k);
-            let mut spreads = std::collections::HashMap::new();
             for seed in 0..40u64 {
                 let (epsilon, budget) = match seed % 4 {
                     0 => (0.3, None),
@@ -72,25 +101,11 @@ fn the_certified_ratio_is_a_valid_lower_bound_over_many_seeds() {
                 }
                 let selection = targeting.select(&network, k).unwrap();
                 assert_eq!(selection.seeds.len(), k);
-                let spread = *spreads.entry(ids(&selection).join(",")).or_insert_with(|| {
-                    exact::expected_spread(&network, model, ids(&selection)).unwrap()
-                });
-                runs += 1;
-                deltas.push(delta(&selection));
-                if !certificate_holds(&selection, spread, optimum) {
-                    failures += 1;
-                }
-                let ratio = selection.certified_ratio().unwrap();
-                assert!((0.0..=1.0).contains(&ratio), "{ratio}");
+                checked.check(&selection, &network, model, optimum);
             }
         }
     }
-    let delta = deltas[0];
-    assert!(deltas.iter().all(|&d| (d - 1.0 / 8.0).abs() < 1e-12));
-    assert!(
-        (failures as f64) <= allowed_failures(runs, delta),
-        "{failures} of {runs} certificates failed at δ = {delta}"
-    );
+    assert!((checked.assert_within_rate() - 1.0 / 8.0).abs() < 1e-12);
 }
 
 #[test]
@@ -101,27 +116,17 @@ fn a_loose_failure_probability_still_holds_at_its_rate() {
     let network = random_network(11, 8, 12, false);
     let model = Model::IndependentCascade;
     let optimum = brute_force_optimum(&network, model, 2);
-    let mut failures = 0usize;
-    let runs = 150;
-    let mut stated = 0.0;
-    for seed in 0..runs as u64 {
+    let mut checked = Checked::default();
+    for seed in 0..150 {
         let selection = opim()
             .ell(0.2)
             .epsilon(0.05)
             .seed(seed)
             .select(&network, 2)
             .unwrap();
-        stated = delta(&selection);
-        let spread = exact::expected_spread(&network, model, ids(&selection)).unwrap();
-        if !certificate_holds(&selection, spread, optimum) {
-            failures += 1;
-        }
+        checked.check(&selection, &network, model, optimum);
     }
-    assert!((stated - 8f64.powf(-0.2)).abs() < 1e-12);
-    assert!(
-        (failures as f64) <= allowed_failures(runs, stated),
-        "{failures} of {runs} failed at δ = {stated}"
-    );
+    assert!((checked.assert_within_rate() - 8f64.powf(-0.2)).abs() < 1e-12);
 }
 
 #[test]
@@ -150,10 +155,11 @@ fn under_a_money_budget_the_certificate_holds_against_the_budgeted_optimum() {
             .select_within_budget(&network, &costs, budget)
             .unwrap();
         assert!(selection.total_cost.unwrap() <= budget);
-        let spread = exact::expected_spread(&network, model, ids(&selection)).unwrap();
-        assert!(
-            certificate_holds(&selection, spread, optimum),
-            "seed {seed}: {:?} vs spread {spread}, optimum {optimum}",
+        let mut one = Checked::default();
+        one.check(&selection, &network, model, optimum);
+        assert_eq!(
+            one.failures, 0,
+            "seed {seed}: {:?}, optimum {optimum}",
             selection.guarantee
         );
         // The target under a budget is (1 − 1/e)/2 − ε.
@@ -283,14 +289,7 @@ fn opim_gives_the_same_selection_on_one_and_two_threads() {
         (opim().epsilon(0.05).seed(4).rr_budget(30_000), &ic),
         (opim().model(Model::LinearThreshold).seed(6), &lt),
     ] {
-        let run = |threads: usize| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap()
-                .install(|| targeting.select(network, 8).unwrap())
-        };
-        let (one, two) = (run(1), run(2));
+        let (one, two) = on_one_and_two_threads(|| targeting.select(network, 8).unwrap());
         assert_eq!(one.seeds, two.seeds);
         assert_eq!(one.marginal_gains, two.marginal_gains);
         assert_eq!(one.guarantee, two.guarantee);
