@@ -10,8 +10,9 @@
 //! signed network instead (Barabasi-Albert, 3,000 customers, 12% of ties turned
 //! into distrust), so it always runs.
 //!
-//! **Story.** A tie `u -> v` means `v` listens to `u`; its sign is the rating's
-//! (trust or distrust) and the chance that `u`'s word of mouth reaches `v` is the
+//! **Story.** The file lists "`v` rated `u`"; read with `reverse`, it becomes the
+//! tie `u -> v`: `v` listens to `u`. Its sign is the rating's (trust or
+//! distrust) and the chance that `u`'s word of mouth reaches `v` is the
 //! weighted-cascade `1 / (number of people v listens to)` (the ratings' sizes say
 //! how much `v` trusts `u`, not how often they talk). The 25 traders who gave the
 //! most negative ratings are today's **adversaries**: vocal critics who spread
@@ -40,6 +41,9 @@
 //! rate times the change in net opinion (positive − negative) against the
 //! baseline, with a conservative 95% interval (standard errors added).
 
+#[macro_use]
+mod common; // println! and print! that end quietly when stdout closes (`| head`)
+
 use social_loop::propagation::MonteCarloSettings;
 use std::collections::HashMap;
 use std::path::Path;
@@ -48,10 +52,8 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rust_decimal::Decimal;
 use social_loop::Probability;
-use social_loop::network::{
-    BarabasiAlbert, EdgeFormat, InfluenceNetwork, ReadOptions, TieSign, WeightScheme,
-    read_edge_list_file,
-};
+use social_loop::network::io::{EdgeFormat, ReadOptions, read_edge_list_file};
+use social_loop::network::{BarabasiAlbert, InfluenceNetwork, TieSign, WeightScheme};
 use social_loop::propagation::{CompiledNetwork, Model, MonteCarlo, Z_95};
 use social_loop::targeting::{Algorithm, Costs, Selection, Targeting};
 
@@ -80,7 +82,11 @@ type Failure = Box<dyn std::error::Error>;
 fn load_network() -> Result<(InfluenceNetwork, String), Failure> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/soc-sign-bitcoinotc.csv");
     if path.exists() {
-        let options = ReadOptions::default().format(EdgeFormat::SignedCsv);
+        // "rater rated ratee": the ratee's word reaches the rater.
+        let options = ReadOptions::default()
+            .format(EdgeFormat::SignedCsv)
+            .reverse(true)
+            .weights(WeightScheme::WeightedCascade);
         let (net, _) = read_edge_list_file(&path, options)?;
         return Ok((net, "Bitcoin OTC trust network".to_string()));
     }
@@ -88,8 +94,8 @@ fn load_network() -> Result<(InfluenceNetwork, String), Failure> {
         "note: {} is absent; using a generated signed network instead",
         path.display()
     );
+    let base = BarabasiAlbert::new(3_000, 3).generate(Probability::ONE, SEED)?;
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(SEED);
-    let base = BarabasiAlbert::new(3_000, 3).generate(Probability::ONE, &mut rng)?;
     let triples: Vec<(String, String, f64)> = base
         .ties()
         .map(|t| {
@@ -97,18 +103,21 @@ fn load_network() -> Result<(InfluenceNetwork, String), Failure> {
             (t.from.to_string(), t.to.to_string(), sign)
         })
         .collect();
+    let mut net = InfluenceNetwork::from_triples(triples)?;
+    WeightScheme::WeightedCascade.apply(&mut net);
     Ok((
-        InfluenceNetwork::from_triples(triples)?,
+        net,
         "generated signed network (Barabasi-Albert, 12% distrust)".to_string(),
     ))
 }
 
-/// The `count` customers who gave the most negative ratings (ties: id order).
+/// The `count` customers who gave the most negative ratings (ties: id order):
+/// a rating given is a tie into the rater.
 fn vocal_critics(net: &InfluenceNetwork, count: usize) -> Vec<String> {
     let mut negative: HashMap<&str, usize> = HashMap::new();
     for tie in net.ties() {
         if tie.tie.sign == TieSign::Negative {
-            *negative.entry(tie.from.as_str()).or_default() += 1;
+            *negative.entry(tie.to.as_str()).or_default() += 1;
         }
     }
     let mut critics: Vec<(&str, usize)> = negative.into_iter().collect();
@@ -126,8 +135,7 @@ fn interval(mean: f64, std_err: f64) -> String {
 }
 
 fn main() -> Result<(), Failure> {
-    let (mut net, name) = load_network()?;
-    WeightScheme::WeightedCascade.apply(&mut net, 0);
+    let (net, name) = load_network()?;
     let adversaries = vocal_critics(&net, ADVERSARIES);
     let network = CompiledNetwork::from_network(&net);
     let costs = Costs::by_out_degree(&network, Decimal::new(4000, 2), Decimal::new(50, 2))?;

@@ -5,6 +5,9 @@
 //! cargo run --example bass_fit
 //! ```
 
+#[macro_use]
+mod common; // println! and print! that end quietly when stdout closes (`| head`)
+
 use social_loop::aggregate::{BassFit, FitForm, FitOptions};
 
 /// Annual sales for years 1..10 after launch.

@@ -12,15 +12,19 @@
 //! * `bass_fit.svg`: adoption against the fitted Bass curve: the ten years of
 //!   annual sales of issue 7 with both fits, and the first purchases per week
 //!   of a launch simulated by the value loop with the Bass curve fitted to them;
-//! * `ownership.svg`: siloed vs co-op vs agency (handing over in week 26) on
-//!   the same eight seeds: advocates and cumulative net value week by week,
-//!   means with 95% confidence bands;
+//! * `ownership.svg`: siloed vs co-op vs agency (handing over in week 26):
+//!   the value each actor creates (Shapley values of the attribution, net
+//!   present value) with 95% intervals over eight runs on the same random
+//!   numbers, and the advocates week by week with 95% bands;
 //! * `weak_ties.svg`: "talk of the network" (Goldenberg, Libai and Muller
 //!   2001): the share informed over time when the number or the strength of
 //!   weak ties doubles, against the same change to strong ties.
 //!
 //! Each takes a second or less in release mode; the numbers are seeded, so the
 //! files only change when the model does.
+
+#[macro_use]
+mod common; // println! and print! that end quietly when stdout closes (`| head`)
 
 use std::path::{Path, PathBuf};
 
@@ -30,7 +34,8 @@ use social_loop::aggregate::{
     BassFit, FitForm, FitOptions, TalkOfNetwork, TalkOfNetworkConfig, TalkRates, TieCount,
 };
 use social_loop::brand::Ownership;
-use social_loop::sim::{Scenario, StageMix, run};
+use social_loop::propagation::MonteCarloSettings;
+use social_loop::sim::{Scenario, Simulation, StageMix, run};
 use social_loop::{Decimal, FunnelStage, Stage};
 
 type Error = Box<dyn std::error::Error>;
@@ -53,6 +58,8 @@ enum Look {
     Line,
     Dashed,
     Points,
+    /// Points with an error bar from each band entry's low to its high.
+    ErrorBars,
 }
 
 /// One point of a confidence band: `(x, low, high)`.
@@ -102,6 +109,8 @@ struct Panel {
     series: Vec<Series>,
     legend: Legend,
     headroom: f64,
+    /// Names of the x positions 1, 2, ... (empty: x is a number).
+    categories: Vec<String>,
 }
 
 impl Panel {
@@ -113,7 +122,13 @@ impl Panel {
             series,
             legend: Legend::Inside(SeriesLabelPosition::UpperLeft),
             headroom: 0.06,
+            categories: Vec::new(),
         }
+    }
+
+    fn categories(mut self, names: &[&str]) -> Self {
+        self.categories = names.iter().map(|n| n.to_string()).collect();
+        self
     }
 
     fn legend(mut self, legend: Legend) -> Self {
@@ -154,6 +169,23 @@ where
     });
     let range = (y1 - y0).max(1e-9);
     let y_low = if y0 < 0.0 { y0 - 0.06 * range } else { 0.0 };
+    let (x0, x1) = if panel.categories.is_empty() {
+        (x0, x1)
+    } else {
+        (0.5, panel.categories.len() as f64 + 0.5)
+    };
+    let categories = panel.categories.clone();
+    let x_label = move |x: &f64| -> String {
+        if categories.is_empty() {
+            return thousands(*x);
+        }
+        let i = x.round();
+        if (x - i).abs() < 1e-6 && i >= 1.0 {
+            categories.get(i as usize - 1).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    };
     let (area, legend_row) = match panel.legend {
         Legend::Below => {
             let (w, h) = area.dim_in_pixel();
@@ -178,10 +210,25 @@ where
         .light_line_style(WHITE.mix(0.0))
         .bold_line_style(BLACK.mix(0.08))
         .y_label_formatter(&|y| thousands(*y))
-        .x_label_formatter(&|x| thousands(*x))
+        .x_label_formatter(&x_label)
+        .x_labels(if panel.categories.is_empty() {
+            10
+        } else {
+            panel.categories.len() + 2
+        })
         .draw()?;
     for s in &panel.series {
-        if !s.band.is_empty() {
+        if s.look == Look::ErrorBars {
+            let color = s.color;
+            let cap = 0.05;
+            chart.draw_series(s.band.iter().flat_map(move |&(x, lo, hi)| {
+                [
+                    PathElement::new(vec![(x, lo), (x, hi)], color.stroke_width(2)),
+                    PathElement::new(vec![(x - cap, lo), (x + cap, lo)], color.stroke_width(2)),
+                    PathElement::new(vec![(x - cap, hi), (x + cap, hi)], color.stroke_width(2)),
+                ]
+            }))?;
+        } else if !s.band.is_empty() {
             let outline: Vec<(f64, f64)> = s
                 .band
                 .iter()
@@ -200,9 +247,13 @@ where
             Look::Dashed => {
                 chart.draw_series(DashedLineSeries::new(s.points.clone(), 10, 6, style))?
             }
-            Look::Points => {
-                // Smaller dots when there are many.
-                let radius = if s.points.len() > 30 { 3 } else { 6 };
+            Look::Points | Look::ErrorBars => {
+                // Smaller dots when there are many, or when error bars must show.
+                let radius = if s.points.len() > 30 || s.look == Look::ErrorBars {
+                    3
+                } else {
+                    6
+                };
                 chart.draw_series(
                     s.points
                         .iter()
@@ -214,7 +265,9 @@ where
         drawn.label(s.label.as_str()).legend(
             move |(x, y)| -> DynElement<'static, DB, (i32, i32)> {
                 match look {
-                    Look::Points => Circle::new((x + 12, y), 6, color.filled()).into_dyn(),
+                    Look::Points | Look::ErrorBars => {
+                        Circle::new((x + 12, y), 6, color.filled()).into_dyn()
+                    }
                     _ => PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3))
                         .into_dyn(),
                 }
@@ -256,7 +309,9 @@ where
     let y = height as i32 / 2;
     for s in series {
         let key: DynElement<'static, DB, (i32, i32)> = match s.look {
-            Look::Points => Circle::new((x + 12, y), 6, s.color.filled()).into_dyn(),
+            Look::Points | Look::ErrorBars => {
+                Circle::new((x + 12, y), 6, s.color.filled()).into_dyn()
+            }
             Look::Dashed => {
                 PathElement::new(vec![(x, y), (x + 10, y)], s.color.stroke_width(3)).into_dyn()
             }
@@ -348,7 +403,7 @@ fn funnel_stages(out: &Path) -> Result<(), Error> {
         &out.join("funnel_stages.svg"),
         "The funnel over a year: quickstart scenario (10,000 customers, siloed, seed 1)",
         &[Panel::new(
-            "customers who reached each funnel stage, end of each week",
+            "customers at or beyond each funnel stage, end of each week",
             "week",
             "customers",
             series,
@@ -407,8 +462,11 @@ fn bass_fit(out: &Path) -> Result<(), Error> {
     // Right: a launch in the value loop: nobody aware at the start. The fit
     // is on the first purchases of each week (the Bass model's adoptions);
     // the panel shows their running total against m F(t).
-    let mut scenario = Scenario::default().horizon(104);
-    scenario.population.initial = StageMix::all(Stage::Unaware);
+    let launch = Scenario::default()
+        .get_population()
+        .clone()
+        .initial(StageMix::all(Stage::Unaware));
+    let scenario = Scenario::default().horizon(104).population(launch);
     let report = run(&scenario)?;
     let bought: Vec<f64> = report
         .periods
@@ -471,9 +529,12 @@ fn mean_band(values: &[Vec<f64>]) -> (Vec<(f64, f64)>, Vec<Bound>) {
     (means, band)
 }
 
-/// Siloed vs co-op vs agency on the same seeds.
+/// Siloed vs co-op vs agency: the value each actor creates (attribution, eight
+/// runs of the quickstart scenario on the same random numbers, with error bars
+/// from the 95% intervals), and the advocates week by week (the same eight
+/// runs of each model).
 fn ownership(out: &Path) -> Result<(), Error> {
-    let seeds: Vec<u64> = (1..=8).collect();
+    let runs = 8u32;
     let models = [
         ("siloed", Ownership::Siloed, VERMILLION),
         ("co-op", Ownership::CoOp, BLUE),
@@ -486,13 +547,37 @@ fn ownership(out: &Path) -> Result<(), Error> {
         ),
     ];
     let to_f64 = |d: Decimal| d.to_string().parse::<f64>().unwrap_or(f64::NAN);
+    let base = Scenario::default();
+    let currency = base.get_currency();
+    let settings = MonteCarloSettings::new(u64::from(runs), base.get_seed())?;
+    let mut parts = Vec::new();
     let mut advocates = Vec::new();
-    let mut value = Vec::new();
-    for (name, model, color) in models {
+    for (m, (name, model, color)) in models.into_iter().enumerate() {
+        let scenario = base.clone().ownership(model);
+        let report = Simulation::new(&scenario)?.attribution(settings).run()?;
+        let a = report.attribution.ok_or("no attribution")?;
+        let offset = (m as f64 - 1.0) * 0.18;
+        let estimates = [&a.customer, &a.brand, &a.business, &a.baseline, &a.total];
+        let points = estimates
+            .iter()
+            .enumerate()
+            .map(|(k, e)| (k as f64 + 1.0 + offset, to_f64(e.mean)))
+            .collect();
+        let bars = estimates
+            .iter()
+            .enumerate()
+            .map(|(k, e)| {
+                (
+                    k as f64 + 1.0 + offset,
+                    to_f64(e.ci95[0]),
+                    to_f64(e.ci95[1]),
+                )
+            })
+            .collect();
+        parts.push(Series::new(name, color, Look::ErrorBars, points).band(bars));
         let mut adv_runs = Vec::new();
-        let mut value_runs = Vec::new();
-        for &seed in &seeds {
-            let report = run(&Scenario::default().ownership(model).seed(seed))?;
+        for run in 0..runs {
+            let report = Simulation::new(&scenario)?.replication(run).run()?;
             adv_runs.push(
                 report
                     .periods
@@ -500,38 +585,32 @@ fn ownership(out: &Path) -> Result<(), Error> {
                     .map(|p| p.stages.advocate as f64)
                     .collect(),
             );
-            value_runs.push(
-                report
-                    .periods
-                    .iter()
-                    .scan(0.0, |sum, p| {
-                        *sum += to_f64(p.value.net());
-                        Some(*sum)
-                    })
-                    .collect(),
-            );
         }
         let (m, b) = mean_band(&adv_runs);
         advocates.push(Series::new(name, color, Look::Line, m).band(b));
-        let (m, b) = mean_band(&value_runs);
-        value.push(Series::new(name, color, Look::Line, m).band(b));
     }
     write_chart(
         &out.join("ownership.svg"),
-        "Who owns social media? Quickstart scenario, seeds 1-8 (mean and 95% band)",
+        &format!(
+            "Who owns social media? Quickstart scenario, {runs} runs on the same random numbers (mean and 95% interval)"
+        ),
         &[
+            Panel::new(
+                "value created by each actor (Shapley values)",
+                "actor",
+                &format!("net present value, {currency}"),
+                parts,
+            )
+            .categories(&["customer", "brand", "business", "baseline", "total"])
+            .legend(Legend::Inside(SeriesLabelPosition::UpperLeft))
+            .headroom(0.3),
             Panel::new(
                 "advocates",
                 "week",
                 "customers who are advocates",
                 advocates,
-            ),
-            Panel::new(
-                "cumulative net value (all actors)",
-                "week",
-                "net value",
-                value,
-            ),
+            )
+            .legend(Legend::Inside(SeriesLabelPosition::UpperLeft)),
         ],
     )
 }

@@ -10,7 +10,12 @@
 //! records, as webhooks deliver them) to the temporary directory, then reads it
 //! back like any other file. It prints the import outcome, the funnel, NPS,
 //! revenue and word of mouth, the top advocates, adversaries and influencers,
-//! and the full explanation of one customer.
+//! the top customers by lifetime value (a BG/NBD and Gamma-Gamma fitted on the
+//! book's own purchases, per currency) next to them, and the full explanation
+//! of one customer.
+
+#[macro_use]
+mod common; // println! and print! that end quietly when stdout closes (`| head`)
 
 use std::error::Error;
 use std::fmt::Write as _;
@@ -20,7 +25,10 @@ use std::time::Instant;
 
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
-use social_loop::crm::{CustomerBook, ExplainOptions, RankOptions, Ranked, SyntheticCrm};
+use social_loop::clv::ValueOptions;
+use social_loop::crm::{
+    BookValueOptions, CustomerBook, ExplainOptions, RankOptions, Ranked, SyntheticCrm,
+};
 use social_loop::{FunnelStage, Stage};
 
 const CUSTOMERS: usize = 3_000;
@@ -37,14 +45,19 @@ fn main() -> Result<(), Box<dyn Error>> {
     let c = report.counts;
     println!("# {}", path.display());
     println!(
-        "{} records in {:.0} ms: {} applied ({} of them late), {} duplicates ignored, {} rejected",
+        "{} records in {:.0} ms: {} applied ({} of them late, {} with warnings), {} duplicates ignored, {} conflicting retries, {} rejected",
         c.records(),
         started.elapsed().as_secs_f64() * 1e3,
         c.applied,
         c.late,
+        c.warned,
         c.duplicates,
+        c.conflicts,
         c.rejected
     );
+    for (position, warning) in report.warnings().take(3) {
+        println!("  warning {position}: {}", clip(&warning.to_string(), 100));
+    }
     for (position, reason) in report.rejections().take(6) {
         // A parse error names its line itself.
         let text = match reason {
@@ -72,7 +85,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let counts = book.stage_counts();
     let stages: Vec<String> = Stage::ALL
         .iter()
-        .map(|s| format!("{} {}", s, counts[s.index()]))
+        .map(|s| format!("{} {}", s, counts[*s]))
         .collect();
     println!("  stages: {}", stages.join(", "));
 
@@ -133,6 +146,53 @@ fn main() -> Result<(), Box<dyn Error>> {
         &ranking.adversaries,
     );
     print_list("top influencers, by expected spread", &ranking.influencers);
+
+    // Customer value: BG/NBD + Gamma-Gamma fitted on the book's own purchase
+    // histories (one fit per currency), next to the ranking by reach.
+    let started = Instant::now();
+    let values = book.customer_values(
+        BookValueOptions::default().value(ValueOptions::default().horizon_periods(52)?.draws(50)),
+    );
+    println!(
+        "\n## Who is worth most (CLV over 52 weeks, margin 30%, 10% a year; {:.0} ms)",
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    match values {
+        Ok(values) => {
+            for currency in &values {
+                let params: Vec<String> = currency
+                    .fit
+                    .estimates
+                    .parameters
+                    .iter()
+                    .map(|p| format!("{} {:.3}", p.name, p.estimate))
+                    .collect();
+                println!(
+                    "  {} ({} customers; BG/NBD {}):",
+                    currency.currency,
+                    currency.values.customers.len(),
+                    params.join(", ")
+                );
+                for (i, c) in currency.top(5).iter().enumerate() {
+                    let reach = ranking
+                        .influencers
+                        .iter()
+                        .position(|r| r.customer == c.customer)
+                        .map_or("-".to_string(), |p| format!("#{}", p + 1));
+                    println!(
+                        "    {}. {:<12} CLV {:>9} (95% CI {}-{})  P(alive) {:.2}  influencer rank {reach}",
+                        i + 1,
+                        c.customer.as_str(),
+                        c.clv,
+                        c.clv_ci95[0],
+                        c.clv_ci95[1],
+                        c.p_alive
+                    );
+                }
+            }
+        }
+        Err(e) => println!("  (no customer value: {e})"),
+    }
 
     // Explain the adversary with the longest story (or anyone who moved most).
     let pick = book

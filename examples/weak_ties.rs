@@ -24,6 +24,9 @@
 //! cargo run --release --example weak_ties -- 20      # 20 runs per cell
 //! ```
 
+#[macro_use]
+mod common; // println! and print! that end quietly when stdout closes (`| head`)
+
 use rayon::prelude::*;
 use social_loop::aggregate::{
     DesignOutcome, DesignParameter, Elasticities, Estimate, TalkOfNetwork, TalkOfNetworkConfig,

@@ -88,7 +88,9 @@ impl PartialEq<&str> for FieldPath {
 }
 
 /// Where in an input a [`Error::Parse`] happened: file (if known), 1-based line
-/// and, where the reader knows it, 1-based column.
+/// and, where the reader knows them, 1-based column and the JSON path of the
+/// bad value in a JSON line.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
     /// The file (or a description of the reader, such as `<stdin>`); `None` for
@@ -98,6 +100,9 @@ pub struct Location {
     pub line: usize,
     /// 1-based column, where known.
     pub column: Option<usize>,
+    /// The JSON path of the bad value within the line (`money.amount`), for
+    /// inputs of JSON records.
+    pub field: Option<FieldPath>,
 }
 
 impl fmt::Display for Location {
@@ -108,6 +113,9 @@ impl fmt::Display for Location {
         write!(f, "line {}", self.line)?;
         if let Some(column) = self.column {
             write!(f, ", column {column}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ", field `{field}`")?;
         }
         Ok(())
     }
@@ -196,6 +204,17 @@ pub enum Error {
     /// A long-running computation was cancelled by its caller.
     #[error("cancelled by the caller")]
     Cancelled,
+
+    /// A model fit failed: it did not converge, ran to the boundary of the
+    /// parameter space, or left a parameter unidentified. `field` names the
+    /// model and parameter (`bgnbd.b`).
+    #[error("{field}: {reason}")]
+    Fit {
+        /// The model and parameter, as `model.parameter` (or the model alone).
+        field: FieldPath,
+        /// What went wrong.
+        reason: String,
+    },
 }
 
 impl PartialEq for Error {
@@ -245,6 +264,13 @@ impl PartialEq for Error {
                 },
             ) => left == l2 && right == r2,
             (Cancelled, Cancelled) => true,
+            (
+                Fit { field, reason },
+                Fit {
+                    field: f2,
+                    reason: r2,
+                },
+            ) => field == f2 && reason == r2,
             _ => false,
         }
     }
@@ -274,6 +300,7 @@ impl Error {
                 path: None,
                 line,
                 column: None,
+                field: None,
             },
             reason: reason.into(),
         }
@@ -301,6 +328,16 @@ impl Error {
     pub fn at_column(mut self, column: usize) -> Self {
         if let Error::Parse { at, .. } = &mut self {
             at.column = Some(column);
+        }
+        self
+    }
+
+    /// A [`Error::Parse`] with the JSON path of the bad value in its line;
+    /// other variants unchanged.
+    #[must_use]
+    pub fn at_field(mut self, field: impl Into<FieldPath>) -> Self {
+        if let Error::Parse { at, .. } = &mut self {
+            at.field = Some(field.into());
         }
         self
     }
@@ -341,18 +378,25 @@ impl Error {
         matches!(self, Error::Io { .. })
     }
 
+    /// `true` when a model fit failed ([`Error::Fit`]).
+    pub fn is_fit_failure(&self) -> bool {
+        matches!(self, Error::Fit { .. })
+    }
+
     /// `true` when the caller cancelled the computation.
     pub fn is_cancelled(&self) -> bool {
         matches!(self, Error::Cancelled)
     }
 
     /// The path of the rejected field, for [`Error::InvalidParameter`] and
-    /// [`Error::InvalidProbability`].
+    /// [`Error::InvalidProbability`], the model parameter of an [`Error::Fit`],
+    /// and for an [`Error::Parse`] of a JSON record that knows it.
     pub fn field(&self) -> Option<&str> {
         match self {
-            Error::InvalidParameter { field, .. } | Error::InvalidProbability { field, .. } => {
-                Some(field.as_str())
-            }
+            Error::InvalidParameter { field, .. }
+            | Error::InvalidProbability { field, .. }
+            | Error::Fit { field, .. } => Some(field.as_str()),
+            Error::Parse { at, .. } => at.field.as_ref().map(FieldPath::as_str),
             _ => None,
         }
     }
@@ -395,10 +439,13 @@ impl Error {
         }
     }
 
-    /// Why an [`Error::InvalidParameter`] or [`Error::Parse`] was rejected.
+    /// Why an [`Error::InvalidParameter`], [`Error::Parse`] or [`Error::Fit`]
+    /// was rejected.
     pub fn reason(&self) -> Option<&str> {
         match self {
-            Error::InvalidParameter { reason, .. } | Error::Parse { reason, .. } => Some(reason),
+            Error::InvalidParameter { reason, .. }
+            | Error::Parse { reason, .. }
+            | Error::Fit { reason, .. } => Some(reason),
             _ => None,
         }
     }
@@ -423,6 +470,12 @@ mod tests {
         );
         assert!(err.is_parse() && !err.is_invalid_parameter());
         assert_eq!(Error::parse(2, "x").to_string(), "line 2: x");
+        let json = Error::parse(3, "invalid type").at_column(8).at_field("id");
+        assert_eq!(
+            json.to_string(),
+            "line 3, column 8, field `id`: invalid type"
+        );
+        assert_eq!(json.field(), Some("id"));
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub(crate) enum Unknown {
     /// An unknown field is an error naming its path.
     Reject,
     /// Unknown fields are returned beside the value.
-    #[allow(dead_code)] // the CRM's lenient mode will use it
+    #[allow(dead_code)] // tested; the CRM collects through `record_from_slice`
     Collect,
 }
 
@@ -38,22 +38,51 @@ pub(crate) fn from_str<T: DeserializeOwned>(
     unknown: Unknown,
 ) -> Result<(T, Vec<String>)> {
     let text = strip_bom(text);
-    let mut ignored = Vec::new();
-    let mut json = serde_json::Deserializer::from_str(text);
-    let value: T = {
-        let mut record = |path: serde_ignored::Path<'_>| ignored.push(path.to_string());
-        let tracked = serde_ignored::Deserializer::new(&mut json, &mut record);
-        serde_path_to_error::deserialize(tracked).map_err(|e| {
-            let path = e.path().to_string();
-            path_error(path, e.into_inner())
-        })?
-    };
-    json.end().map_err(|e| syntax_error(&e))?;
+    let (value, ignored) = tracked(serde_json::Deserializer::from_str(text))
+        .map_err(|(path, e)| path_error(path, e))?;
     if unknown == Unknown::Reject {
         if let Some(field) = ignored.first() {
             return Err(Error::invalid(field.clone(), "unknown field"));
         }
     }
+    Ok((value, ignored))
+}
+
+/// Deserialises one JSON record, the `line`-th of its input, returning the
+/// value and the paths of its unknown fields.
+///
+/// # Errors
+/// [`Error::Parse`] at `line` with the column and, for a value of the wrong
+/// type, its JSON path ([`Error::field`]).
+pub(crate) fn record_from_slice<T: DeserializeOwned>(
+    bytes: &[u8],
+    line: usize,
+) -> Result<(T, Vec<String>)> {
+    tracked(serde_json::Deserializer::from_slice(bytes)).map_err(|(path, e)| {
+        let err = Error::parse(line, strip_position(&e.to_string())).at_column(e.column());
+        match path.as_str() {
+            "." | "?" => err,
+            _ if e.is_syntax() || e.is_eof() => err,
+            _ => err.at_field(path),
+        }
+    })
+}
+
+/// Deserialises the whole input of `json`, tracking the path of an error and
+/// the paths of the fields serde skips.
+fn tracked<'de, R: serde_json::de::Read<'de>, T: DeserializeOwned>(
+    mut json: serde_json::Deserializer<R>,
+) -> std::result::Result<(T, Vec<String>), (String, serde_json::Error)> {
+    let mut ignored = Vec::new();
+    let value: T = {
+        let mut record = |path: serde_ignored::Path<'_>| ignored.push(path.to_string());
+        let tracked = serde_ignored::Deserializer::new(&mut json, &mut record);
+        serde_path_to_error::deserialize(tracked).map_err(|e| {
+            let path = e.path().to_string();
+            (path, e.into_inner())
+        })?
+    };
+    json.end().map_err(|e| (".".to_string(), e))?;
     Ok((value, ignored))
 }
 

@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 use social_loop::brand::{
     AgencyEffects, Department, Engagement, EngagementKind, EngagementPlan, InHouse, InHouseEffects,
-    Ownership, OwnershipEffects, RelevanceModel, Schedule, Target, relevance,
+    Ownership, OwnershipEffects, RelevanceModel, Schedule, Target,
 };
 use social_loop::customer::{Channel, Profile, Segment, Topic};
 use social_loop::{CustomerId, Decimal, Error, Probability};
@@ -135,10 +135,15 @@ fn default_model_one_wrong_factor_sinks_relevance() {
         Channel::Microblog,
         Target::Customer("bob".into()),
     );
-    assert_eq!(relevance(&e, &id, &profile, 0), Probability::ZERO);
+    assert_eq!(
+        RelevanceModel::default().relevance(&e, &id, &profile, 0),
+        Probability::ZERO
+    );
     // Default off-topic floor 0.1, off-time 0.2, cross-channel 0.1.
     let e = content(&["q"], Channel::Video, Target::Everyone);
-    let r = relevance(&e, &id, &profile, 1).get();
+    let r = RelevanceModel::default()
+        .relevance(&e, &id, &profile, 1)
+        .get();
     assert!((r - 0.1 * 0.2 * 0.1).abs() < 1e-15, "{r}");
 }
 
@@ -251,22 +256,24 @@ fn plan_lists_the_engagements_active_in_a_period() {
 /// Agency parameters chosen as binary fractions: relevance 1, 0.75, 0.625, ...
 fn agency_effects(hand_over_to: InHouse, ramp: u32) -> OwnershipEffects {
     OwnershipEffects::default()
-        .siloed(InHouseEffects {
-            consistency: p(0.5),
-            feedback_reach: p(0.25),
-            relevance_factor: p(0.875),
-            coordination_overhead: Decimal::ZERO,
-        })
-        .agency(AgencyEffects {
-            consistency: p(0.75),
-            feedback_reach: p(0.125),
-            initial_relevance: p(1.0),
-            relevance_floor: p(0.5),
-            relevance_decay: p(0.5),
-            coordination_overhead: Decimal::ZERO,
-            hand_over_ramp: ramp,
-            hand_over_to,
-        })
+        .siloed(
+            InHouseEffects::siloed()
+                .consistency(p(0.5))
+                .feedback_reach(p(0.25))
+                .relevance_factor(p(0.875))
+                .coordination_overhead(Decimal::ZERO),
+        )
+        .agency(
+            AgencyEffects::default()
+                .consistency(p(0.75))
+                .feedback_reach(p(0.125))
+                .initial_relevance(p(1.0))
+                .relevance_floor(p(0.5))
+                .relevance_decay(p(0.5))
+                .coordination_overhead(Decimal::ZERO)
+                .hand_over_ramp(ramp)
+                .hand_over_to(hand_over_to),
+        )
 }
 
 #[test]
@@ -313,7 +320,7 @@ fn hand_over_without_ramp_and_to_a_co_op() {
     // From the hand-over on, the in-house overhead applies.
     assert_eq!(
         handed.coordination_overhead(&effects, 3),
-        effects.co_op.coordination_overhead
+        effects.get_co_op().get_coordination_overhead()
     );
 }
 
@@ -358,9 +365,13 @@ fn coordination_overhead_raises_engagement_cost() {
         Ownership::Siloed.engagement_cost(&e, base, 0).unwrap(),
         base
     );
-    let mut bad = e;
-    bad.co_op.coordination_overhead = Decimal::NEGATIVE_ONE;
+    let bad = e.co_op(e.get_co_op().coordination_overhead(Decimal::NEGATIVE_ONE));
     let err = Ownership::CoOp.engagement_cost(&bad, base, 0).unwrap_err();
+    // A scenario refuses it before it runs, naming the field.
+    assert_eq!(
+        bad.validate().unwrap_err().field(),
+        Some("ownership_effects.co_op.coordination_overhead")
+    );
     assert!(
         matches!(err, Error::InvalidParameter { ref field, .. } if field == "coordination_overhead")
     );
@@ -394,8 +405,11 @@ fn ownership_serde() {
         1,
     );
     assert_ne!(bad, json);
-    let err = serde_json::from_str::<OwnershipEffects>(&bad).unwrap_err();
-    assert!(err.to_string().contains("coordination_overhead"), "{err}");
+    let read = serde_json::from_str::<OwnershipEffects>(&bad).unwrap();
+    assert_eq!(
+        read.validate().unwrap_err().field(),
+        Some("ownership_effects.co_op.coordination_overhead")
+    );
 }
 
 #[test]
@@ -449,16 +463,15 @@ proptest! {
         period in 0u32..120,
         to_co_op in any::<bool>(),
     ) {
-        let effects = OwnershipEffects::default().agency(AgencyEffects {
-            consistency: a.0,
-            feedback_reach: a.1,
-            initial_relevance: a.2,
-            relevance_floor: a.3,
-            relevance_decay: a.4,
-            coordination_overhead: Decimal::ZERO,
-            hand_over_ramp: ramp,
-            hand_over_to: if to_co_op { InHouse::CoOp } else { InHouse::Siloed },
-        });
+        let effects = OwnershipEffects::default().agency(AgencyEffects::default()
+            .consistency(a.0)
+            .feedback_reach(a.1)
+            .initial_relevance(a.2)
+            .relevance_floor(a.3)
+            .relevance_decay(a.4)
+            .coordination_overhead(Decimal::ZERO)
+            .hand_over_ramp(ramp)
+            .hand_over_to(if to_co_op { InHouse::CoOp } else { InHouse::Siloed }));
         let o = Ownership::Agency { hand_over_period: hand_over };
         let e = o.effects_in(&effects, period);
         for x in [e.consistency, e.feedback_reach, e.relevance_factor] {

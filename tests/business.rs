@@ -68,15 +68,21 @@ fn policy_commissions_at_most_max_per_review() {
 #[test]
 fn default_policy_is_documented() {
     let policy = ChangePolicy::default();
-    assert_eq!(policy.threshold(), 50);
+    assert_eq!(policy.threshold(), 1_000);
     assert_eq!(policy.max_changes_per_review(), 1);
     let c = policy.commission();
     assert_eq!(c.kind(), ChangeKind::ProductInnovation);
-    assert_eq!(c.cost(), Decimal::new(20_000, 0));
+    assert_eq!(c.cost(), Decimal::new(5_000, 0));
     assert_eq!(c.lag(), 8);
     assert_eq!(c.bad_experience_reduction().get(), 0.1);
     let json = serde_json::to_string(&policy).unwrap();
     assert_eq!(serde_json::from_str::<ChangePolicy>(&json).unwrap(), policy);
+    // One default: the scenario's business uses the policy's own (there used
+    // to be two, 50 / 20,000 and 1,000 / 5,000, behind a silent fallback).
+    assert_eq!(
+        social_loop::sim::BusinessSpec::default().get_policy(),
+        &policy
+    );
 }
 
 #[test]

@@ -26,6 +26,7 @@ fn cause_of(trigger: Trigger) -> Cause {
         Trigger::Complaint => Cause::Complaint { touchpoint: None },
         Trigger::NoContact => Cause::NoContact { periods: 6 },
         Trigger::ServiceRecovery => Cause::ServiceRecovery,
+        other => panic!("a trigger this test does not know: {other}"),
     }
 }
 

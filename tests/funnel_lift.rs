@@ -1,9 +1,9 @@
-//! Funnel lift of word of mouth and influencers by expected reach.
+//! Funnel lift of word of mouth.
 
 use rust_decimal::Decimal;
 use social_loop::Error;
 use social_loop::Probability;
-use social_loop::funnel::{FunnelLift, FunnelStage, InfluencerRanking};
+use social_loop::funnel::{FunnelLift, FunnelStage};
 use social_loop::network::InfluenceNetwork;
 use social_loop::propagation::CompiledNetwork;
 use social_loop::propagation::MonteCarloSettings;
@@ -191,10 +191,6 @@ fn unknown_advocate_is_an_error() {
         .estimate(&small(), ["a", "zed"])
         .unwrap_err();
     assert!(matches!(err, Error::UnknownCustomer(ref id) if id.as_str() == "zed"));
-    let err = InfluencerRanking::default()
-        .rank(&small(), ["nobody"])
-        .unwrap_err();
-    assert!(matches!(err, Error::UnknownCustomer(_)));
 }
 
 #[test]
@@ -214,39 +210,4 @@ fn too_few_runs_is_an_error() {
     // Checked once, where the settings are built, for every estimator.
     let err = MonteCarloSettings::new(1, 0).unwrap_err();
     assert!(matches!(err, Error::InvalidParameter { ref field, .. } if field == "runs"));
-}
-
-#[test]
-fn influencers_are_ranked_by_expected_reach_not_by_ties() {
-    // hub: 10 ties of probability 0.01 (expected reach 1.1).
-    // head: 2 certain ties, one into a chain of 6 (reach exactly 1 + 1 + 6 = 8).
-    let mut triples: Vec<(String, String, f64)> = (0..10)
-        .map(|i| ("hub".into(), format!("leaf{i}"), 0.01))
-        .collect();
-    triples.push(("head".into(), "side".into(), 1.0));
-    triples.push(("head".into(), "chain0".into(), 1.0));
-    for i in 0..5 {
-        triples.push((format!("chain{i}"), format!("chain{}", i + 1), 1.0));
-    }
-    let net = InfluenceNetwork::from_triples(
-        triples.iter().map(|(a, b, w)| (a.as_str(), b.as_str(), *w)),
-    )
-    .unwrap();
-    let net = CompiledNetwork::from_network(&net);
-    let ranking = InfluencerRanking::default().settings(MonteCarloSettings::new(2_000, 4).unwrap());
-    let ranked = ranking.rank(&net, ["hub", "head"]).unwrap();
-    assert_eq!(ranked[0].customer.as_str(), "head");
-    assert_eq!(ranked[0].expected_reach.mean, 8.0);
-    assert_eq!(ranked[0].expected_reach.std_err, 0.0);
-    assert_eq!(ranked[1].customer.as_str(), "hub");
-    let hub = ranked[1].expected_reach;
-    assert!((hub.mean - 1.1).abs() < 4.0 * hub.std_err + 1e-9, "{hub:?}");
-    // Ranking by ties would put the hub first.
-    let by_ties = ranked.iter().max_by_key(|i| i.ties).unwrap();
-    assert_eq!(by_ties.customer.as_str(), "hub");
-    assert_eq!((ranked[0].ties, ranked[1].ties), (2, 10));
-    // Over everyone, top 3: head, then chain0 (reach 6), then chain1 (5).
-    let all = ranking.top(3).rank_all(&net).unwrap();
-    let names: Vec<&str> = all.iter().map(|i| i.customer.as_str()).collect();
-    assert_eq!(names, ["head", "chain0", "chain1"]);
 }

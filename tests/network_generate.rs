@@ -3,16 +3,10 @@
 use std::collections::{HashSet, VecDeque};
 
 use proptest::prelude::*;
-use rand::SeedableRng;
-use rand_xoshiro::Xoshiro256PlusPlus;
 use social_loop::network::{
     BarabasiAlbert, InfluenceNetwork, MicroCommunities, WattsStrogatz, generated_id,
 };
 use social_loop::{Error, Probability};
-
-fn rng(seed: u64) -> Xoshiro256PlusPlus {
-    Xoshiro256PlusPlus::seed_from_u64(seed)
-}
 
 fn p(x: f64) -> Probability {
     Probability::new(x).unwrap()
@@ -70,9 +64,7 @@ fn is_connected(net: &InfluenceNetwork, n: usize) -> bool {
 #[test]
 fn barabasi_albert_has_m_times_n_minus_m_relationships_and_min_degree_m() {
     let (n, m) = (500, 3);
-    let net = BarabasiAlbert::new(n, m)
-        .generate(p(0.2), &mut rng(1))
-        .unwrap();
+    let net = BarabasiAlbert::new(n, m).generate(p(0.2), 1).unwrap();
     assert_well_formed(&net, n, p(0.2));
     assert_eq!(net.tie_count(), 2 * m * (n - m));
     assert!(
@@ -89,9 +81,7 @@ fn barabasi_albert_has_m_times_n_minus_m_relationships_and_min_degree_m() {
 fn barabasi_albert_grows_hubs() {
     // Preferential attachment: for n = 2000, m = 2 the largest degree is far above
     // the mean (4); in a uniform-attachment graph it would be about 20.
-    let net = BarabasiAlbert::new(2000, 2)
-        .generate(p(0.1), &mut rng(5))
-        .unwrap();
+    let net = BarabasiAlbert::new(2000, 2).generate(p(0.1), 5).unwrap();
     let max = (0..2000).map(|i| degree(&net, i)).max().unwrap();
     assert!(max > 40, "largest degree {max}");
 }
@@ -107,7 +97,7 @@ fn ring_distance(a: usize, b: usize, n: usize) -> usize {
 fn watts_strogatz_without_rewiring_is_the_exact_ring_lattice() {
     let (n, k) = (30, 6);
     let net = WattsStrogatz::new(n, k, Probability::ZERO)
-        .generate(p(0.5), &mut rng(2))
+        .generate(p(0.5), 2)
         .unwrap();
     assert_well_formed(&net, n, p(0.5));
     assert_eq!(net.tie_count(), n * k);
@@ -125,7 +115,7 @@ fn watts_strogatz_rewires_about_beta_of_the_relationships() {
     // Binomial sd ~ 20.5, allow 5 sd.
     let (n, k) = (1000, 4);
     let net = WattsStrogatz::new(n, k, p(0.3))
-        .generate(p(0.1), &mut rng(3))
+        .generate(p(0.1), 3)
         .unwrap();
     assert_well_formed(&net, n, p(0.1));
     assert_eq!(net.tie_count(), n * k);
@@ -149,7 +139,7 @@ fn micro_communities_extremes_are_exact() {
         p_in: Probability::ONE,
         p_out: Probability::ZERO,
     };
-    let net = spec.generate(p(0.3), &mut rng(4)).unwrap();
+    let net = spec.generate(p(0.3), 4).unwrap();
     assert_well_formed(&net, 13, p(0.3));
     assert_eq!(net.tie_count(), 3 * 2 + 5 * 4 + 4 * 3); // the singleton has none
     let membership = spec.membership();
@@ -164,7 +154,7 @@ fn micro_communities_extremes_are_exact() {
         p_out: Probability::ONE,
         ..spec
     };
-    let net = spec.generate(p(0.3), &mut rng(4)).unwrap();
+    let net = spec.generate(p(0.3), 4).unwrap();
     assert_well_formed(&net, 13, p(0.3));
     assert_eq!(net.tie_count(), 13 * 12 - (3 * 2 + 5 * 4 + 4 * 3));
     assert!(
@@ -181,7 +171,7 @@ fn micro_communities_mean_degrees_match_the_request() {
     // 3,000 (sd ~ 55); allow 5 sd on each.
     let spec = MicroCommunities::with_mean_degrees(100, 40, 6.0, 1.5).unwrap();
     assert!((spec.expected_mean_degree() - 7.5).abs() < 1e-9);
-    let net = spec.generate(p(0.05), &mut rng(6)).unwrap();
+    let net = spec.generate(p(0.05), 6).unwrap();
     assert_well_formed(&net, 4000, p(0.05));
     let membership = spec.membership();
     let (inside, between): (Vec<_>, Vec<_>) = arcs(&net)
@@ -225,17 +215,13 @@ fn same_seed_same_network_and_different_seed_different_network() {
     let generators: [(&str, Generate); 3] = [
         (
             "ba",
-            Box::new(|s| {
-                BarabasiAlbert::new(200, 2)
-                    .generate(p(0.1), &mut rng(s))
-                    .unwrap()
-            }),
+            Box::new(|s| BarabasiAlbert::new(200, 2).generate(p(0.1), s).unwrap()),
         ),
         (
             "ws",
             Box::new(|s| {
                 WattsStrogatz::new(200, 4, p(0.2))
-                    .generate(p(0.1), &mut rng(s))
+                    .generate(p(0.1), s)
                     .unwrap()
             }),
         ),
@@ -244,7 +230,7 @@ fn same_seed_same_network_and_different_seed_different_network() {
             Box::new(|s| {
                 MicroCommunities::with_mean_degrees(10, 20, 4.0, 1.0)
                     .unwrap()
-                    .generate(p(0.1), &mut rng(s))
+                    .generate(p(0.1), s)
                     .unwrap()
             }),
         ),
@@ -260,7 +246,7 @@ fn a_fixed_seed_gives_a_fixed_network() {
     // Pinned values: they change only if the algorithm or rand's sampling changes.
     let net = MicroCommunities::with_mean_degrees(4, 5, 2.0, 1.0)
         .unwrap()
-        .generate(p(0.1), &mut rng(2024))
+        .generate(p(0.1), 2024)
         .unwrap();
     let first: Vec<_> = arcs(&net).into_iter().take(6).collect();
     println!("pinned sbm: {} arcs, first {first:?}", net.tie_count());
@@ -282,7 +268,7 @@ fn invalid_field(result: social_loop::Result<InfluenceNetwork>) -> String {
 
 #[test]
 fn invalid_barabasi_albert_parameters_name_the_field() {
-    let g = |n, m| BarabasiAlbert::new(n, m).generate(p(0.1), &mut rng(0));
+    let g = |n, m| BarabasiAlbert::new(n, m).generate(p(0.1), 0);
     assert_eq!(invalid_field(g(10, 0)), "ties_per_newcomer");
     assert_eq!(invalid_field(g(3, 3)), "customers");
     // 2 * 50,000 * 50,000 arcs do not fit u32 graph indices: refused before any work.
@@ -291,7 +277,7 @@ fn invalid_barabasi_albert_parameters_name_the_field() {
 
 #[test]
 fn invalid_watts_strogatz_parameters_name_the_field() {
-    let g = |n, k| WattsStrogatz::new(n, k, p(0.1)).generate(p(0.1), &mut rng(0));
+    let g = |n, k| WattsStrogatz::new(n, k, p(0.1)).generate(p(0.1), 0);
     assert_eq!(invalid_field(g(10, 3)), "neighbours");
     assert_eq!(invalid_field(g(10, 0)), "neighbours");
     assert_eq!(invalid_field(g(4, 4)), "customers");
@@ -305,7 +291,7 @@ fn invalid_micro_communities_parameters_name_the_field() {
             p_in: p(p_in),
             p_out: Probability::ZERO,
         }
-        .generate(p(0.1), &mut rng(0))
+        .generate(p(0.1), 0)
     };
     assert_eq!(invalid_field(g(vec![], 0.1)), "community_sizes");
     assert_eq!(invalid_field(g(vec![3, 0, 2], 0.1)), "community_sizes");
@@ -343,15 +329,15 @@ proptest! {
         p_out in 0.0f64..=0.3,
     ) {
         let q = p(0.25);
-        let ba = BarabasiAlbert::new(n, m).generate(q, &mut rng(seed)).unwrap();
+        let ba = BarabasiAlbert::new(n, m).generate(q, seed).unwrap();
         assert_well_formed(&ba, n, q);
         prop_assert_eq!(ba.tie_count(), 2 * m * (n - m));
-        let ws = WattsStrogatz::new(n, 2 * half, p(beta)).generate(q, &mut rng(seed)).unwrap();
+        let ws = WattsStrogatz::new(n, 2 * half, p(beta)).generate(q, seed).unwrap();
         assert_well_formed(&ws, n, q);
         prop_assert_eq!(ws.tie_count(), n * 2 * half);
         let communities = n.div_ceil(size);
         let sbm = MicroCommunities::uniform(communities, size, p(p_in), p(p_out))
-            .generate(q, &mut rng(seed))
+            .generate(q, seed)
             .unwrap();
         assert_well_formed(&sbm, communities * size, q);
     }

@@ -5,10 +5,16 @@ use std::path::PathBuf;
 
 use social_loop::Error;
 use social_loop::Probability;
-use social_loop::network::{
-    DuplicateTies, EdgeFormat, InfluenceNetwork, ReadOptions, ReadReport, SelfLoops, TieSign,
-    read_edge_list, read_edge_list_file,
+use social_loop::network::io::{
+    DuplicateTies, EdgeFormat, Header, ReadOptions, ReadReport, SelfLoops, read_edge_list,
+    read_edge_list_file,
 };
+use social_loop::network::{InfluenceNetwork, TieSign, WeightScheme};
+
+/// Options that give snap files a probability (0.5 on every tie).
+fn uniform() -> ReadOptions {
+    ReadOptions::default().weights(WeightScheme::Uniform(Probability::new(0.5).unwrap()))
+}
 
 fn read(text: &str, options: ReadOptions) -> social_loop::Result<(InfluenceNetwork, ReadReport)> {
     read_edge_list(Cursor::new(text), options)
@@ -23,10 +29,14 @@ fn parse_err(text: &str, options: ReadOptions) -> (usize, String) {
 }
 
 #[test]
-fn snap_lines_get_the_default_probability_and_comments_are_counted() {
+fn snap_lines_get_the_chosen_probability_and_comments_are_counted() {
     let text = "# FromNodeId\tToNodeId\n\n1\t2\n2 3\n   % trailing comment\n";
     let p = Probability::new(0.05).unwrap();
-    let (net, report) = read(text, ReadOptions::default().default_probability(p)).unwrap();
+    let (net, report) = read(
+        text,
+        ReadOptions::default().weights(WeightScheme::Uniform(p)),
+    )
+    .unwrap();
     assert_eq!(report.format, EdgeFormat::Snap);
     assert_eq!(
         (report.lines, report.comment_lines, report.data_lines),
@@ -49,14 +59,10 @@ fn auto_detects_each_format_from_the_first_data_line() {
         ("a,b,3,100\n", EdgeFormat::SignedCsv),
         ("# only a comment\n", EdgeFormat::Auto),
     ] {
-        assert_eq!(
-            read(text, ReadOptions::default()).unwrap().1.format,
-            format,
-            "{text}"
-        );
+        assert_eq!(read(text, uniform()).unwrap().1.format, format, "{text}");
     }
     // The first data line decides for the whole file.
-    let (line, reason) = parse_err("a b\nb c 0.5\n", ReadOptions::default());
+    let (line, reason) = parse_err("a b\nb c 0.5\n", uniform());
     assert_eq!(line, 2);
     assert!(reason.contains("expected 2 columns"), "{reason}");
 }
@@ -87,13 +93,13 @@ fn undirected_adds_both_arcs_with_the_same_tie() {
     assert_eq!(net.tie("b", "a"), net.tie("a", "b"));
     assert_eq!(net.tie("c", "b").unwrap().probability.get(), 0.6);
     // A file that already lists both directions: the reverse copies are duplicates.
-    let (net, report) = read("a b\nb a\n", ReadOptions::default().undirected(true)).unwrap();
+    let (net, report) = read("a b\nb a\n", uniform().undirected(true)).unwrap();
     assert_eq!((net.tie_count(), report.duplicates_dropped), (2, 2));
 }
 
 #[test]
 fn self_loops_are_skipped_by_default_and_counted() {
-    let (net, report) = read("a a\na b\n", ReadOptions::default()).unwrap();
+    let (net, report) = read("a a\na b\n", uniform()).unwrap();
     assert_eq!((net.customer_count(), net.tie_count()), (2, 1));
     assert_eq!(report.self_loops_skipped, 1);
 }
@@ -113,11 +119,176 @@ fn duplicate_policies_keep_first_or_last() {
     assert_eq!(net.ties().next().unwrap().to.as_str(), "b");
 }
 
+// ---- your own data: no silent p = 1, messy files, direction ----
+
+#[test]
+fn an_unweighted_file_without_a_weight_choice_is_refused_listing_the_choices() {
+    let err = read(
+        "# FromNodeId\tToNodeId\n1\t2\n2\t3\n",
+        ReadOptions::default(),
+    )
+    .unwrap_err();
+    assert!(err.is_invalid_parameter(), "{err:?}");
+    assert_eq!(err.field(), Some("weights"));
+    let text = err.to_string();
+    for choice in ["uniform:P", "weighted_cascade", "trivalency"] {
+        assert!(text.contains(choice), "{text}");
+    }
+    // `FromFile` on a file without a weight column is refused the same way.
+    let from_file = ReadOptions::default().weights(WeightScheme::FromFile);
+    assert_eq!(
+        read("1 2\n", from_file).unwrap_err().field(),
+        Some("weights")
+    );
+    // An explicit snap format with the file's "column" too.
+    let snap = ReadOptions::default().format(EdgeFormat::Snap);
+    assert_eq!(
+        read("1 2 0.5\n", snap).unwrap_err().field(),
+        Some("weights")
+    );
+}
+
+#[test]
+fn every_weight_choice_sets_the_ties_of_an_unweighted_file() {
+    let text = "a c\nb c\nc a\n";
+    let with = |scheme| {
+        read(text, ReadOptions::default().weights(scheme))
+            .unwrap()
+            .0
+    };
+    let p = |net: &InfluenceNetwork, a: &str, b: &str| net.tie(a, b).unwrap().probability.get();
+    let net = with(WeightScheme::WeightedCascade);
+    assert_eq!((p(&net, "a", "c"), p(&net, "c", "a")), (0.5, 1.0));
+    let net = with(WeightScheme::Uniform(Probability::new(0.1).unwrap()));
+    assert!(net.ties().all(|t| t.tie.probability.get() == 0.1));
+    let net = with(WeightScheme::Trivalency { seed: 3 });
+    let again = with(WeightScheme::Trivalency { seed: 3 });
+    assert!(
+        net.ties()
+            .all(|t| [0.1, 0.01, 0.001].contains(&t.tie.probability.get()))
+    );
+    assert_eq!(
+        net.ties().map(|t| t.tie).collect::<Vec<_>>(),
+        again.ties().map(|t| t.tie).collect::<Vec<_>>()
+    );
+    // A scheme replaces a weighted file's column, and keeps a signed file's signs.
+    let net = read("a b 0.9\n", uniform()).unwrap().0;
+    assert_eq!(p(&net, "a", "b"), 0.5);
+    let net = read("1,2,-8\n", uniform()).unwrap().0;
+    assert_eq!(net.tie("1", "2").unwrap().sign, TieSign::Negative);
+    assert_eq!(p(&net, "1", "2"), 0.5);
+}
+
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_first_id() {
+    let path = std::env::temp_dir().join(format!("social_loop_bom_{}.txt", std::process::id()));
+    std::fs::write(&path, "\u{feff}ann bob 0.4\r\nbob cy 0.2\r\n").unwrap();
+    let (net, report) = read_edge_list_file(&path, ReadOptions::default()).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(report.format, EdgeFormat::Weighted);
+    assert!(net.contains("ann"));
+    assert_eq!(net.customers().next().unwrap().as_str(), "ann");
+    // Before a comment line too.
+    let (net, report) = read("\u{feff}# who listens to whom\nann bob\n", uniform()).unwrap();
+    assert_eq!((report.comment_lines, net.tie_count()), (1, 1));
+}
+
+#[test]
+fn a_header_line_is_refused_with_a_hint_skipped_or_read_as_data() {
+    let text = "# exported\nsource\ttarget\nann\tbob\nbob\tcy\n";
+    let (line, reason) = parse_err(text, uniform());
+    assert_eq!(line, 2);
+    assert!(reason.contains("looks like a header"), "{reason}");
+    assert!(
+        reason.contains("Header::Skip") && reason.contains("--header"),
+        "{reason}"
+    );
+    let (net, report) = read(text, uniform().header(Header::Skip)).unwrap();
+    assert_eq!(report.header_line, Some(2));
+    assert_eq!((report.data_lines, net.tie_count()), (2, 2));
+    assert!(!net.contains("source"));
+    // Customers really called `source` and `target`.
+    let (net, _) = read(text, uniform().header(Header::Absent)).unwrap();
+    assert!(net.tie("source", "target").is_some());
+    // Headers of weighted and signed files are words where numbers belong.
+    for header in [
+        "from to weight\na b 0.5\n",
+        "Source,Target,Rating,Time\n1,2,5,0\n",
+    ] {
+        let (line, reason) = parse_err(header, ReadOptions::default());
+        assert_eq!(line, 1, "{header}");
+        assert!(reason.contains("looks like a header"), "{reason}");
+        let (net, _) = read(header, ReadOptions::default().header(Header::Skip)).unwrap();
+        assert_eq!(net.tie_count(), 1, "{header}");
+    }
+    // Ordinary first lines are data.
+    assert_eq!(read("ann bob\n", uniform()).unwrap().0.tie_count(), 1);
+}
+
+#[test]
+fn duplicate_ties_and_self_loops_are_counted_with_their_first_line() {
+    let text = "a b 0.1\nb b 0.5\nb c 0.2\na b 0.9\nc c 0.3\na b 0.4\n";
+    let (net, report) = read(text, ReadOptions::default()).unwrap();
+    assert_eq!(net.tie_count(), 2);
+    assert_eq!(net.tie("a", "b").unwrap().probability.get(), 0.1);
+    assert_eq!(
+        (report.duplicates_dropped, report.first_duplicate_line),
+        (2, Some(4))
+    );
+    assert_eq!(
+        (report.self_loops_skipped, report.first_self_loop_line),
+        (2, Some(2))
+    );
+    let (_, clean) = read("a b 0.1\n", ReadOptions::default()).unwrap();
+    assert_eq!(
+        (clean.first_duplicate_line, clean.first_self_loop_line),
+        (None, None)
+    );
+}
+
+#[test]
+fn reverse_reads_a_trust_network_in_the_direction_of_influence() {
+    // "ann trusts bob", "cy trusts bob": bob's word reaches ann and cy.
+    let trust = "ann bob 0.5\ncy bob 0.25\nbob bob 0.5\n";
+    let (net, report) = read(trust, ReadOptions::default().reverse(true)).unwrap();
+    assert_eq!(net.tie("bob", "ann").unwrap().probability.get(), 0.5);
+    assert_eq!(net.tie("bob", "cy").unwrap().probability.get(), 0.25);
+    assert_eq!(net.tie("ann", "bob"), None);
+    assert_eq!(net.out_degree("bob").unwrap(), 2);
+    assert_eq!(report.self_loops_skipped, 1);
+    // Duplicates are found after reversal; weighted cascade divides by the
+    // reversed in-degree.
+    let (net, report) = read(
+        "ann bob\nbob ann\nann cy\nann bob\n",
+        ReadOptions::default()
+            .reverse(true)
+            .weights(WeightScheme::WeightedCascade),
+    )
+    .unwrap();
+    assert_eq!(report.first_duplicate_line, Some(4));
+    assert_eq!(net.in_degree("ann").unwrap(), 2);
+    assert_eq!(net.tie("bob", "ann").unwrap().probability.get(), 0.5);
+    assert_eq!(net.tie("ann", "bob").unwrap().probability.get(), 1.0);
+}
+
+#[test]
+fn empty_and_comment_only_inputs_read_as_empty_networks() {
+    for text in ["", "# nothing\n\n% here\n"] {
+        let (net, report) = read(text, ReadOptions::default()).unwrap();
+        assert_eq!(
+            (net.customer_count(), report.data_lines),
+            (0, 0),
+            "{text:?}"
+        );
+        assert_eq!(report.format, EdgeFormat::Auto);
+    }
+}
+
 // ---- one test per error kind ----
 
 #[test]
 fn error_wrong_column_count_names_the_line() {
-    let (line, reason) = parse_err("a b\nb c d e\n", ReadOptions::default());
+    let (line, reason) = parse_err("a b\nb c d e\n", uniform());
     assert_eq!(line, 2);
     assert!(reason.contains("found 4"), "{reason}");
     let (line, reason) = parse_err(
@@ -180,7 +351,7 @@ fn error_rating_zero_or_out_of_range() {
 
 #[test]
 fn error_self_loop_rejected_by_policy() {
-    let options = ReadOptions::default().self_loops(SelfLoops::Reject);
+    let options = uniform().self_loops(SelfLoops::Reject);
     let (line, reason) = parse_err("a b\nc c\n", options);
     assert_eq!(line, 2);
     assert!(
@@ -191,7 +362,7 @@ fn error_self_loop_rejected_by_policy() {
 
 #[test]
 fn error_duplicate_rejected_by_policy() {
-    let options = ReadOptions::default().duplicates(DuplicateTies::Reject);
+    let options = uniform().duplicates(DuplicateTies::Reject);
     let (line, reason) = parse_err("a b\nb c\na b\n", options);
     assert_eq!(line, 3);
     assert!(reason.contains("first on line 1"), "{reason}");
@@ -203,7 +374,7 @@ fn error_duplicate_rejected_by_policy() {
 #[test]
 fn error_text_that_is_not_utf8() {
     let bytes: &[u8] = b"a b\n\xff\xfe c\n";
-    match read_edge_list(bytes, ReadOptions::default()) {
+    match read_edge_list(bytes, uniform()) {
         Err(Error::Parse { at, reason }) => {
             assert_eq!(at.line, 2);
             assert!(reason.contains("UTF-8"), "{reason}");
@@ -248,7 +419,7 @@ impl BufRead for FailingReader {
 #[test]
 fn error_failing_reader_is_an_io_error() {
     let reader = FailingReader(Cursor::new(b"a b\n"));
-    match read_edge_list(reader, ReadOptions::default()) {
+    match read_edge_list(reader, uniform()) {
         Err(Error::Io { path, source }) => {
             assert_eq!(path, "<reader>");
             assert!(source.to_string().contains("disk on fire"));
@@ -276,7 +447,12 @@ fn real_snap_and_weighted_files_match_the_readme_counts() {
         ("soc-Epinions1.txt", EdgeFormat::Snap, 75_879, 508_837),
         ("Wiki-Vote.txt", EdgeFormat::Snap, 7_115, 103_689),
     ] {
-        let (net, report) = read_data(file, ReadOptions::default().format(format));
+        let options = ReadOptions::default().format(format);
+        let options = match format {
+            EdgeFormat::Snap => options.weights(WeightScheme::WeightedCascade),
+            _ => options,
+        };
+        let (net, report) = read_data(file, options);
         assert_eq!(report.format, format, "{file}");
         assert_eq!(
             (net.customer_count(), net.tie_count()),
@@ -291,7 +467,7 @@ fn real_snap_and_weighted_files_match_the_readme_counts() {
         assert_eq!(report.data_lines, arcs, "{file}");
         // Auto-detection agrees with the declared format.
         if file != "soc-Epinions1.txt" {
-            let (_, auto) = read_data(file, ReadOptions::default());
+            let (_, auto) = read_data(file, uniform());
             assert_eq!(auto.format, format, "{file}");
         }
     }
@@ -326,7 +502,7 @@ fn real_undirected_read_adds_every_reverse_arc_once() {
     // Wiki-Vote (CRLF lines) has 2,927 reciprocal pairs: 2 x 103,689 arcs, less
     // 5,854 reverse copies of arcs already listed, gives 201,524 distinct arcs
     // (counted with `tr -d '\r' | awk | sort -u`).
-    let (net, report) = read_data("Wiki-Vote.txt", ReadOptions::default().undirected(true));
+    let (net, report) = read_data("Wiki-Vote.txt", uniform().undirected(true));
     assert_eq!((net.customer_count(), net.tie_count()), (7_115, 201_524));
     assert_eq!(report.duplicates_dropped, 5_854);
     assert_eq!(
@@ -345,5 +521,19 @@ fn real_undirected_read_adds_every_reverse_arc_once() {
     assert_eq!(
         (net.tie_count(), report.duplicates_dropped),
         (62_752, 62_752)
+    );
+}
+
+#[test]
+#[ignore = "needs ../shared/data"]
+fn real_trust_network_reversed_swaps_every_arc() {
+    let options = ReadOptions::default();
+    let (net, _) = read_data("soc-sign-bitcoinalpha.csv", options);
+    let (reversed, report) = read_data("soc-sign-bitcoinalpha.csv", options.reverse(true));
+    assert_eq!(reversed.tie_count(), 24_186);
+    assert_eq!(report.duplicates_dropped, 0);
+    assert!(
+        net.ties()
+            .all(|t| reversed.tie(t.to.as_str(), t.from.as_str()) == Some(t.tie))
     );
 }

@@ -44,7 +44,7 @@ fn random_digraph(seed: u64, n: usize, degree: usize, uniform: Option<f64>) -> C
         }
     }
     if uniform.is_none() {
-        WeightScheme::WeightedCascade.apply(&mut net, 0);
+        WeightScheme::WeightedCascade.apply(&mut net);
     }
     CompiledNetwork::from_network(&net)
 }

@@ -1,12 +1,16 @@
 //! Behaviour tests of the value loop (`social_loop::sim`).
 
 use proptest::prelude::*;
-use social_loop::brand::{EngagementPlan, InHouseEffects, Ownership, OwnershipEffects};
+use social_loop::brand::{
+    AgencyEffects, Engagement, EngagementKind, EngagementPlan, InHouseEffects, Ownership,
+    OwnershipEffects, Target,
+};
+use social_loop::customer::Channel;
 use social_loop::customer::{Cause, ExperienceQuality, TransitionProbabilities, Trigger, Valence};
 use social_loop::network::InfluenceNetwork;
 use social_loop::sim::{
-    AuditOptions, BusinessSpec, GeneratedNetwork, NetworkModel, NetworkSpec, PopulationSpec, Rates,
-    Report, Scenario, Simulation, StageMix, run,
+    AuditOptions, BusinessSpec, GeneratedNetwork, NetworkModel, NetworkSpec, PopulationSpec,
+    Prices, ProfileShare, Rates, Report, Scenario, Seeds, Simulation, StageMix, run,
 };
 use social_loop::value::{Actor, ValueKind};
 use social_loop::{Decimal, Error, Probability, Stage};
@@ -27,55 +31,48 @@ fn small(customers: usize, horizon: u32, seed: u64) -> Scenario {
 
 /// Rates with nothing happening on its own: no exposure, contact, conversion,
 /// feedback or talk; every rule of the table fires for sure.
-fn quiet_rates() -> Rates {
-    Rates {
-        transitions: TransitionProbabilities::uniform(Probability::ONE),
-        advocate_talk: Probability::ZERO,
-        adversary_talk: Probability::ZERO,
-        programme_talk: Probability::ZERO,
-        conversion: Probability::ZERO,
-        referral_conversion: Probability::ZERO,
-        discount_conversion: Probability::ZERO,
-        contact: Probability::ZERO,
-        exposure: Probability::ZERO,
-        outrage_share: Probability::ZERO,
-        delight_share: Probability::ZERO,
-        notice_irrelevant: Probability::ZERO,
-        feedback: Probability::ZERO,
-        listen_capture: Probability::ZERO,
-        lapse_after: 100,
-    }
+pub(crate) fn quiet_rates() -> Rates {
+    Rates::default()
+        .transitions(TransitionProbabilities::uniform(Probability::ONE))
+        .advocate_talk(Probability::ZERO)
+        .adversary_talk(Probability::ZERO)
+        .programme_talk(Probability::ZERO)
+        .conversion(Probability::ZERO)
+        .referral_conversion(Probability::ZERO)
+        .discount_conversion(Probability::ZERO)
+        .contact(Probability::ZERO)
+        .exposure(Probability::ZERO)
+        .outrage_share(Probability::ZERO)
+        .delight_share(Probability::ZERO)
+        .notice_irrelevant(Probability::ZERO)
+        .feedback(Probability::ZERO)
+        .listen_capture(Probability::ZERO)
+        .lapse_after(100)
 }
 
 /// Co-op ownership with perfect consistency: no experience is inconsistent.
 fn consistent() -> OwnershipEffects {
-    OwnershipEffects::default().co_op(InHouseEffects {
-        consistency: Probability::ONE,
-        ..InHouseEffects::co_op()
-    })
+    OwnershipEffects::default().co_op(InHouseEffects::co_op().consistency(Probability::ONE))
 }
 
 #[test]
 fn word_of_mouth_on_a_tiny_network_follows_the_table_exactly() {
     // ann (advocate) -> bob (aware) trusted, ann -> cy (prospect) distrusted.
     let net = InfluenceNetwork::from_triples([("ann", "bob", 1.0), ("ann", "cy", -1.0)]).unwrap();
-    let mut scenario = Scenario::default()
+    let scenario = Scenario::default()
         .network(NetworkSpec::Explicit(net))
         .engagements(EngagementPlan::default())
         .ownership(Ownership::CoOp)
-        .rates(Rates {
-            advocate_talk: Probability::ONE,
-            referral_conversion: Probability::ONE,
-            ..quiet_rates()
-        })
-        .business(BusinessSpec {
-            bad_experience: Probability::ZERO,
-            ..BusinessSpec::default()
-        })
+        .ownership_effects(consistent())
+        .purchase_frequency(Probability::ZERO)
+        .rates(
+            quiet_rates()
+                .advocate_talk(Probability::ONE)
+                .referral_conversion(Probability::ONE),
+        )
+        .business(BusinessSpec::default().bad_experience(Probability::ZERO))
         .horizon(2)
         .audit(AuditOptions::customers(["bob", "cy"]));
-    scenario.ownership_effects = consistent();
-    scenario.purchase_frequency = Probability::ZERO;
     let mut sim = Simulation::new(&scenario).unwrap();
     sim.apply("ann", Cause::Purchase).unwrap();
     sim.apply("ann", Cause::experience(ExperienceQuality::Delighted))
@@ -94,13 +91,16 @@ fn word_of_mouth_on_a_tiny_network_follows_the_table_exactly() {
     assert_eq!(sim.customer("bob").unwrap().stage(), Stage::Customer);
     // cy distrusts ann: the praise arrived as criticism, prospect -> aware.
     assert_eq!(sim.customer("cy").unwrap().stage(), Stage::Aware);
+    assert_eq!(week0.speakers, (1, 0));
     assert_eq!(week0.word_of_mouth, (1, 1));
     assert_eq!(week0.referral_sales, 1);
     assert_eq!(week0.purchases, 1);
-    assert_eq!(week0.value.of(ValueKind::ReferralSale), Decimal::new(40, 0));
-    // The referral reward is a brand cost.
+    // The cash book: bob's sale and ann's purchase applied by hand, at 40,
+    // each costing 16 (gross margin 0.6); the referral reward is a brand cost.
+    assert_eq!(week0.value.of(ValueKind::Sale), Decimal::new(80, 0));
+    assert_eq!(week0.value.of(ValueKind::CostOfSales), Decimal::new(-32, 0));
     assert_eq!(
-        week0.value.of(ValueKind::EngagementCost),
+        week0.value.of(ValueKind::ReferralReward),
         Decimal::new(-5, 0)
     );
     assert_eq!(
@@ -187,12 +187,19 @@ fn stepping_by_hand_gives_the_same_report_as_run() {
 
 /// Pinned values of one small scenario for one seed: the default scenario on
 /// 600 customers (12 micro-communities of 50, about 10 ties each), 8 weeks,
-/// seed 2024. The numbers were obtained by running this scenario once with the
-/// code of this commit and printing the report; any change to the model, the
-/// random streams or the defaults changes them and must be deliberate.
+/// seed 2024, and the attribution of its value over 2 runs. The numbers were
+/// obtained by running this scenario once with the code of this commit and
+/// printing the report; any change to the model, the random draws or the
+/// defaults changes them and must be deliberate.
 #[test]
 fn pinned_report_of_a_small_scenario() {
-    let report = run(&small(600, 8, 2024)).unwrap();
+    let scenario = small(600, 8, 2024);
+    let settings = social_loop::propagation::MonteCarloSettings::new(2, 2024).unwrap();
+    let report = Simulation::new(&scenario)
+        .unwrap()
+        .attribution(settings)
+        .run()
+        .unwrap();
     assert_eq!(report.population, 600);
     let counts = |period: usize| {
         let s = &report.periods[period].stages;
@@ -208,27 +215,43 @@ fn pinned_report_of_a_small_scenario() {
     };
     assert_eq!(counts(0), PINNED_STAGES_0);
     assert_eq!(counts(7), PINNED_STAGES_7);
-    let totals = &report.totals.value;
+    let cash = &report.totals.value;
+    let accounts = Actor::ALL.map(|a| cash.for_actor(a).to_string());
+    assert_eq!(accounts, PINNED_CASH);
     assert_eq!(
-        totals.for_actor(Actor::Customer).to_string(),
-        PINNED_CUSTOMER
-    );
-    assert_eq!(totals.for_actor(Actor::Brand).to_string(), PINNED_BRAND);
-    assert_eq!(
-        totals.for_actor(Actor::Business).to_string(),
-        PINNED_BUSINESS
+        report.totals.net_present_value.to_string(),
+        PINNED_NET_PRESENT_VALUE
     );
     assert_eq!(report.totals.purchases, PINNED_PURCHASES);
+    let runs: Vec<[String; 5]> = report
+        .attribution
+        .unwrap()
+        .per_run
+        .iter()
+        .map(|r| [r.customer, r.brand, r.business, r.baseline, r.total].map(|d| d.to_string()))
+        .collect();
+    assert_eq!(runs, PINNED_ATTRIBUTION);
 }
 
 // unaware, aware, prospect, customer, advocate, adversary, lapsed
-const PINNED_STAGES_0: [u64; 7] = [222, 234, 63, 63, 7, 8, 3];
-const PINNED_STAGES_7: [u64; 7] = [44, 296, 133, 103, 11, 12, 1];
-const PINNED_CUSTOMER: &str = "3688.00";
-const PINNED_BRAND: &str = "-11837.00";
-// No change is commissioned in 8 weeks on 600 customers.
-const PINNED_BUSINESS: &str = "0";
-const PINNED_PURCHASES: u64 = 116;
+const PINNED_STAGES_0: [u64; 7] = [363, 95, 60, 62, 8, 8, 4];
+const PINNED_STAGES_7: [u64; 7] = [340, 99, 61, 79, 7, 11, 3];
+// customer account (sales less their cost), brand, business (no change is
+// commissioned in 8 weeks on 600 customers).
+const PINNED_CASH: [&str; 3] = ["2000.00", "-12600", "0"];
+const PINNED_NET_PRESENT_VALUE: &str = "-10530.898146";
+const PINNED_PURCHASES: u64 = 87;
+// customer, brand, business, baseline, total; runs 0 and 1.
+const PINNED_ATTRIBUTION: [[&str; 5]; 2] = [
+    [
+        "7.912503",
+        "-12232.387160",
+        "0",
+        "1693.576511",
+        "-10530.898146",
+    ],
+    ["0", "-12264.037174", "0", "1622.758479", "-10641.278695"],
+];
 
 #[test]
 fn ledger_totals_are_the_sums_of_its_entries() {
@@ -266,8 +289,10 @@ fn the_co_op_beats_silos_on_advocacy_through_its_levers() {
         assert!(advocates(&co_op) > advocates(&siloed), "seed {seed}");
         // With the co-op's levers set to the siloed values, the advantage is gone:
         // it comes from the levers, not from the name of the model.
-        let mut as_silos = base.clone().ownership(Ownership::CoOp);
-        as_silos.ownership_effects = OwnershipEffects::default().co_op(InHouseEffects::siloed());
+        let as_silos = base
+            .clone()
+            .ownership(Ownership::CoOp)
+            .ownership_effects(OwnershipEffects::default().co_op(InHouseEffects::siloed()));
         let same = run(&as_silos).unwrap();
         assert_eq!(same.periods, siloed.periods, "seed {seed}");
     }
@@ -280,8 +305,8 @@ fn scenarios_round_trip_through_json_and_partial_json_gets_defaults() {
     let back: Scenario = serde_json::from_str(&json).unwrap();
     assert_eq!(run(&back).unwrap(), run(&scenario).unwrap());
     let partial: Scenario = serde_json::from_str(r#"{"horizon": 4, "seed": 77}"#).unwrap();
-    assert_eq!(partial.horizon, 4);
-    assert_eq!(partial.rates, Rates::default());
+    assert_eq!(partial.get_horizon(), 4);
+    assert_eq!(partial.get_rates(), &Rates::default());
     let report = run(&small(300, 2, 1)).unwrap();
     let json = serde_json::to_string(&report).unwrap();
     let back: Report = serde_json::from_str(&json).unwrap();
@@ -307,115 +332,164 @@ fn field_of(err: Error) -> String {
 #[test]
 fn invalid_scenarios_name_the_field() {
     let base = small(200, 2, 1);
-    let mut s = base.clone();
-    s.population.initial = StageMix {
-        unaware: 0.5,
-        ..StageMix::all(Stage::Aware)
+    let population = |f: &dyn Fn(&mut Vec<ProfileShare>, &mut StageMix)| {
+        let pop = base.get_population().clone();
+        let mut profiles = pop.get_profiles().clone();
+        let mut initial = pop.get_initial();
+        f(&mut profiles, &mut initial);
+        base.clone()
+            .population(pop.profiles(profiles).initial(initial))
     };
-    assert_eq!(
-        field_of(Simulation::new(&s).unwrap_err()),
-        "population.initial"
-    );
-    let mut s = base.clone();
-    s.population.initial.aware = -0.1;
-    assert_eq!(
-        field_of(Simulation::new(&s).unwrap_err()),
-        "population.initial.aware"
-    );
-    let mut s = base.clone();
-    s.population.profiles.clear();
-    assert_eq!(
-        field_of(Simulation::new(&s).unwrap_err()),
-        "population.profiles"
-    );
-    let mut s = base.clone();
-    s.population.profiles[1].share = f64::NAN;
-    assert_eq!(
-        field_of(Simulation::new(&s).unwrap_err()),
-        "population.profiles[1].share"
-    );
-    let mut s = base.clone();
-    s.population.profiles[0].profile.attention_every = 1_000;
-    assert_eq!(
-        field_of(Simulation::new(&s).unwrap_err()),
-        "population.profiles[0].profile.attention_every"
-    );
-    let mut s = base.clone();
-    s.prices.unit_price = Decimal::ZERO;
-    assert_eq!(
-        field_of(Simulation::new(&s).unwrap_err()),
-        "prices.unit_price"
-    );
-    let mut s = base.clone();
-    s.prices.discount = Decimal::new(15, 1);
-    assert_eq!(
-        field_of(Simulation::new(&s).unwrap_err()),
-        "prices.discount"
-    );
-    let mut s = base.clone();
-    s.prices.referral_reward = Decimal::new(-1, 0);
-    assert_eq!(
-        field_of(Simulation::new(&s).unwrap_err()),
-        "prices.referral_reward"
-    );
-    let mut s = base.clone();
-    s.rates.lapse_after = 0;
-    assert_eq!(
-        field_of(Simulation::new(&s).unwrap_err()),
-        "rates.lapse_after"
-    );
-    let s = base
-        .clone()
-        .network(NetworkSpec::Generated(GeneratedNetwork {
-            model: NetworkModel::MicroCommunities {
-                communities: 0,
-                size: 50,
-                friends_inside: 5.0,
-                friends_outside: 1.0,
-            },
-            ..GeneratedNetwork::default()
-        }));
-    assert_eq!(
-        field_of(Simulation::new(&s).unwrap_err()),
-        "network.communities"
-    );
-    let s = base
-        .clone()
-        .network(NetworkSpec::Generated(GeneratedNetwork {
-            model: NetworkModel::MicroCommunities {
-                communities: 4,
-                size: 5,
-                friends_inside: 10.0,
-                friends_outside: 1.0,
-            },
-            ..GeneratedNetwork::default()
-        }));
-    assert_eq!(
-        field_of(Simulation::new(&s).unwrap_err()),
-        "network.friends_inside"
-    );
-    let s = base
-        .clone()
-        .network(NetworkSpec::Explicit(InfluenceNetwork::new()));
-    assert_eq!(
-        field_of(Simulation::new(&s).unwrap_err()),
-        "network.explicit"
-    );
-    let s = base.clone().horizon(1_000_000);
-    assert_eq!(field_of(Simulation::new(&s).unwrap_err()), "horizon");
-    let mut s = base.clone();
-    let many = s.population.profiles[0].clone();
-    s.population.profiles = vec![many; 2_000];
-    for p in &mut s.population.profiles {
-        p.profile.attention_every = 64;
+    let plan_with = |e: Engagement| base.clone().engagements(EngagementPlan::new(vec![e]));
+    let content = || Engagement::builder(EngagementKind::RelevantContent, Channel::Blog);
+    let many = {
+        let one = base.get_population().get_profiles()[0].clone();
+        let mut all = vec![one; 2_000];
+        for p in &mut all {
+            p.profile.attention_every = 64;
+        }
+        all
+    };
+    let prices = Prices::default();
+    let cases: Vec<(Scenario, &str)> = vec![
+        (
+            population(&|_, i| {
+                *i = StageMix {
+                    unaware: 0.5,
+                    ..StageMix::all(Stage::Aware)
+                }
+            }),
+            "population.initial",
+        ),
+        (
+            population(&|_, i| i.aware = -0.1),
+            "population.initial.aware",
+        ),
+        (population(&|p, _| p.clear()), "population.profiles"),
+        (
+            population(&|p, _| p[1].share = f64::NAN),
+            "population.profiles[1].share",
+        ),
+        (
+            population(&|p, _| p[0].profile.attention_every = 1_000),
+            "population.profiles[0].profile.attention_every",
+        ),
+        (
+            population(&|p, _| p[2].profile.attention_every = 0),
+            "population.profiles[2].profile.attention_every",
+        ),
+        (population(&|p, _| *p = many.clone()), "population.profiles"),
+        (
+            base.clone().prices(prices.unit_price(Decimal::ZERO)),
+            "prices.unit_price",
+        ),
+        (
+            base.clone().prices(prices.discount(Decimal::new(15, 1))),
+            "prices.discount",
+        ),
+        (
+            base.clone()
+                .prices(prices.gross_margin(Decimal::new(-1, 1))),
+            "prices.gross_margin",
+        ),
+        (
+            base.clone()
+                .prices(prices.referral_reward(Decimal::new(-1, 0))),
+            "prices.referral_reward",
+        ),
+        (
+            base.clone()
+                .prices(prices.annual_discount_rate(Decimal::new(-5, 2))),
+            "prices.annual_discount_rate",
+        ),
+        (
+            base.clone().rates(Rates::default().lapse_after(0)),
+            "rates.lapse_after",
+        ),
+        (
+            base.clone().ownership_effects(
+                OwnershipEffects::default()
+                    .siloed(InHouseEffects::siloed().coordination_overhead(Decimal::NEGATIVE_ONE)),
+            ),
+            "ownership_effects.siloed.coordination_overhead",
+        ),
+        (
+            base.clone().ownership_effects(
+                OwnershipEffects::default()
+                    .agency(AgencyEffects::default().fee_per_week(Decimal::NEGATIVE_ONE)),
+            ),
+            "ownership_effects.agency.fee_per_week",
+        ),
+        (
+            plan_with(
+                content()
+                    .target(Target::Segment("smbs".into()))
+                    .build()
+                    .unwrap(),
+            ),
+            "engagements[0].target.segment",
+        ),
+        (
+            plan_with(content().topics(["how-to", "golf"]).build().unwrap()),
+            "engagements[0].topics[1]",
+        ),
+        (
+            base.clone()
+                .seeds(Seeds::new().advocates(["c1", "c2", "c1"])),
+            "seeds.advocates[2]",
+        ),
+        (
+            base.clone()
+                .seeds(Seeds::new().advocates(["c1"]).adversaries(["c1"])),
+            "seeds.adversaries[0]",
+        ),
+        (
+            base.clone()
+                .network(NetworkSpec::Generated(GeneratedNetwork {
+                    model: NetworkModel::MicroCommunities {
+                        communities: 0,
+                        size: 50,
+                        friends_inside: 5.0,
+                        friends_outside: 1.0,
+                    },
+                    ..GeneratedNetwork::default()
+                })),
+            "network.communities",
+        ),
+        (
+            base.clone()
+                .network(NetworkSpec::Generated(GeneratedNetwork {
+                    model: NetworkModel::MicroCommunities {
+                        communities: 4,
+                        size: 5,
+                        friends_inside: 10.0,
+                        friends_outside: 1.0,
+                    },
+                    ..GeneratedNetwork::default()
+                })),
+            "network.friends_inside",
+        ),
+        (
+            base.clone()
+                .network(NetworkSpec::Explicit(InfluenceNetwork::new())),
+            "network.explicit",
+        ),
+        (base.clone().horizon(1_000_000), "horizon"),
+    ];
+    for (scenario, field) in cases {
+        assert_eq!(field_of(Simulation::new(&scenario).unwrap_err()), field);
+        // The same check reads a file: the JSON path names the field.
+        let json = serde_json::to_string(&scenario).unwrap();
+        let err = Scenario::from_json(&json).unwrap_err();
+        assert_eq!(err.field(), Some(field), "{err}");
     }
-    assert_eq!(
-        field_of(Simulation::new(&s).unwrap_err()),
-        "population.profiles"
-    );
     let s = base.clone().audit(AuditOptions::customers(["nobody"]));
     assert!(
         matches!(Simulation::new(&s), Err(Error::UnknownCustomer(id)) if id.as_str() == "nobody")
+    );
+    let s = base.clone().seeds(Seeds::new().adversaries(["ghost"]));
+    assert!(
+        matches!(Simulation::new(&s), Err(Error::UnknownCustomer(id)) if id.as_str() == "ghost")
     );
     assert!(matches!(
         GeneratedNetwork::micro_communities(100, 1, 5.0),
@@ -425,8 +499,6 @@ fn invalid_scenarios_name_the_field() {
 
 #[test]
 fn an_engagement_aimed_at_an_unknown_customer_is_an_error() {
-    use social_loop::brand::{Engagement, EngagementKind, Target};
-    use social_loop::customer::Channel;
     let plan = EngagementPlan::new(vec![
         Engagement::builder(EngagementKind::Conversation, Channel::Email)
             .target(Target::Customer("ghost".into()))
@@ -438,6 +510,15 @@ fn an_engagement_aimed_at_an_unknown_customer_is_an_error() {
         matches!(Simulation::new(&s), Err(Error::UnknownCustomer(id)) if id.as_str() == "ghost")
     );
 }
+
+/// The three ownership models, the agency handing over in period 2.
+pub(crate) const OWNERSHIPS: [Ownership; 3] = [
+    Ownership::Siloed,
+    Ownership::CoOp,
+    Ownership::Agency {
+        hand_over_period: Some(2),
+    },
+];
 
 fn arb_scenario() -> impl Strategy<Value = Scenario> {
     (
@@ -460,38 +541,27 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                     adversary: mix[5] / total,
                     lapsed: 1.0 - mix[..6].iter().sum::<f64>() / total,
                 };
-                let ownership = [
-                    Ownership::Siloed,
-                    Ownership::CoOp,
-                    Ownership::Agency {
-                        hand_over_period: Some(2),
-                    },
-                ][model];
-                let rates = Rates {
-                    advocate_talk: p(r[0]),
-                    adversary_talk: p(r[1]),
-                    conversion: p(r[2]),
-                    referral_conversion: p(r[3]),
-                    contact: p(r[4]),
-                    exposure: p(r[5]),
-                    feedback: p(r[6]),
-                    notice_irrelevant: p(r[7]),
-                    lapse_after: lapse,
-                    ..Rates::default()
-                };
+                let ownership = OWNERSHIPS[model];
+                let rates = Rates::default()
+                    .advocate_talk(p(r[0]))
+                    .adversary_talk(p(r[1]))
+                    .conversion(p(r[2]))
+                    .referral_conversion(p(r[3]))
+                    .contact(p(r[4]))
+                    .exposure(p(r[5]))
+                    .feedback(p(r[6]))
+                    .notice_irrelevant(p(r[7]))
+                    .lapse_after(lapse);
                 let size = size.max(2);
                 let network = GeneratedNetwork::micro_communities(n, size, degree)
                     .or_else(|_| GeneratedNetwork::micro_communities(n, size, 0.0))
                     .unwrap();
                 Scenario::default()
                     .network(NetworkSpec::Generated(network))
-                    .population(PopulationSpec {
-                        initial: StageMix {
-                            lapsed: initial.lapsed.max(0.0),
-                            ..initial
-                        },
-                        ..PopulationSpec::default()
-                    })
+                    .population(PopulationSpec::default().initial(StageMix {
+                        lapsed: initial.lapsed.max(0.0),
+                        ..initial
+                    }))
                     .ownership(ownership)
                     .rates(rates)
                     .horizon(horizon)
@@ -506,7 +576,7 @@ proptest! {
     #[test]
     fn customers_are_conserved_and_the_funnel_is_nested(scenario in arb_scenario()) {
         let report = run(&scenario).unwrap();
-        prop_assert_eq!(report.periods.len() as u32, scenario.horizon);
+        prop_assert_eq!(report.periods.len() as u32, scenario.get_horizon());
         for period in &report.periods {
             prop_assert_eq!(period.stages.total(), report.population);
             let f = period.funnel;

@@ -1,8 +1,9 @@
 //! CRM event book: events applied per second on one thread, memory per
-//! customer and per event, and the time to rank influencers on a book of
-//! 100,000 customers.
+//! customer and per event, replies to one counterpart against replies spread
+//! over many, and the time to rank influencers on a book of 100,000 customers.
 //!
-//! `cargo bench -p social_loop_bench --bench crm` (add `-- --quick` for a short run). The memory
+//! `cargo bench -p social_loop_bench --bench crm` (add `-- --quick` for a short
+//! run; `-- crm_ties` for the replies alone). The memory
 //! figures are measured with a counting global allocator and printed before
 //! the timings.
 // A failure here is the verdict: unwrap, expect and panic are the asserts.
@@ -13,7 +14,9 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicIsize, Ordering};
 
 use criterion::{BatchSize, Criterion, Throughput};
-use social_loop::crm::{CustomerBook, Event, RankOptions, SyntheticCrm};
+use social_loop::crm::{
+    CustomerBook, Event, EventId, EventKind, RankOptions, SyntheticCrm, Timestamp,
+};
 
 /// Counts live heap bytes.
 struct Counting;
@@ -198,8 +201,8 @@ fn bench_rank(c: &mut Criterion) {
         book.event_count(),
         book.network().customer_count(),
         book.network().tie_count(),
-        book.stage_counts()[social_loop::Stage::Advocate.index()],
-        book.stage_counts()[social_loop::Stage::Adversary.index()],
+        book.stage_counts()[social_loop::Stage::Advocate],
+        book.stage_counts()[social_loop::Stage::Adversary],
     );
     let mut group = c.benchmark_group("crm_rank");
     group.sample_size(10);
@@ -216,9 +219,62 @@ fn bench_rank(c: &mut Criterion) {
     group.finish();
 }
 
+/// `replies` social posts replying to `counterparts` people (round robin),
+/// each by a different customer, in time order.
+fn replies(replies: usize, counterparts: usize) -> Vec<Event> {
+    let start = Timestamp::from_unix_millis(1_709_280_000_000).expect("2024");
+    (0..replies)
+        .map(|i| {
+            let at = Timestamp::from_unix_millis(start.unix_millis() + i as i64 * 1_000)
+                .expect("in range");
+            Event::new(
+                EventId::new(format!("p{i}")).expect("id"),
+                at,
+                format!("fan{i}"),
+                EventKind::SocialPost,
+            )
+            .counterpart(format!("star{}", i % counterparts))
+        })
+        .collect()
+}
+
+/// Replies to one celebrity account against the same number spread over
+/// 1,000 accounts: the two should cost about the same per event (issue 18).
+fn bench_ties(c: &mut Criterion) {
+    let mut group = c.benchmark_group("crm_ties");
+    group.sample_size(10);
+    let n = 40_000;
+    let cases = [
+        ("40k_replies_to_1", replies(n, 1)),
+        ("40k_replies_over_1000", replies(n, 1_000)),
+    ];
+    group.throughput(Throughput::Elements(n as u64));
+    // Criterion runs each function in turn; the two cases are measured one
+    // after the other in the same process, so the ratio is side by side.
+    for (name, events) in &cases {
+        group.bench_function(*name, |b| {
+            b.iter_batched(
+                CustomerBook::new,
+                |mut book| {
+                    book.import_each(events, |_| {});
+                    book
+                },
+                BatchSize::LargeInput,
+            )
+        });
+    }
+    group.finish();
+}
+
 fn main() {
-    memory_report();
     let mut c = Criterion::default().configure_from_args();
+    bench_ties(&mut c);
+    // `-- crm_ties` measures the replies alone: skip building the large books.
+    if std::env::args().any(|a| a == "crm_ties") {
+        c.final_summary();
+        return;
+    }
+    memory_report();
     bench_apply(&mut c);
     bench_rank(&mut c);
     c.final_summary();

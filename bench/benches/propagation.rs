@@ -20,9 +20,8 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use social_loop::Probability;
-use social_loop::network::{
-    BarabasiAlbert, EdgeFormat, InfluenceNetwork, ReadOptions, WeightScheme, read_edge_list_file,
-};
+use social_loop::network::io::{EdgeFormat, ReadOptions, read_edge_list_file};
+use social_loop::network::{BarabasiAlbert, InfluenceNetwork, WeightScheme};
 use social_loop::propagation::{CompiledNetwork, Engine, Model, MonteCarlo};
 
 /// The plain loop's own CSR arrays (offsets, targets, `f32` probabilities),
@@ -119,9 +118,8 @@ fn top_degree(compiled: &CompiledNetwork, k: usize) -> Vec<String> {
 }
 
 fn barabasi_albert(p: f64) -> InfluenceNetwork {
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(2024);
     BarabasiAlbert::new(100_000, 5)
-        .generate(Probability::new(p).expect("p"), &mut rng)
+        .generate(Probability::new(p).expect("p"), 2024)
         .expect("generator")
 }
 
@@ -134,9 +132,10 @@ fn epinions() -> Option<InfluenceNetwork> {
         eprintln!("note: {path} is absent; skipping the Epinions benchmark");
         return None;
     }
-    let (mut net, _) =
-        read_edge_list_file(path, ReadOptions::default().format(EdgeFormat::Snap)).expect("read");
-    WeightScheme::WeightedCascade.apply(&mut net, 0);
+    let options = ReadOptions::default()
+        .format(EdgeFormat::Snap)
+        .weights(WeightScheme::WeightedCascade);
+    let (net, _) = read_edge_list_file(path, options).expect("read");
     Some(net)
 }
 

@@ -14,10 +14,9 @@ use social_loop::propagation::MonteCarloSettings;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use rand::SeedableRng;
-use rand_xoshiro::Xoshiro256PlusPlus;
 use social_loop::Probability;
-use social_loop::network::{BarabasiAlbert, ReadOptions, WeightScheme, read_edge_list_file};
+use social_loop::network::io::{ReadOptions, read_edge_list_file};
+use social_loop::network::{BarabasiAlbert, WeightScheme};
 use social_loop::propagation::CompiledNetwork;
 use social_loop::targeting::{Algorithm, SpreadOracle, Targeting};
 
@@ -60,11 +59,10 @@ fn nethept(c: &mut Criterion) {
 }
 
 fn small_graph(c: &mut Criterion) {
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
     let mut net = BarabasiAlbert::new(2_000, 3)
-        .generate(Probability::ONE, &mut rng)
+        .generate(Probability::ONE, 7)
         .expect("generator");
-    WeightScheme::WeightedCascade.apply(&mut net, 0);
+    WeightScheme::WeightedCascade.apply(&mut net);
     let network = CompiledNetwork::from_network(&net);
     let mut group = c.benchmark_group("select/ba2000_k10");
     group.sample_size(10);

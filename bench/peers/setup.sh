@@ -24,10 +24,12 @@ fi
     "networkx==3.6.1" \
     "pynetim==0.5.5" \
     "numpy==2.4.6" \
-    "six==1.17.0"
+    "six==1.17.0" \
+    "lifetimes==0.11.3" \
+    "pandas==2.3.3"
 
 "$venv/bin/python" - <<'EOF'
 import importlib.metadata as m
-for name in ("cynetdiff", "ndlib", "networkx", "pynetim", "numpy", "six"):
+for name in ("cynetdiff", "ndlib", "networkx", "pynetim", "numpy", "six", "lifetimes", "scipy", "pandas", "autograd"):
     print(f"{name}=={m.version(name)}")
 EOF

@@ -5,7 +5,11 @@
 //! social-loop target --edges FILE --model ic --weighted-cascade --k 50 --rng-seed 1
 //! social-loop run examples/scenario.json --out target/run
 //! social-loop sweep examples/sweep.json --runs 0..4 --out target/sweep/table.json
+//! social-loop sweep examples/sweep.json --runs 0..4 --shard 1/4 --out parts/part-1.json
 //! social-loop sweep merge PART.json PART.json --out TABLE.json --csv SUMMARY.csv
+//! social-loop spread --edges FILE --model ic --p 0.1 --seeds a --runs-range 0..5000 --rng-seed 1 --partial PART.json
+//! social-loop spread merge PART.json PART.json
+//! social-loop customer-value --transactions cdnow_master.txt --format cdnow --calibration-end 1997-09-30 --model bgnbd
 //! ```
 //!
 //! Every subcommand has `--help`. A result goes to stdout (one JSON line for
@@ -14,9 +18,11 @@
 //! closed stdout (`social-loop ... | head`) ends the program quietly with 0.
 
 mod bar;
+mod customer_value;
 mod network_args;
 mod output;
 mod run;
+mod shard;
 mod spread;
 mod sweep;
 mod target;
@@ -44,8 +50,12 @@ enum Command {
     Target(target::TargetArgs),
     /// Run a scenario file of the value loop; writes report.json and periods.csv.
     Run(run::RunArgs),
-    /// Run a parameter sweep file, or merge the tables of a sweep split over jobs.
+    /// Run a parameter sweep file (or one shard of it), or merge the parts of a
+    /// sweep split over jobs.
     Sweep(sweep::SweepArgs),
+    /// Fit a BTYD model to a purchase log and value every customer (CLV);
+    /// prints one JSON line, writes a CSV per customer with --out.
+    CustomerValue(customer_value::CustomerValueArgs),
 }
 
 /// A failure: what to print on stderr. Every failure exits with code 2.
@@ -65,6 +75,7 @@ fn main() -> ExitCode {
         Command::Target(args) => ("target", target::run(args)),
         Command::Run(args) => ("run", run::run(args)),
         Command::Sweep(args) => ("sweep", sweep::run(args)),
+        Command::CustomerValue(args) => ("customer-value", customer_value::run(args)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,8 +1,10 @@
 //! `social-loop sweep`: a parameter sweep of the value loop from a sweep file,
-//! and the exact merge of sweeps split over several jobs.
+//! one shard of it on a batch scheduler, and the exact merge of the parts.
 //!
 //! ```text
 //! social-loop sweep SWEEP.json [--runs N | --runs FROM..TO] [--out TABLE.json] [--csv SUMMARY.csv]
+//! social-loop sweep SWEEP.json --runs 0..N --shard I/M --out PART.json
+//! social-loop sweep SWEEP.json --runs 0..N --shards M --out PART.json   # I from Slurm or Kubernetes
 //! social-loop sweep merge PART.json PART.json ... --out TABLE.json [--csv SUMMARY.csv]
 //! ```
 //!
@@ -13,15 +15,32 @@
 //! (`--csv`) has per cell the levels, then per metric the runs, mean,
 //! standard deviation and 95% interval. Both commands print the best cells by
 //! the first metric and each level's average over the other axes.
+//!
+//! **Shards** (see `shard.rs` for where the index comes from): the task runs
+//! its part of the (cell, run) work, balanced by cost, and writes a part file
+//! (the sweep's fingerprint, the shard, the runs, the table of its work). A
+//! part file that exists and checks (same sweep, shard, runs and work) is
+//! left alone and the task ends at once, so rerunning a whole job array
+//! redoes only the failed tasks; a part file that does not check (truncated,
+//! of another sweep) is an error naming it. Files are written atomically. On
+//! stderr a shard prints one line per finished cell when stderr is not a
+//! terminal (the log a scheduler keeps), the progress bar when it is.
+//!
+//! **Merge** takes either the parts of one sharded sweep (all shards, each
+//! once, of one fingerprint: else an error names the file or the missing
+//! shard) or plain tables of disjoint runs; the merged table is byte for byte
+//! the table one process running the whole sweep writes.
 
+use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::{Args, Subcommand};
 use serde_json::Value;
-use social_loop::sweep::{Sweep, SweepSummary, SweepTable};
+use social_loop::sweep::{Shard, ShardMerge, Sweep, SweepPart, SweepSummary, SweepTable};
 
-use crate::{Failure, bar, output};
+use crate::output::write_file;
+use crate::{Failure, bar, output, shard};
 
 /// Arguments of `social-loop sweep`.
 #[derive(Debug, Clone, Args)]
@@ -35,7 +54,7 @@ pub struct SweepArgs {
 
 #[derive(Debug, Clone, Subcommand)]
 enum SweepCommand {
-    /// Merge the tables of one sweep run over disjoint runs (exactly).
+    /// Merge the parts of a sharded sweep, or tables of disjoint runs (exactly).
     Merge(MergeArgs),
 }
 
@@ -48,22 +67,26 @@ struct RunSweep {
     /// The runs of every cell: a count N (runs 0..N) or a range FROM..TO.
     #[arg(long, default_value = "4", value_parser = parse_runs, value_name = "N|FROM..TO")]
     runs: std::ops::Range<u32>,
-    /// Where the table of exact sums goes (for merging).
-    #[arg(
-        long,
-        value_name = "TABLE.json",
-        default_value = "target/sweep/table.json"
-    )]
-    out: PathBuf,
-    /// Where the summary goes, as CSV.
+    /// Where the table of exact sums goes (for merging); default
+    /// target/sweep/table.json, or target/sweep/part-I-of-M.json for a shard.
+    #[arg(long, value_name = "TABLE.json")]
+    out: Option<PathBuf>,
+    /// Where the summary goes, as CSV (not for a shard: merge first).
     #[arg(long, value_name = "SUMMARY.csv")]
     csv: Option<PathBuf>,
+    /// Run shard I of M of the work (cells x runs, split by cost).
+    #[arg(long, value_name = "I/M", value_parser = parse_shard, conflicts_with = "shards")]
+    shard: Option<Shard>,
+    /// Run one of M shards, the index from SLURM_ARRAY_TASK_ID or
+    /// JOB_COMPLETION_INDEX.
+    #[arg(long, value_name = "M", value_parser = clap::value_parser!(u32).range(1..))]
+    shards: Option<u32>,
 }
 
-/// Merging tables.
+/// Merging parts or tables.
 #[derive(Debug, Clone, Args)]
 struct MergeArgs {
-    /// The tables to merge (each written by `social-loop sweep --out`).
+    /// The parts (`sweep --shard`) or tables (`sweep --out`) to merge.
     #[arg(value_name = "PART.json", required = true, num_args = 1..)]
     parts: Vec<PathBuf>,
     /// Where the merged table goes.
@@ -91,6 +114,11 @@ fn parse_runs(text: &str) -> Result<std::ops::Range<u32>, String> {
     Ok(runs)
 }
 
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    text.parse::<Shard>()
+        .map_err(|e| e.reason().unwrap_or("not I/M").to_string())
+}
+
 /// Runs the command.
 pub fn run(args: &SweepArgs) -> Result<(), Failure> {
     match &args.merge {
@@ -107,6 +135,14 @@ fn run_sweep(args: &RunSweep) -> Result<(), Failure> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| Failure(format!("cannot read {}: {e}", file.display())))?;
     let sweep = Sweep::from_json(&text).map_err(|e| Failure(format!("{}: {e}", file.display())))?;
+    let env = |name: &str| std::env::var(name).ok();
+    match shard::choose(args.shard, args.shards, &env)? {
+        Some(shard) => run_shard(args, file, sweep, shard),
+        None => run_whole(args, file, sweep),
+    }
+}
+
+fn run_whole(args: &RunSweep, file: &Path, sweep: Sweep) -> Result<(), Failure> {
     let (bar, progress) = bar::bar("runs");
     let started = Instant::now();
     let table = sweep
@@ -122,27 +158,152 @@ fn run_sweep(args: &RunSweep) -> Result<(), Failure> {
         args.runs.end,
         started.elapsed()
     );
-    write_outputs(&table, &args.out, args.csv.as_deref(), &mut text)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("target/sweep/table.json"));
+    write_outputs(&table, &out, args.csv.as_deref(), &mut text)?;
     output::print(&text)
 }
 
-fn merge(args: &MergeArgs) -> Result<(), Failure> {
-    let mut merged: Option<SweepTable> = None;
-    for part in &args.parts {
-        let name = part.display();
-        let text = std::fs::read_to_string(part)
+fn run_shard(args: &RunSweep, file: &Path, sweep: Sweep, shard: Shard) -> Result<(), Failure> {
+    if args.csv.is_some() {
+        return Err(Failure(format!(
+            "--csv: shard {shard} holds part of the work; write the summary with `sweep merge --csv`"
+        )));
+    }
+    let out = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from(format!(
+            "target/sweep/part-{}-of-{}.json",
+            shard.index(),
+            shard.count()
+        ))
+    });
+    let runs = args.runs.clone();
+    let name = out.display();
+    let sweep_error = |e: social_loop::Error| Failure(format!("{}: {e}", file.display()));
+    if out.exists() {
+        let text = std::fs::read_to_string(&out)
             .map_err(|e| Failure(format!("cannot read {name}: {e}")))?;
-        let table: SweepTable = serde_json::from_str(&text)
-            .map_err(|e| Failure(format!("{name}: not a sweep table: {e}")))?;
-        match merged.as_mut() {
-            None => merged = Some(table),
-            Some(m) => m
-                .merge(&table)
-                .map_err(|e| Failure(format!("{name}: {e}")))?,
+        let part: SweepPart = serde_json::from_str(&text).map_err(|e| {
+            Failure(format!(
+                "{name} exists but is not a sweep part (truncated?): {e}; delete it to rerun shard {shard}"
+            ))
+        })?;
+        return match sweep.check_part(&part, runs.clone(), shard) {
+            Ok(()) => output::line(&format!(
+                "shard {shard}: {name} is done already (checked: same sweep, runs and work), skipped"
+            )),
+            Err(e) if e.field() == Some("part") => Err(Failure(format!(
+                "{name} exists but {}: delete it or choose another --out",
+                e.reason().unwrap_or("does not check")
+            ))),
+            Err(e) => Err(sweep_error(e)),
+        };
+    }
+    let started = Instant::now();
+    let (bar, progress) = bar::bar("runs");
+    let mut sweep = sweep.progress(&progress);
+    if !std::io::stderr().is_terminal() {
+        // The log a scheduler keeps: one line per finished cell.
+        sweep = sweep.on_cell_done(move |d| {
+            eprintln!(
+                "shard {shard}: cell {} done (runs {}..{}), {} of {} cells, {:.1?}",
+                d.cell,
+                d.runs.start,
+                d.runs.end,
+                d.done,
+                d.total,
+                started.elapsed()
+            );
+        });
+    }
+    let part = sweep.run_shard(runs.clone(), shard).map_err(sweep_error);
+    bar.finish_and_clear();
+    let part = part?;
+    write_file(&out, &serde_json::to_string(&part)?)?;
+    let runs_done: u64 = (0..part.table().cell_count())
+        .filter_map(|c| part.table().cell_runs(c))
+        .flatten()
+        .map(|[s, e]| u64::from(e - s))
+        .sum();
+    output::print(&format!(
+        "shard {shard} of sweep {}: ran {runs_done} of the {} cells x runs {}..{} in {:.1?}\nwrote {name}\n",
+        part.fingerprint(),
+        part.table().cell_count(),
+        runs.start,
+        runs.end,
+        started.elapsed()
+    ))
+}
+
+/// A file given to `merge`: a shard's part or a plain table.
+enum Piece {
+    Part(SweepPart),
+    Table(SweepTable),
+}
+
+fn read_piece(path: &Path) -> Result<Piece, Failure> {
+    let name = path.display();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| Failure(format!("cannot read {name}: {e}")))?;
+    let json: Value = serde_json::from_str(&text).map_err(|e| {
+        Failure(format!(
+            "{name}: not a sweep table or part (truncated?): {e}"
+        ))
+    })?;
+    let is_part = json.get("shard").is_some();
+    let piece = match is_part {
+        true => serde_json::from_value(json).map(Piece::Part),
+        false => serde_json::from_value(json).map(Piece::Table),
+    };
+    piece.map_err(|e| {
+        let what = if is_part { "sweep part" } else { "sweep table" };
+        Failure(format!("{name}: not a {what}: {e}"))
+    })
+}
+
+fn merge(args: &MergeArgs) -> Result<(), Failure> {
+    let mut shards: Option<ShardMerge> = None;
+    let mut tables: Option<SweepTable> = None;
+    let mut text = String::new();
+    for path in &args.parts {
+        let name = path.display().to_string();
+        let mixed = || {
+            Failure(format!(
+                "{name}: parts of a sharded sweep and plain tables cannot be merged together"
+            ))
+        };
+        match read_piece(path)? {
+            Piece::Part(part) => {
+                if tables.is_some() {
+                    return Err(mixed());
+                }
+                shards
+                    .get_or_insert_with(ShardMerge::new)
+                    .add(name, part)
+                    .map_err(|e| Failure(e.reason().map_or(e.to_string(), str::to_string)))?;
+            }
+            Piece::Table(table) => match (&shards, tables.as_mut()) {
+                (Some(_), _) => return Err(mixed()),
+                (None, None) => tables = Some(table),
+                (None, Some(merged)) => merged
+                    .merge(&table)
+                    .map_err(|e| Failure(format!("{name}: {e}")))?,
+            },
         }
     }
-    let merged = merged.ok_or_else(|| Failure("merge needs at least one table".into()))?;
-    let mut text = String::new();
+    let merged = match (shards, tables) {
+        (Some(shards), _) => {
+            let table = shards
+                .finish()
+                .map_err(|e| Failure(e.reason().map_or(e.to_string(), str::to_string)))?;
+            text.push_str(&format!("merged {} shards\n", args.parts.len()));
+            table
+        }
+        (None, Some(table)) => table,
+        (None, None) => return Err(Failure("merge needs at least one table".into())),
+    };
     write_outputs(&merged, &args.out, args.csv.as_deref(), &mut text)?;
     output::print(&text)
 }
@@ -154,24 +315,15 @@ fn write_outputs(
     csv: Option<&Path>,
     text: &mut String,
 ) -> Result<(), Failure> {
-    write(out, &serde_json::to_string(table)?)?;
+    write_file(out, &serde_json::to_string(table)?)?;
     text.push_str(&format!("wrote {}\n", out.display()));
     let summary = table.summary();
     if let Some(csv) = csv {
-        write(csv, &summary.to_csv())?;
+        write_file(csv, &summary.to_csv())?;
         text.push_str(&format!("wrote {}\n", csv.display()));
     }
     highlights(&summary, text);
     Ok(())
-}
-
-fn write(path: &Path, contents: &str) -> Result<(), Failure> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Failure(format!("cannot create {}: {e}", dir.display())))?;
-    }
-    std::fs::write(path, contents)
-        .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))
 }
 
 /// A cell's levels in a few words: an object by its `model`, anything else as

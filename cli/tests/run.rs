@@ -64,5 +64,87 @@ fn mistakes_exit_2_naming_the_file_and_the_field() {
 fn default_prints_a_scenario_that_reads_back() {
     let out = ok_stdout(&social_loop(["run", "--default"]));
     let scenario = social_loop::sim::Scenario::from_json(&out).unwrap();
-    assert_eq!(scenario.horizon, 52);
+    assert_eq!(scenario.get_horizon(), 52);
+}
+
+#[test]
+fn attribution_prints_one_json_line_after_the_summary() {
+    let good = temp_file("run", "attributed.json", SHIPPED);
+    let out_dir = temp_dir("run").join("attributed");
+    let out = social_loop([
+        "run".as_ref(),
+        good.as_os_str(),
+        "--horizon".as_ref(),
+        "3".as_ref(),
+        "--attribution".as_ref(),
+        "--runs".as_ref(),
+        "3".as_ref(),
+        "--threads".as_ref(),
+        "2".as_ref(),
+        "--out".as_ref(),
+        out_dir.as_os_str(),
+    ]);
+    let stdout = ok_stdout(&out);
+    let last = stdout.lines().last().unwrap();
+    let line: serde_json::Value = serde_json::from_str(last).unwrap();
+    assert_eq!(line["runs"], 3);
+    let keys: Vec<&String> = line.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        ["attribution", "runs"],
+        "the interface names exactly these keys"
+    );
+    let actors: Vec<&String> = line["attribution"].as_object().unwrap().keys().collect();
+    assert_eq!(actors.len(), 5);
+    let money = |v: &serde_json::Value| -> f64 { v.as_str().unwrap().parse().unwrap() };
+    let mut parts = 0.0;
+    for actor in ["customer", "brand", "business", "baseline", "total"] {
+        let part = &line["attribution"][actor];
+        let (mean, ci) = (money(&part["mean"]), &part["ci95"]);
+        assert!(
+            money(&ci[0]) <= mean && mean <= money(&ci[1]),
+            "{actor}: {part}"
+        );
+        // Strings of decimals, to the cent.
+        assert!(
+            part["mean"]
+                .as_str()
+                .unwrap()
+                .split('.')
+                .nth(1)
+                .unwrap()
+                .len()
+                == 2
+        );
+        if actor != "total" {
+            parts += mean;
+        }
+    }
+    let total = money(&line["attribution"]["total"]["mean"]);
+    assert!((parts - total).abs() <= 0.03, "{parts} vs {total}");
+    // The report carries it too.
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["attribution"]["runs"], 3);
+}
+
+#[test]
+fn attribution_flags_are_checked() {
+    let good = temp_file("run", "flags.json", SHIPPED);
+    let err = err_2(&social_loop([
+        "run".as_ref(),
+        good.as_os_str(),
+        "--attribution".as_ref(),
+        "--runs".as_ref(),
+        "1".as_ref(),
+    ]));
+    assert!(err.contains("--runs"), "{err}");
+    let err = err_2(&social_loop([
+        "run".as_ref(),
+        good.as_os_str(),
+        "--runs".as_ref(),
+        "5".as_ref(),
+    ]));
+    assert!(err.contains("--attribution"), "{err}");
 }

@@ -296,3 +296,103 @@ fn reads_bitcoin_alpha_with_the_readme_counts() {
     );
     assert_eq!(v["seeds"].as_array().map(Vec::len), Some(3));
 }
+
+/// The line without `elapsed_ms` (a timing, the one field that may differ).
+fn without_time(out: &std::process::Output) -> String {
+    let mut v = json_line(out);
+    v.as_object_mut().unwrap().remove("elapsed_ms").unwrap();
+    serde_json::to_string(&v).unwrap()
+}
+
+#[test]
+fn partial_tallies_merge_to_the_line_of_one_run_bit_for_bit() {
+    let file = temp_file(
+        "spread",
+        "partials.txt",
+        "a b\na c\nb d\nc d\nd e\nb e\ne f\nc f\n",
+    );
+    let dir = common::temp_dir("spread");
+    let part = |name: &str| dir.join(name).display().to_string();
+    for (model, extra) in [
+        ("ic", ""),
+        ("ic", "--engine word-parallel"),
+        ("lt", ""),
+        ("signed", "--adversaries f"),
+    ] {
+        let base = format!(
+            "spread --edges {} --model {model} --p 0.3 --seeds a --rng-seed 9 {extra}",
+            file.display()
+        );
+        let whole = run_line(&format!("{base} --runs-range 30..330"));
+        for (range, name) in [
+            ("200..330", "c.json"),
+            ("30..95", "a.json"),
+            ("95..200", "b.json"),
+        ] {
+            let out = run_line(&format!(
+                "{base} --runs-range {range} --partial {}",
+                part(name)
+            ));
+            assert_eq!(ok_stdout(&out), "", "a partial prints nothing");
+        }
+        let merged = run_line(&format!(
+            "spread merge {} {} {}",
+            part("b.json"),
+            part("c.json"),
+            part("a.json")
+        ));
+        // Every field bit for bit (f64s printed in full), elapsed_ms aside.
+        assert_eq!(
+            without_time(&merged),
+            without_time(&whole),
+            "{model} {extra}"
+        );
+        assert_eq!(json_line(&merged)["runs"], 300);
+        // 0..N with N >= 64 is exactly --runs N.
+        assert_eq!(
+            without_time(&run_line(&format!("{base} --runs-range 0..100"))),
+            without_time(&run_line(&format!("{base} --runs 100"))),
+            "{model} {extra}"
+        );
+    }
+    // A part twice, a gap, another estimate: errors naming the file.
+    let err = err_2(&run_line(&format!(
+        "spread merge {} {}",
+        part("a.json"),
+        part("a.json")
+    )));
+    assert!(
+        err.contains("a.json: runs 30..95 and 30..95 overlap"),
+        "{err}"
+    );
+    let err = err_2(&run_line(&format!(
+        "spread merge {} {}",
+        part("a.json"),
+        part("c.json")
+    )));
+    assert!(err.contains("runs 95..200 are missing"), "{err}");
+    let other = run_line(&format!(
+        "spread --edges {} --model signed --p 0.3 --seeds a --rng-seed 10 --adversaries f --runs-range 95..200 --partial {}",
+        file.display(),
+        part("other.json")
+    ));
+    ok_stdout(&other);
+    let err = err_2(&run_line(&format!(
+        "spread merge {} {}",
+        part("a.json"),
+        part("other.json")
+    )));
+    assert!(
+        err.contains("other.json: a part of another estimate"),
+        "{err}"
+    );
+    std::fs::write(dir.join("cut.json"), "{\"inputs\":").unwrap();
+    let err = err_2(&run_line(&format!("spread merge {}", part("cut.json"))));
+    assert!(err.contains("cut.json: not a partial tally"), "{err}");
+    let err = err_2(&run_line(&format!(
+        "spread --edges {} --model ic --p 0.3 --seeds a --rng-seed 9 --runs 10 --partial {}",
+        file.display(),
+        part("x.json")
+    )));
+    assert!(err.contains("--partial needs --runs-range"), "{err}");
+}

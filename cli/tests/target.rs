@@ -7,7 +7,7 @@ mod common;
 
 use common::{err_2, json_line, keys_in_order, ok_stdout, run_line, temp_file};
 
-const KEYS: [&str; 7] = [
+const KEYS: [&str; 8] = [
     "algorithm",
     "k",
     "seeds",
@@ -15,6 +15,7 @@ const KEYS: [&str; 7] = [
     "elapsed_ms",
     "certified_ratio",
     "rr_sets",
+    "spread",
 ];
 
 fn star() -> std::path::PathBuf {
@@ -45,6 +46,25 @@ fn one_json_line_with_the_required_fields_in_order() {
         "{ratio}"
     );
     assert!(v["rr_sets"].as_u64().unwrap() > 0);
+    // The independent evaluation with its uncertainty.
+    let spread = &v["spread"];
+    let keys: Vec<&str> = spread
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys.len(), 3, "{spread}");
+    let mean = spread["mean"].as_f64().unwrap();
+    let std_err = spread["std_err"].as_f64().unwrap();
+    let [lo, hi] = [0, 1].map(|i| spread["ci95"][i].as_f64().unwrap());
+    assert_eq!(mean, v["estimated_spread"].as_f64().unwrap());
+    assert!(std_err > 0.0 && std_err < 0.1, "{spread}");
+    assert!(
+        (hi - lo - 2.0 * 1.959_963_984_540_054 * std_err).abs() < 1e-9,
+        "{spread}"
+    );
+    assert!(lo < mean && mean < hi, "{spread}");
     // Strategies that certify nothing and draw no RR set say so.
     let degree = json_line(&run_line(&format!("{line} --algorithm degree")));
     assert!(degree["certified_ratio"].is_null());

@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 /// place, so the simulation and a reader agree on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum EngagementKind {
     /// Social listening: the brand reads what customers say. It touches nobody, but
     /// what it hears is fed to the business's feedback backlog ("it's one thing to
@@ -35,8 +36,15 @@ pub enum EngagementKind {
     Conversation,
     /// Service recovery: fixing a bad experience; can win back an adversary.
     ServiceRecovery,
-    /// An advocacy (referral) programme: turns satisfied customers into advocates
-    /// and strengthens the word of mouth of existing advocates.
+    /// An advocacy (referral) programme: turns satisfied customers into
+    /// advocates and strengthens the word of mouth of existing advocates. In
+    /// the simulation, when it lands on a customer with no unresolved bad
+    /// experience it is an experience with its owner's department that
+    /// delights when it goes well (consistent and not bad), and the table's
+    /// `customer+experience_delighted` row can make them an advocate; on an
+    /// advocate it raises the chance of talking
+    /// ([`Rates::programme_talk`](crate::sim::Rates::programme_talk)); on
+    /// anyone else it is a relevant engagement.
     AdvocacyProgramme,
 }
 
@@ -89,6 +97,7 @@ impl EngagementKind {
 /// most often run (marketing, PR, sales, customer service) and an outside agency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Department {
     /// Marketing.
     Marketing,
@@ -122,6 +131,7 @@ impl Department {
 /// Whom an engagement is aimed at: the "right customer" of the relevance model.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Target {
     /// One customer, by the caller's id.
     Customer(CustomerId),

@@ -32,4 +32,4 @@ pub use ownership::{
     AgencyEffects, InHouse, InHouseEffects, Ownership, OwnershipEffects, PeriodEffects,
 };
 pub use plan::EngagementPlan;
-pub use relevance::{RelevanceFactors, RelevanceModel, relevance};
+pub use relevance::{RelevanceFactors, RelevanceModel};

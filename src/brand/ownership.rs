@@ -1,7 +1,7 @@
 //! Who owns social media inside the company, and what that does to the customer.
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::probability::Probability;
@@ -40,6 +40,7 @@ use crate::probability::Probability;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "model", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Ownership {
     /// Each department (marketing, PR, sales, customer service) runs its own social
     /// media, with its own goals and no internal communication.
@@ -58,6 +59,7 @@ pub enum Ownership {
 /// The in-house model an agency hands the relationship over to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum InHouse {
     /// The departments inherit it as separate silos.
     Siloed,
@@ -68,16 +70,18 @@ pub enum InHouse {
 /// The effects of one in-house model (siloed or co-op); constant over time.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct InHouseEffects {
-    /// Chance a touched customer gets a consistent experience across departments.
-    pub consistency: Probability,
-    /// Share of feedback and listening that reaches the business backlog.
-    pub feedback_reach: Probability,
-    /// Multiplier on engagement relevance.
-    pub relevance_factor: Probability,
-    /// Extra cost as a fraction of each engagement's cost (>= 0).
-    #[serde(deserialize_with = "non_negative_overhead")]
-    pub coordination_overhead: Decimal,
+    pub(crate) consistency: Probability,
+    pub(crate) feedback_reach: Probability,
+    pub(crate) relevance_factor: Probability,
+    pub(crate) coordination_overhead: Decimal,
 }
+
+accessors!(InHouseEffects {
+    consistency get_consistency: Probability [copy] => "the chance that a touched customer gets a consistent experience across departments";
+    feedback_reach get_feedback_reach: Probability [copy] => "the share of feedback and listening that reaches the business backlog";
+    relevance_factor get_relevance_factor: Probability [copy] => "the multiplier on engagement relevance";
+    coordination_overhead get_coordination_overhead: Decimal [copy] => "the extra cost as a fraction of each engagement's cost (>= 0)";
+});
 
 impl InHouseEffects {
     /// Defaults of the siloed model:
@@ -116,6 +120,85 @@ impl InHouseEffects {
             coordination_overhead: Decimal::new(15, 2),
         }
     }
+
+    /// The documented range of each lever of the siloed model, `[low, high]`:
+    ///
+    /// | lever | siloed | co-op |
+    /// |---|---|---|
+    /// | consistency | 0.4 .. 0.8 | 0.75 .. 0.95 |
+    /// | feedback reach | 0.1 .. 0.5 | 0.5 .. 0.9 |
+    /// | relevance factor | 0.7 .. 0.95 | 0.8 .. 1 |
+    /// | coordination overhead | 0 .. 0.1 | 0.05 .. 0.4 |
+    ///
+    /// The essays give directions, not numbers: each default is inside a range
+    /// wide enough to hold the plausible readings of the quote behind it, and
+    /// the ranges of the two models overlap where the essays do not say which is
+    /// better by how much (relevance) or say it costs (overhead: meetings,
+    /// shared budgets and planning can cost little or a lot). A sensitivity
+    /// analysis draws the levers from these ranges instead of fixing them (the
+    /// example `who_owns_social`).
+    pub fn siloed_range() -> [InHouseEffects; 2] {
+        let p = Probability::saturating;
+        [
+            InHouseEffects {
+                consistency: p(0.4),
+                feedback_reach: p(0.1),
+                relevance_factor: p(0.7),
+                coordination_overhead: Decimal::ZERO,
+            },
+            InHouseEffects {
+                consistency: p(0.8),
+                feedback_reach: p(0.5),
+                relevance_factor: p(0.95),
+                coordination_overhead: Decimal::new(1, 1),
+            },
+        ]
+    }
+
+    /// The documented range of each lever of the co-op model, `[low, high]`
+    /// (see [`InHouseEffects::siloed_range`]).
+    pub fn co_op_range() -> [InHouseEffects; 2] {
+        let p = Probability::saturating;
+        [
+            InHouseEffects {
+                consistency: p(0.75),
+                feedback_reach: p(0.5),
+                relevance_factor: p(0.8),
+                coordination_overhead: Decimal::new(5, 2),
+            },
+            InHouseEffects {
+                consistency: p(0.95),
+                feedback_reach: p(0.9),
+                relevance_factor: p(1.0),
+                coordination_overhead: Decimal::new(4, 1),
+            },
+        ]
+    }
+
+    /// The levers at fractions `at` (each in `[0, 1]`, clamped) of the way
+    /// from `range[0]` to `range[1]`, in the order consistency, feedback reach,
+    /// relevance factor, coordination overhead (the overhead rounded to
+    /// thousandths).
+    pub fn within(range: [InHouseEffects; 2], at: [f64; 4]) -> InHouseEffects {
+        let [low, high] = range;
+        let [a, b, c, d] = at.map(|x| if x.is_nan() { 0.0 } else { x.clamp(0.0, 1.0) });
+        let mix = |l: Probability, h: Probability, w: f64| {
+            Probability::saturating(l.get() + (h.get() - l.get()) * w)
+        };
+        let span = high.coordination_overhead - low.coordination_overhead;
+        let step = Decimal::from((d * 1000.0).round() as i64);
+        let overhead = span
+            .checked_mul(step)
+            .and_then(|x| x.checked_div(Decimal::from(1000)))
+            .and_then(|x| low.coordination_overhead.checked_add(x))
+            .map_or(low.coordination_overhead, |x| x.round_dp(3));
+        InHouseEffects {
+            consistency: mix(low.consistency, high.consistency, a),
+            feedback_reach: mix(low.feedback_reach, high.feedback_reach, b),
+            relevance_factor: mix(low.relevance_factor, high.relevance_factor, c),
+            coordination_overhead: overhead,
+        }
+    }
 }
 
 /// The effects of agency ownership, which change with time.
@@ -131,25 +214,30 @@ impl InHouseEffects {
 /// `(1 - w) x agency value at h + w x in-house value`; the coordination overhead is
 /// the in-house one from `h` on.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AgencyEffects {
-    /// Chance a touched customer gets a consistent experience.
-    pub consistency: Probability,
-    /// Share of feedback and listening that reaches the business backlog.
-    pub feedback_reach: Probability,
-    /// Relevance factor in period 0.
-    pub initial_relevance: Probability,
-    /// Relevance factor the agency decays toward.
-    pub relevance_floor: Probability,
-    /// Per-period geometric decay rate of the relevance above the floor.
-    pub relevance_decay: Probability,
-    /// Extra cost as a fraction of each engagement's cost (>= 0).
-    #[serde(deserialize_with = "non_negative_overhead")]
-    pub coordination_overhead: Decimal,
-    /// Periods the in-house team needs to reach its own level after the hand-over.
-    pub hand_over_ramp: u32,
-    /// The in-house model that takes over.
-    pub hand_over_to: InHouse,
+    pub(crate) consistency: Probability,
+    pub(crate) feedback_reach: Probability,
+    pub(crate) initial_relevance: Probability,
+    pub(crate) relevance_floor: Probability,
+    pub(crate) relevance_decay: Probability,
+    pub(crate) coordination_overhead: Decimal,
+    pub(crate) fee_per_week: Decimal,
+    pub(crate) hand_over_ramp: u32,
+    pub(crate) hand_over_to: InHouse,
 }
+
+accessors!(AgencyEffects {
+    consistency get_consistency: Probability [copy] => "the chance that a touched customer gets a consistent experience";
+    feedback_reach get_feedback_reach: Probability [copy] => "the share of feedback and listening that reaches the business backlog";
+    initial_relevance get_initial_relevance: Probability [copy] => "the relevance factor in period 0";
+    relevance_floor get_relevance_floor: Probability [copy] => "the relevance factor the agency decays toward";
+    relevance_decay get_relevance_decay: Probability [copy] => "the per-period geometric decay rate of the relevance above the floor";
+    coordination_overhead get_coordination_overhead: Decimal [copy] => "the extra cost as a fraction of each engagement's cost (>= 0)";
+    fee_per_week get_fee_per_week: Decimal [copy] => "the agency's fee per week (>= 0, in the scenario's currency), paid every period until the hand-over";
+    hand_over_ramp get_hand_over_ramp: u32 [copy] => "the periods the in-house team needs to reach its own level after the hand-over";
+    hand_over_to get_hand_over_to: InHouse [copy] => "the in-house model that takes over";
+});
 
 impl Default for AgencyEffects {
     /// Defaults:
@@ -162,8 +250,15 @@ impl Default for AgencyEffects {
     /// - relevance floor 0.5 and decay 0.05 per period: "no matter how great the
     ///   agency is, it can never know the ins and outs of a business"; "over the
     ///   long-term it's an unsustainable model".
-    /// - coordination overhead 0: the agency's fee is in the cost of the engagements
-    ///   it owns ([`Department::Agency`](super::Department::Agency)).
+    /// - coordination overhead 0: the agency coordinates itself; what it costs is
+    ///   its fee.
+    /// - fee 700 a week (about 3,000 a month), paid each period until the
+    ///   hand-over: agencies quote monthly retainers for managing a brand's
+    ///   social media from about 1,000 to over 10,000 a month for small and
+    ///   medium businesses (US price guides, hence the scenario's default
+    ///   currency); 3,000 a month is toward the lower middle, for a business of
+    ///   about a million a year in sales. The fee is on top of the engagements'
+    ///   own costs (content, discounts), which the brand pays whoever runs them.
     /// - hand-over ramp 8 periods: "understand who can take over internally, what will
     ///   be required of them ... the necessary training".
     /// - hand over to siloed: a hand-over brings the relationship in-house; it does
@@ -176,6 +271,7 @@ impl Default for AgencyEffects {
             relevance_floor: Probability::saturating(0.5),
             relevance_decay: Probability::saturating(0.05),
             coordination_overhead: Decimal::ZERO,
+            fee_per_week: Decimal::new(700, 0),
             hand_over_ramp: 8,
             hand_over_to: InHouse::Siloed,
         }
@@ -187,8 +283,8 @@ impl Default for AgencyEffects {
 /// ```
 /// use social_loop::brand::OwnershipEffects;
 /// use social_loop::Probability;
-/// let mut effects = OwnershipEffects::default();
-/// effects.co_op.consistency = Probability::new(0.8)?;
+/// let co_op = OwnershipEffects::default().get_co_op().consistency(Probability::new(0.8)?);
+/// let effects = OwnershipEffects::default().co_op(co_op);
 /// let json = serde_json::to_string(&effects)?;
 /// assert_eq!(serde_json::from_str::<OwnershipEffects>(&json)?, effects);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -196,12 +292,9 @@ impl Default for AgencyEffects {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct OwnershipEffects {
-    /// Effects of [`Ownership::Siloed`] (and of an agency handing over to silos).
-    pub siloed: InHouseEffects,
-    /// Effects of [`Ownership::CoOp`] (and of an agency handing over to a co-op).
-    pub co_op: InHouseEffects,
-    /// Effects of [`Ownership::Agency`].
-    pub agency: AgencyEffects,
+    pub(crate) siloed: InHouseEffects,
+    pub(crate) co_op: InHouseEffects,
+    pub(crate) agency: AgencyEffects,
 }
 
 impl Default for OwnershipEffects {
@@ -214,26 +307,47 @@ impl Default for OwnershipEffects {
     }
 }
 
+accessors!(OwnershipEffects {
+    siloed get_siloed: InHouseEffects [copy] => "the effects of `Ownership::Siloed` (and of an agency handing over to silos)";
+    co_op get_co_op: InHouseEffects [copy] => "the effects of `Ownership::CoOp` (and of an agency handing over to a co-op)";
+    agency get_agency: AgencyEffects [copy] => "the effects of `Ownership::Agency`";
+});
+
 impl OwnershipEffects {
-    /// Sets the siloed effects.
-    #[must_use]
-    pub fn siloed(mut self, effects: InHouseEffects) -> Self {
-        self.siloed = effects;
-        self
-    }
-
-    /// Sets the co-op effects.
-    #[must_use]
-    pub fn co_op(mut self, effects: InHouseEffects) -> Self {
-        self.co_op = effects;
-        self
-    }
-
-    /// Sets the agency effects.
-    #[must_use]
-    pub fn agency(mut self, effects: AgencyEffects) -> Self {
-        self.agency = effects;
-        self
+    /// Checks the levers types cannot: overheads and the agency fee `>= 0`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming the field's JSON path in a scenario
+    /// (`ownership_effects.co_op.coordination_overhead`,
+    /// `ownership_effects.agency.fee_per_week`...).
+    pub fn validate(&self) -> Result<()> {
+        let checks = [
+            (
+                "ownership_effects.siloed.coordination_overhead",
+                self.siloed.coordination_overhead,
+            ),
+            (
+                "ownership_effects.co_op.coordination_overhead",
+                self.co_op.coordination_overhead,
+            ),
+            (
+                "ownership_effects.agency.coordination_overhead",
+                self.agency.coordination_overhead,
+            ),
+            (
+                "ownership_effects.agency.fee_per_week",
+                self.agency.fee_per_week,
+            ),
+        ];
+        for (field, value) in checks {
+            if value.is_sign_negative() && !value.is_zero() {
+                return Err(Error::invalid(
+                    field,
+                    format!("{value} is negative; it must be >= 0"),
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn in_house(&self, model: InHouse) -> &InHouseEffects {
@@ -246,6 +360,7 @@ impl OwnershipEffects {
 
 /// The ownership levers in force in one period (see [`Ownership`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PeriodEffects {
     /// Chance a touched customer gets a consistent experience across departments.
     pub consistency: Probability,
@@ -327,6 +442,22 @@ impl Ownership {
         self.effects_in(effects, period).coordination_overhead
     }
 
+    /// The agency's fee per week in `period`: the [`AgencyEffects`] fee while an
+    /// agency runs the relationship (before the hand-over, or always without
+    /// one), nothing otherwise. The simulation converts it to its period (see
+    /// [`Period`](crate::sim::Period)) and books it as the brand's
+    /// [`ValueKind::AgencyFee`](crate::value::ValueKind::AgencyFee).
+    pub fn agency_fee_per_week(&self, effects: &OwnershipEffects, period: u32) -> Decimal {
+        match *self {
+            Ownership::Agency { hand_over_period }
+                if hand_over_period.is_none_or(|h| period < h) =>
+            {
+                effects.agency.fee_per_week
+            }
+            _ => Decimal::ZERO,
+        }
+    }
+
     /// What an engagement whose own cost is `base` costs in `period` including the
     /// coordination overhead: `base x (1 + overhead)`.
     ///
@@ -370,14 +501,4 @@ fn agency_period_effects(agency: &AgencyEffects, period: u32) -> PeriodEffects {
 
 fn blend(from: Probability, to: Probability, w: f64) -> Probability {
     Probability::saturating((1.0 - w) * from.get() + w * to.get())
-}
-
-fn non_negative_overhead<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
-    let value = <Decimal as Deserialize>::deserialize(deserializer)?;
-    if value.is_sign_negative() && !value.is_zero() {
-        return Err(serde::de::Error::custom(format!(
-            "coordination_overhead: {value} is negative; it must be >= 0"
-        )));
-    }
-    Ok(value)
 }

@@ -64,15 +64,18 @@ use super::engagement::Engagement;
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RelevanceModel {
-    /// Content factor of entirely off-topic content (the floor of the content factor).
-    pub off_topic: Probability,
-    /// Time factor when the customer is not attentive in the period.
-    pub off_time: Probability,
-    /// Channel factor when the customer does not use the engagement's channel.
-    pub cross_channel: Probability,
-    /// Customer factor when the engagement's target does not include the customer.
-    pub targeting_miss: Probability,
+    pub(crate) off_topic: Probability,
+    pub(crate) off_time: Probability,
+    pub(crate) cross_channel: Probability,
+    pub(crate) targeting_miss: Probability,
 }
+
+accessors!(RelevanceModel {
+    off_topic get_off_topic: Probability [copy] => "the content factor of entirely off-topic content (the floor of the content factor)";
+    off_time get_off_time: Probability [copy] => "the time factor when the customer is not attentive in the period";
+    cross_channel get_cross_channel: Probability [copy] => "the channel factor when the customer does not use the engagement's channel";
+    targeting_miss get_targeting_miss: Probability [copy] => "the customer factor when the engagement's target does not include the customer";
+});
 
 impl Default for RelevanceModel {
     fn default() -> Self {
@@ -87,6 +90,7 @@ impl Default for RelevanceModel {
 
 /// The four factors of one relevance score, for explaining it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RelevanceFactors {
     /// Right content.
     pub content: Probability,
@@ -108,34 +112,6 @@ impl RelevanceFactors {
 }
 
 impl RelevanceModel {
-    /// Sets the content factor of off-topic content.
-    #[must_use]
-    pub fn off_topic(mut self, value: Probability) -> Self {
-        self.off_topic = value;
-        self
-    }
-
-    /// Sets the time factor outside the customer's attention periods.
-    #[must_use]
-    pub fn off_time(mut self, value: Probability) -> Self {
-        self.off_time = value;
-        self
-    }
-
-    /// Sets the channel factor for a channel the customer does not use.
-    #[must_use]
-    pub fn cross_channel(mut self, value: Probability) -> Self {
-        self.cross_channel = value;
-        self
-    }
-
-    /// Sets the customer factor for a customer outside the target.
-    #[must_use]
-    pub fn targeting_miss(mut self, value: Probability) -> Self {
-        self.targeting_miss = value;
-        self
-    }
-
     /// The four factors for `engagement`, customer `id` with `profile`, in `period`.
     ///
     /// # Complexity
@@ -193,14 +169,4 @@ impl RelevanceModel {
     ) -> Probability {
         self.factors(engagement, id, profile, period).product()
     }
-}
-
-/// [`RelevanceModel::relevance`] with the default model.
-pub fn relevance(
-    engagement: &Engagement,
-    id: &CustomerId,
-    profile: &Profile,
-    period: u32,
-) -> Probability {
-    RelevanceModel::default().relevance(engagement, id, profile, period)
 }

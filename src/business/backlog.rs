@@ -9,6 +9,7 @@ use crate::customer::Topic;
 /// What a piece of feedback says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum FeedbackKind {
     /// Something went wrong ("we want to know why we had a terrible experience").
     Complaint,
@@ -19,6 +20,7 @@ pub enum FeedbackKind {
 /// Where a piece of feedback came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum FeedbackSource {
     /// A customer gave it to the brand (product feedback: value the customer creates).
     Customer,

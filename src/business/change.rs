@@ -11,6 +11,7 @@ use crate::probability::Probability;
 /// change internally" — in process, behaviour, policy and product.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ChangeKind {
     /// How work is done (e.g. one queue for all customer contacts).
     Process,

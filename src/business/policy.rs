@@ -17,14 +17,17 @@ use super::change::{Change, ChangeKind};
 /// `threshold` oldest items from the backlog (they are what the change answers).
 /// Items below the threshold stay for later reviews.
 ///
-/// Defaults (each a parameter):
-/// - `threshold = 50`: a product team acts on a pattern, not on one voice.
+/// Defaults (each a parameter), sized for the quickstart's business (10,000
+/// customers, about a million a year in sales, a few thousand pieces of
+/// feedback a year reaching the business under co-op ownership):
+/// - `threshold = 1,000`: a product team acts on a pattern, not on one voice;
+///   a thousand pieces of feedback is a pattern in a business of this size.
 /// - `max_per_review = 1`: the business has the capacity for one new change at a
 ///   time.
-/// - `commission`: a product innovation costing 20 000, with a lag of 8 periods (a
-///   product change takes about two months of weekly periods to ship) that cuts the
-///   probability of a bad experience by 10%: "the social business creates value by
-///   implementing change ... as well as product innovation".
+/// - `commission`: a product innovation costing 5,000, with a lag of 8 periods (a
+///   product change takes about two months of weekly periods to ship), that cuts
+///   the probability of a bad experience by 10%: "the social business creates
+///   value by implementing change ... as well as product innovation".
 ///
 /// ```
 /// use social_loop::business::{
@@ -79,11 +82,11 @@ impl TryFrom<PolicyFields> for ChangePolicy {
 impl Default for ChangePolicy {
     fn default() -> Self {
         ChangePolicy {
-            threshold: 50,
+            threshold: 1_000,
             max_per_review: 1,
             commission: Change::unchecked(
                 ChangeKind::ProductInnovation,
-                Decimal::new(20_000, 0),
+                Decimal::new(5_000, 0),
                 8,
                 0.1,
             ),

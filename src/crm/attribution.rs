@@ -9,6 +9,7 @@ use crate::customer::CustomerId;
 use crate::error::Result;
 
 /// What one referrer brought.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReferralCredit {
     /// The referrer.
@@ -26,6 +27,7 @@ pub struct ReferralCredit {
 }
 
 /// The referral forest of a book and the revenue it brought.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Attribution {
     /// One credit per referrer, by chain size (largest first), then id.
@@ -57,7 +59,7 @@ impl CustomerBook {
     /// use social_loop::Decimal;
     /// use social_loop::crm::{Currency, CustomerBook, Event, EventId, EventKind, Money, Timestamp};
     /// let eur = Currency::new("EUR")?;
-    /// let at = Timestamp::from_unix_millis;
+    /// let at = |day: i64| Timestamp::from_unix_millis(1_709_280_000_000 + day * 86_400_000);
     /// let mut book = CustomerBook::new();
     /// book.apply(&Event::new(EventId::new("r1")?, at(1)?, "bob", EventKind::Referral).counterpart("ann"));
     /// book.apply(&Event::new(EventId::new("r2")?, at(2)?, "cy", EventKind::Referral).counterpart("bob"));

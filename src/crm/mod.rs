@@ -25,7 +25,7 @@
 //! let why = book.explain("ann", ExplainOptions::default())?;
 //! assert_eq!(why.stage, Stage::Advocate);
 //! assert_eq!(why.moves[1].events[0].as_str(), "e2"); // the NPS answer of 10 made her an advocate
-//! assert_eq!(why.moves[1].rule, "customer+experience_delighted");
+//! assert_eq!(why.moves[1].rule.to_string(), "customer+experience_delighted");
 //!
 //! let settings = social_loop::propagation::MonteCarloSettings::new(1_000, 0)?;
 //! let ranking = book.rank(RankOptions::default().settings(settings))?;
@@ -36,21 +36,31 @@
 //! # Pieces
 //! * [`Event`]: the envelope (schema version, id, [`Timestamp`], customer,
 //!   counterpart, [`EventKind`], channel, [`Source`], [`SentimentReading`],
-//!   [`Money`]); [`JsonLines`] reads it from JSON Lines without ever panicking.
+//!   [`Money`]); [`JsonLines`] reads it from JSON Lines without ever panicking,
+//!   naming the JSON path of every rejected value.
 //! * [`CustomerBook`]: applies events idempotently and in `(at, id)` order
 //!   whatever the arrival order; [`import`](CustomerBook::import) returns one
-//!   [`Outcome`] per record; relationships grow an
-//!   [`InfluenceNetwork`](crate::network::InfluenceNetwork).
+//!   [`RecordOutcome`] per record (applied, duplicate, conflict, rejected, with
+//!   [`Warning`]s), [`import_jsonl_each`](CustomerBook::import_jsonl_each)
+//!   streams them in bounded memory; [`BookOptions`] say what is admitted
+//!   (time window, strictness, [`IdPolicy`]); relationships grow an
+//!   [`InfluenceNetwork`](crate::network::InfluenceNetwork);
+//!   [`forget`](CustomerBook::forget) erases a customer ([`Forgotten`]).
+//! * [`DurableBook`]: the book on disk, an append-only checksummed event log
+//!   plus an optional snapshot, each append synced before it is acknowledged.
 //! * [`CustomerBook::explain`] → [`Explanation`]: stage, every move with its
-//!   event ids and rule, NPS, signed [`Factor`]s.
+//!   event ids and [`RuleId`](crate::customer::RuleId), NPS, signed
+//!   [`Factor`]s weighed by their part in the current stage.
 //! * [`CustomerBook::rank`] → [`Ranking`]: advocates, adversaries and
-//!   influencers by the reach the propagation engine expects of them.
+//!   influencers by the reach the propagation engine expects of them (the
+//!   crate's one [`InfluencerRanking`](crate::propagation::InfluencerRanking)).
 //! * [`CustomerBook::referral_attribution`] → [`Attribution`]: who brought
 //!   whom and the revenue of the chains, per currency, exact.
 //! * [`SyntheticCrm`]: a seeded stream of realistic events to try it all on.
 
 mod attribution;
 mod book;
+mod durable;
 mod event;
 mod explain;
 mod intern;
@@ -60,9 +70,11 @@ mod outcome;
 mod rank;
 mod synthetic;
 mod time;
+mod value;
 
 pub use attribution::{Attribution, ReferralCredit};
-pub use book::{BookNps, BookOptions, CustomerBook, Revenue};
+pub use book::{BookNps, BookOptions, CustomerBook, Forgotten, IdPolicy, Revenue};
+pub use durable::{Durability, DurableBook, GROUP_COMMIT, LoadReport, TornTail};
 pub use event::{
     Event, EventChannel, EventId, EventKind, MAX_ID_BYTES, Polarity, SCHEMA_VERSION,
     SentimentReading, Source,
@@ -70,7 +82,8 @@ pub use event::{
 pub use explain::{ExplainOptions, ExplainedMove, Explanation, Factor, FactorSign, NpsView};
 pub use jsonl::{JsonLines, MAX_LINE_BYTES};
 pub use money::{Currency, ExchangeRates, MAX_MAGNITUDE, MAX_SCALE, Money, MoneyTotals};
-pub use outcome::{ImportReport, Outcome, OutcomeCounts, Position, RecordOutcome};
+pub use outcome::{ImportReport, Outcome, OutcomeCounts, Position, RecordOutcome, Warning};
 pub use rank::{RankOptions, Ranked, Ranking};
 pub use synthetic::SyntheticCrm;
 pub use time::Timestamp;
+pub use value::{BookValueOptions, CurrencyValues};

@@ -94,8 +94,15 @@ impl fmt::Display for Currency {
     }
 }
 
-/// An exact amount in one currency. In JSON: `{"amount": "49.99", "currency": "EUR"}`
-/// (the amount is a string, so no digit is lost to floating point).
+/// An exact amount in one currency. In JSON: `{"amount": "49.99", "currency": "EUR"}`.
+///
+/// **The one rule for amounts in JSON**: a string of decimal digits with an
+/// optional leading `-` and an optional fractional part (`"49.99"`, `"-5"`,
+/// `"0.000001"`), read exactly. A JSON number (`49.99`) is rejected wherever
+/// it appears, because a producer's floating point may already have changed
+/// its digits; so are exponents (`"1e3"`), a `+`, spaces, a negative zero
+/// (`"-0.00"`), and more than
+/// [`MAX_SCALE`] decimal places (the message counts the places as written).
 ///
 /// ```
 /// use social_loop::Decimal;
@@ -111,7 +118,10 @@ impl fmt::Display for Currency {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Money {
     /// The amount.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(
+        serialize_with = "rust_decimal::serde::str::serialize",
+        deserialize_with = "amount::deserialize"
+    )]
     pub amount: Decimal,
     /// Its currency.
     pub currency: Currency,
@@ -167,6 +177,74 @@ impl Money {
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.amount, self.currency)
+    }
+}
+
+/// Amounts as JSON strings (see [`Money`]).
+mod amount {
+    use std::fmt;
+
+    use rust_decimal::Decimal;
+    use serde::Deserializer;
+    use serde::de::{self, Visitor};
+
+    use super::{MAX_MAGNITUDE, MAX_SCALE};
+
+    /// Reads `text` as an amount, or says what is wrong with it.
+    pub(super) fn parse(text: &str) -> Result<Decimal, String> {
+        let digits = text.strip_prefix('-').unwrap_or(text);
+        let (whole, fraction) = match digits.split_once('.') {
+            Some((w, f)) => (w, Some(f)),
+            None => (digits, None),
+        };
+        let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !all_digits(whole) || !fraction.is_none_or(all_digits) {
+            return Err(format!(
+                "`{}` is not an amount: write decimal digits with an optional `-` and `.` (\"49.99\"), no exponent, sign `+` or spaces",
+                clip(text)
+            ));
+        }
+        if text.starts_with('-') && digits.bytes().all(|b| b == b'0' || b == b'.') {
+            return Err(format!("`{}` is a negative zero: write 0", clip(text)));
+        }
+        let places = fraction.map_or(0, str::len);
+        if places > MAX_SCALE as usize {
+            return Err(format!(
+                "`{}` has {places} decimal places; at most {MAX_SCALE} are accepted",
+                clip(text)
+            ));
+        }
+        let significant = whole.trim_start_matches('0').len();
+        if significant > 13 {
+            return Err(format!(
+                "`{}` is not below {MAX_MAGNITUDE} in magnitude",
+                clip(text)
+            ));
+        }
+        Decimal::from_str_exact(text).map_err(|e| format!("`{}`: {e}", clip(text)))
+    }
+
+    fn clip(text: &str) -> String {
+        let shown: String = text.chars().take(40).collect();
+        if shown.len() < text.len() {
+            format!("{shown}...")
+        } else {
+            shown
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        struct AmountVisitor;
+        impl Visitor<'_> for AmountVisitor {
+            type Value = Decimal;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an amount as a string of decimal digits, such as \"49.99\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+                parse(v).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(AmountVisitor)
     }
 }
 
@@ -402,6 +480,44 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&m).unwrap(),
             r#"{"amount":"0.100000","currency":"EUR"}"#
+        );
+    }
+
+    #[test]
+    fn amounts_are_strings_of_decimal_digits_only() {
+        let read = |amount: &str| {
+            serde_json::from_str::<Money>(&format!(r#"{{"amount":{amount},"currency":"EUR"}}"#))
+        };
+        assert_eq!(read(r#""49.99""#).unwrap().amount, Decimal::new(4999, 2));
+        assert_eq!(read(r#""-5""#).unwrap().amount, Decimal::from(-5));
+        assert_eq!(read(r#""007.50""#).unwrap().amount, Decimal::new(750, 2));
+        for bad in [
+            r#""-0.00""#,
+            r#""-0""#,
+            "49.99",
+            "1000",
+            r#""1e3""#,
+            r#""+1""#,
+            r#"" 1""#,
+            r#"".5""#,
+            r#""5.""#,
+            r#""""#,
+            r#""1.0000001""#,
+            r#""10000000000000""#,
+            r#""NaN""#,
+            r#""１""#,
+        ] {
+            assert!(read(bad).is_err(), "{bad}");
+        }
+        let thirty = read(r#""1.000000000000000000000000000001""#).unwrap_err();
+        assert!(
+            thirty.to_string().contains("has 30 decimal places"),
+            "{thirty}"
+        );
+        let number = read("49.99").unwrap_err();
+        assert!(
+            number.to_string().contains("string of decimal digits"),
+            "{number}"
         );
     }
 

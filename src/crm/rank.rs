@@ -1,7 +1,6 @@
 //! Advocates, adversaries and influencers now: customers ranked by the reach
 //! the propagation engine expects of them on the book's current network.
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::CustomerBook;
@@ -9,8 +8,8 @@ use crate::customer::{CustomerId, Stage};
 use crate::error::Result;
 use crate::network::InfluenceNetwork;
 use crate::probability::Probability;
-use crate::progress::{Counter, Progress};
-use crate::propagation::{CompiledNetwork, Model, MonteCarlo, MonteCarloSettings, Summary};
+use crate::progress::Progress;
+use crate::propagation::{CompiledNetwork, InfluencerRanking, Model, MonteCarloSettings, Summary};
 
 /// Settings of [`CustomerBook::rank`].
 ///
@@ -93,6 +92,7 @@ impl RankOptions {
 }
 
 /// One ranked customer.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ranked {
     /// Who.
@@ -109,6 +109,7 @@ pub struct Ranked {
 }
 
 /// The three rankings, best first.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ranking {
     /// Advocates now, by expected positive reach (signed cascade, seeded as an
@@ -128,40 +129,28 @@ pub struct Ranking {
     pub seed: u64,
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Side {
-    Advocate,
-    Adversary,
-    Influencer,
-}
-
 impl CustomerBook {
     /// Ranks advocates, adversaries and influencers by the reach the
     /// [propagation engine](crate::propagation) expects of each, alone, on the
     /// current network.
     ///
-    /// 1. The network is compiled once, in a canonical order (customers and
-    ///    ties sorted by id), so that the ranking, like the book, does not
-    ///    depend on the order in which events arrived.
-    /// 2. Every candidate (advocates now, adversaries now, or every customer in
-    ///    the network) gets a screening score, the two-hop expected reach
-    ///    `Σ_{u→v} p_uv (1 + Σ_{v→w} p_vw)`.
-    /// 3. The best `shortlist` candidates of each list are estimated by Monte
-    ///    Carlo (`runs` runs each, one seed for all): the signed cascade seeded
-    ///    with the customer alone as an advocate (positive reach) or as an
-    ///    adversary (negative reach), the Independent Cascade for influencers.
-    /// 4. Each list is sorted by mean reach (ties by customer id).
-    ///
-    /// A candidate with no tie reaches exactly themselves (reach 1, no error).
-    /// The screening can miss a customer whose reach comes from three hops or
-    /// more; a `shortlist` at least as large as the candidates estimates all.
-    /// Results do not depend on the number of threads.
+    /// The network is compiled once, in a canonical order (customers and ties
+    /// sorted by id), so that the ranking, like the book, does not depend on
+    /// the order in which events arrived. Each list is then ranked by the
+    /// crate's one [`InfluencerRanking`] (screened to a `shortlist`, Monte
+    /// Carlo with one seed for all, in parallel): advocates now by the signed
+    /// cascade's positive reach seeded with them alone as advocates
+    /// ([`InfluencerRanking::advocates`]), adversaries now by its negative
+    /// reach ([`InfluencerRanking::adversaries`]), every customer with a tie
+    /// by the Independent Cascade's spread. A candidate with no tie reaches
+    /// exactly themselves (reach 1, no error). Results do not depend on the
+    /// number of threads.
     ///
     /// ```
     /// use social_loop::crm::{CustomerBook, Event, EventId, EventKind, RankOptions};
     /// let mut book = CustomerBook::new();
     /// for (i, who) in ["bob", "cy", "dee"].iter().enumerate() {
-    ///     let at = social_loop::crm::Timestamp::from_unix_millis(i as i64)?;
+    ///     let at = social_loop::crm::Timestamp::from_unix_millis(1_709_280_000_000 + i as i64)?;
     ///     book.apply(&Event::new(EventId::new(format!("r{i}"))?, at, *who, EventKind::Referral).counterpart("ann"));
     /// }
     /// let settings = social_loop::propagation::MonteCarloSettings::new(500, 0)?;
@@ -181,54 +170,85 @@ impl CustomerBook {
     }
 
     fn rank_here(&self, options: &RankOptions) -> Result<Ranking> {
-        let compiled = CompiledNetwork::from_network(&self.canonical_network());
-        let screening = screening_scores(&compiled);
-        let mut candidates: [Vec<(&CustomerId, Stage)>; 2] = [Vec::new(), Vec::new()];
+        let mut advocates: Vec<&CustomerId> = Vec::new();
+        let mut adversaries: Vec<&CustomerId> = Vec::new();
         for (id, state) in self.customers() {
             match state.stage() {
-                Stage::Advocate => candidates[0].push((id, Stage::Advocate)),
-                Stage::Adversary => candidates[1].push((id, Stage::Adversary)),
+                Stage::Advocate => advocates.push(id),
+                Stage::Adversary => adversaries.push(id),
                 _ => {}
             }
         }
-        let influencers: Vec<(&CustomerId, Stage)> = compiled
-            .customers()
-            .iter()
-            .map(|id| (id, self.stage(id.as_str()).unwrap_or(Stage::Unaware)))
-            .collect();
-        let [advocates, adversaries] = candidates;
-        let estimated = [&advocates, &adversaries, &influencers]
-            .iter()
-            .map(|c| c.len().min(options.shortlist) as u64)
-            .sum();
-        let counter = options.progress.counter(estimated);
+        // Advocates and adversaries without a tie are nodes too: they rank
+        // with reach 1.
+        let extra = advocates.iter().chain(&adversaries).copied();
+        let compiled = CompiledNetwork::from_network(&self.canonical_network(extra));
+        let nodes = |ids: &mut dyn Iterator<Item = &CustomerId>| -> Vec<u32> {
+            ids.filter_map(|id| compiled.node_of(id.as_str()).ok())
+                .collect()
+        };
+        let bias = options.negativity_bias;
         let lists = [
-            (advocates, Side::Advocate),
-            (adversaries, Side::Adversary),
-            (influencers, Side::Influencer),
+            (
+                InfluencerRanking::advocates(bias),
+                nodes(&mut advocates.into_iter()),
+            ),
+            (
+                InfluencerRanking::adversaries(bias),
+                nodes(&mut adversaries.into_iter()),
+            ),
+            (
+                InfluencerRanking::spread(Model::IndependentCascade),
+                nodes(&mut self.network().customers()),
+            ),
         ]
-        .map(|(c, side)| rank_side(&compiled, &screening, c, side, options, &counter));
-        let [a, b, c] = lists;
+        .map(|(ranking, nodes)| {
+            let ranking = ranking
+                .settings(options.settings.on_current_pool())
+                .shortlist(Some(options.shortlist))
+                .top(options.top)
+                .progress(&options.progress.cancel_only());
+            (ranking, nodes)
+        });
+        let estimated = lists.iter().map(|(r, n)| r.estimated(n.len()) as u64).sum();
+        let counter = options.progress.counter(estimated);
+        let [a, b, c] = lists.map(|(ranking, nodes)| {
+            let ranked = ranking.rank_nodes(&compiled, &nodes, &counter)?;
+            Ok::<_, crate::Error>(
+                ranked
+                    .into_iter()
+                    .map(|i| Ranked {
+                        stage: self.stage(i.customer.as_str()).unwrap_or(Stage::Unaware),
+                        customer: i.customer,
+                        reach: i.reach,
+                        screening: i.screening.unwrap_or(0.0),
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        });
         Ok(Ranking {
             advocates: a?,
             adversaries: b?,
             influencers: c?,
-            network: [compiled.node_count(), compiled.arc_count()],
+            network: [self.network().customer_count(), self.network().tie_count()],
             runs: options.settings.runs(),
             seed: options.settings.seed(),
         })
     }
-}
 
-impl CustomerBook {
-    /// The network with customers and ties in id order.
+    /// The network with customers (and `extra` customers without ties) and
+    /// ties in id order.
     ///
     /// # Complexity
     /// O(n log n + m log m).
-    fn canonical_network(&self) -> InfluenceNetwork {
+    fn canonical_network<'a>(
+        &'a self,
+        extra: impl Iterator<Item = &'a CustomerId>,
+    ) -> InfluenceNetwork {
         let network = self.network();
-        let mut customers: Vec<&CustomerId> = network.customers().collect();
+        let mut customers: Vec<&CustomerId> = network.customers().chain(extra).collect();
         customers.sort();
+        customers.dedup();
         let mut ties: Vec<_> = network.ties().collect();
         ties.sort_by(|a, b| (a.from, a.to).cmp(&(b.from, b.to)));
         let mut canonical = InfluenceNetwork::with_capacity(customers.len(), ties.len());
@@ -241,102 +261,4 @@ impl CustomerBook {
         }
         canonical
     }
-}
-
-/// Two-hop expected reach of every node.
-///
-/// # Complexity
-/// O(n + m).
-fn screening_scores(net: &CompiledNetwork) -> Vec<f64> {
-    let n = net.node_count() as u32;
-    let out: Vec<f64> = (0..n)
-        .map(|u| {
-            net.out_arcs(u)
-                .probabilities
-                .iter()
-                .map(|&p| f64::from(p))
-                .sum()
-        })
-        .collect();
-    (0..n)
-        .map(|u| {
-            let arcs = net.out_arcs(u);
-            arcs.targets
-                .iter()
-                .zip(arcs.probabilities)
-                .map(|(&v, &p)| f64::from(p) * (1.0 + out.get(v as usize).copied().unwrap_or(0.0)))
-                .sum()
-        })
-        .collect()
-}
-
-fn rank_side(
-    net: &CompiledNetwork,
-    screening: &[f64],
-    candidates: Vec<(&CustomerId, Stage)>,
-    side: Side,
-    options: &RankOptions,
-    counter: &Counter<'_>,
-) -> Result<Vec<Ranked>> {
-    let alone = Summary {
-        mean: 1.0,
-        std_err: 0.0,
-        ci95: [1.0, 1.0],
-    };
-    let mut screened: Vec<(Option<u32>, f64, &CustomerId, Stage)> = candidates
-        .into_iter()
-        .map(|(id, stage)| {
-            let node = net.node_of(id.as_str()).ok();
-            let score = node
-                .and_then(|v| screening.get(v as usize))
-                .copied()
-                .unwrap_or(0.0);
-            (node, score, id, stage)
-        })
-        .collect();
-    screened.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.2.cmp(b.2)));
-    let model = match side {
-        Side::Influencer => Model::IndependentCascade,
-        _ => Model::signed(options.negativity_bias),
-    };
-    // The ranking runs under the settings' pool: the estimates use it.
-    let mc = MonteCarlo::new(model).settings(options.settings.on_current_pool());
-    // The shortlisted customers are estimated in parallel (each estimate is
-    // reproducible on its own, so the ranking does not depend on the threads).
-    screened.truncate(options.shortlist);
-    let mut ranked = screened
-        .into_par_iter()
-        .map(|(node, screening, id, stage)| {
-            options.progress.check()?;
-            let reach = match node {
-                None => alone,
-                Some(v) => {
-                    let est = match side {
-                        Side::Adversary => mc.estimate_nodes(net, &[], &[v])?,
-                        _ => mc.estimate_nodes(net, &[v], &[])?,
-                    };
-                    match (side, est.signed) {
-                        (Side::Advocate, Some(s)) => s.positive,
-                        (Side::Adversary, Some(s)) => s.negative,
-                        _ => est.summary(),
-                    }
-                }
-            };
-            counter.tick();
-            Ok(Ranked {
-                customer: id.clone(),
-                stage,
-                reach,
-                screening,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    ranked.sort_by(|a, b| {
-        b.reach
-            .mean
-            .total_cmp(&a.reach.mean)
-            .then_with(|| a.customer.cmp(&b.customer))
-    });
-    ranked.truncate(options.top);
-    Ok(ranked)
 }

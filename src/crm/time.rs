@@ -12,6 +12,7 @@
 //! milliseconds that some systems send instead.
 
 use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -70,6 +71,29 @@ impl Timestamp {
                 format!("{millis} ms since the epoch is outside years 0000 to 9999"),
             ))
         }
+    }
+
+    /// The instant `millis` milliseconds after the epoch, clamped to
+    /// [`Timestamp::MIN`]..=[`Timestamp::MAX`] (for constants).
+    pub(crate) const fn from_unix_millis_const(millis: i64) -> Self {
+        if millis < MIN_MILLIS {
+            Timestamp(MIN_MILLIS)
+        } else if millis > MAX_MILLIS {
+            Timestamp(MAX_MILLIS)
+        } else {
+            Timestamp(millis)
+        }
+    }
+
+    /// The wall clock now (saturating at [`Timestamp::MIN`] and
+    /// [`Timestamp::MAX`] on a clock set absurdly).
+    pub fn now() -> Self {
+        Timestamp::try_from(SystemTime::now()).unwrap_or_else(|_| {
+            match SystemTime::now().duration_since(UNIX_EPOCH) {
+                Ok(_) => Timestamp::MAX,
+                Err(_) => Timestamp::MIN,
+            }
+        })
     }
 
     /// Milliseconds since the Unix epoch.
@@ -249,6 +273,51 @@ impl fmt::Display for Timestamp {
     }
 }
 
+/// A [`SystemTime`] to the millisecond (finer digits truncated toward the
+/// past, as in RFC 3339 text).
+///
+/// ```
+/// use std::time::{Duration, SystemTime, UNIX_EPOCH};
+/// use social_loop::crm::Timestamp;
+/// let t = Timestamp::try_from(UNIX_EPOCH + Duration::from_millis(1_709_294_400_250))?;
+/// assert_eq!(t.to_string(), "2024-03-01T12:00:00.250Z");
+/// assert_eq!(SystemTime::from(t), UNIX_EPOCH + Duration::from_millis(1_709_294_400_250));
+/// assert!(Timestamp::try_from(UNIX_EPOCH + Duration::from_secs(400_000_000_000)).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl TryFrom<SystemTime> for Timestamp {
+    type Error = Error;
+
+    /// # Errors
+    /// [`Error::InvalidParameter`] (field `at`) outside years 0000 to 9999.
+    fn try_from(time: SystemTime) -> Result<Self> {
+        let out_of_range = || Error::invalid("at", "the system time is outside years 0000 to 9999");
+        let millis = match time.duration_since(UNIX_EPOCH) {
+            Ok(after) => i64::try_from(after.as_millis()).map_err(|_| out_of_range())?,
+            Err(before) => {
+                let d = before.duration();
+                // Toward the past: 1.5 ms before the epoch is -2 ms.
+                let whole = i64::try_from(d.as_millis()).map_err(|_| out_of_range())?;
+                let partial = i64::from(d.subsec_nanos() % 1_000_000 != 0);
+                -whole - partial
+            }
+        };
+        Timestamp::from_unix_millis(millis).map_err(|_| out_of_range())
+    }
+}
+
+/// Every timestamp is a system time.
+impl From<Timestamp> for SystemTime {
+    fn from(t: Timestamp) -> SystemTime {
+        let magnitude = Duration::from_millis(t.0.unsigned_abs());
+        if t.0 >= 0 {
+            UNIX_EPOCH + magnitude
+        } else {
+            UNIX_EPOCH - magnitude
+        }
+    }
+}
+
 impl std::str::FromStr for Timestamp {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
@@ -361,6 +430,19 @@ mod tests {
         );
         assert!(serde_json::from_str::<Timestamp>("1e3").is_err());
         assert!(serde_json::from_str::<Timestamp>("18446744073709551615").is_err());
+    }
+
+    #[test]
+    fn system_times_convert_both_ways() {
+        for millis in [0, 1, -1, 1_709_294_400_250, MIN_MILLIS, MAX_MILLIS] {
+            let t = Timestamp(millis);
+            assert_eq!(Timestamp::try_from(SystemTime::from(t)).unwrap(), t);
+        }
+        let just_before = UNIX_EPOCH - Duration::from_micros(1_500);
+        assert_eq!(Timestamp::try_from(just_before).unwrap().unix_millis(), -2);
+        let far = UNIX_EPOCH + Duration::from_millis(MAX_MILLIS as u64 + 1);
+        assert_eq!(Timestamp::try_from(far).unwrap_err().field(), Some("at"));
+        assert!(Timestamp::now() > Timestamp::from_unix_millis(1_700_000_000_000).unwrap());
     }
 
     #[test]

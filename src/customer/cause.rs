@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 /// they love the brand, the next they hate it").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ExperienceQuality {
     /// Far better than expected.
     Delighted,
@@ -77,6 +78,14 @@ impl ExperienceQuality {
         })
     }
 
+    /// Whether the experience was bad (disappointing or outrageous).
+    pub fn is_bad(self) -> bool {
+        matches!(
+            self,
+            ExperienceQuality::Disappointed | ExperienceQuality::Outraged
+        )
+    }
+
     /// The level's name in `snake_case`.
     pub fn name(self) -> &'static str {
         match self {
@@ -94,6 +103,7 @@ impl ExperienceQuality {
 /// different touchpoints give the same customer inconsistent experiences.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Touchpoint {
     /// Using the product itself.
     Product,
@@ -126,6 +136,7 @@ impl Touchpoint {
 /// Whether word of mouth speaks for or against the brand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Valence {
     /// Praise, a recommendation.
     Positive,
@@ -192,6 +203,7 @@ impl Experience {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Cause {
     /// The customer saw the brand (an advert, a post, a search result, a shelf).
     Exposure {
@@ -300,6 +312,7 @@ impl std::fmt::Display for Cause {
 /// transition table and the sentiment effects are keyed on. Two bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Trigger {
     /// See [`Cause::Exposure`].
     Exposure,

@@ -16,8 +16,8 @@
 //! real events uses [`CustomerState::apply`] (every matching rule fires).
 //!
 //! *Influencer* is not a stage and not a follower count: it is a role computed
-//! from the influence network (expected reach) by the
-//! [propagation engine](crate::propagation).
+//! from the influence network (expected reach) by the propagation engine's
+//! [`InfluencerRanking`](crate::propagation::InfluencerRanking).
 
 mod cause;
 mod id;
@@ -35,7 +35,7 @@ pub use cause::{Cause, Experience, ExperienceQuality, Touchpoint, Trigger, Valen
 pub use id::CustomerId;
 pub use journey::{AuditTrail, CustomerState, Journey};
 pub use nps::{NpsTally, nps};
-pub use per_stage::PerStage;
+pub use per_stage::{PerStage, StageCounts};
 pub use probabilities::TransitionProbabilities;
 pub use profile::{Channel, Profile, Segment, Topic};
 pub use sentiment::{LikelihoodToRecommend, NpsClass, Sentiment};

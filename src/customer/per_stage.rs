@@ -5,8 +5,13 @@ use serde::{Deserialize, Serialize};
 
 use super::Stage;
 
+/// Number of customers in each stage (a CRM book's
+/// [`stage_counts`](crate::crm::CustomerBook::stage_counts), a simulation's
+/// period report).
+pub type StageCounts = PerStage<u64>;
+
 /// One value for each lifecycle [`Stage`]: counts of customers
-/// ([`StageCounts`](crate::sim::StageCounts)), shares of a population
+/// ([`StageCounts`]), shares of a population
 /// ([`StageMix`](crate::sim::StageMix)), or anything else kept per stage.
 ///
 /// The stages are named fields, so in JSON it is an object
@@ -100,6 +105,34 @@ impl<T> std::ops::IndexMut<Stage> for PerStage<T> {
             Stage::Adversary => &mut self.adversary,
             Stage::Lapsed => &mut self.lapsed,
         }
+    }
+}
+
+impl Default for PerStage<u64> {
+    /// Zero in every stage.
+    fn default() -> Self {
+        PerStage::from_fn(|_| 0)
+    }
+}
+
+impl PerStage<u64> {
+    /// Counts one more customer in `stage`.
+    pub fn add(&mut self, stage: Stage) {
+        let c = &mut self[stage];
+        *c = c.saturating_add(1);
+    }
+
+    /// Adds another count.
+    pub fn merge(&mut self, other: &StageCounts) {
+        for stage in Stage::ALL {
+            let c = &mut self[stage];
+            *c = c.saturating_add(other[stage]);
+        }
+    }
+
+    /// Everyone counted (the population, when every customer was counted once).
+    pub fn total(&self) -> u64 {
+        self.iter().fold(0u64, |sum, (_, &n)| sum.saturating_add(n))
     }
 }
 

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 /// A channel through which a customer can be reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Channel {
     /// Short public posts (Twitter and the like).
     Microblog,

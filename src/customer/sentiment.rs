@@ -189,6 +189,7 @@ impl From<LikelihoodToRecommend> for u8 {
 /// The Net Promoter class of a likelihood-to-recommend answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum NpsClass {
     /// Answered 9 or 10.
     Promoter,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 /// [`TRANSITIONS`](crate::customer::TRANSITIONS).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Stage {
     /// Has never heard of the brand.
     Unaware,

@@ -10,6 +10,7 @@ use super::{Cause, Stage};
 /// A condition on the customer's purchase history that a rule may require.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Condition {
     /// No condition.
     Any,
@@ -42,6 +43,7 @@ impl Condition {
 /// One row of the transition table: a customer in stage `from` who meets `when`
 /// can move to `to` when `trigger` happens.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Rule {
     /// The stage the rule applies to.
     pub from: Stage,
@@ -73,7 +75,7 @@ use Trigger::WordOfMouth as Wom;
 use Trigger::{Complaint, Engagement, Experience, Exposure, NoContact, Purchase, ServiceRecovery};
 
 /// Number of rows in [`TRANSITIONS`].
-pub const RULE_COUNT: usize = 42;
+pub const RULE_COUNT: usize = 47;
 
 /// The lifecycle transition table. A cause that has no row for the customer's
 /// stage (and purchase history) moves nobody; at most one row matches.
@@ -87,6 +89,7 @@ pub const RULE_COUNT: usize = 42;
 /// | unaware | engagement_relevant | any | aware | 0.8 |
 /// | unaware | engagement_irrelevant | any | aware | 0.3 |
 /// | unaware | word_of_mouth_positive | any | prospect | 0.3 |
+/// | unaware | word_of_mouth_negative | any | aware | 0.3 |
 /// | unaware | experience_delighted | any | prospect | 1 |
 /// | unaware | experience_satisfied | any | aware | 1 |
 /// | unaware | experience_disappointed | any | aware | 1 |
@@ -94,6 +97,7 @@ pub const RULE_COUNT: usize = 42;
 /// | unaware | purchase | any | customer | 1 |
 /// | aware | engagement_relevant | any | prospect | 0.3 |
 /// | aware | word_of_mouth_positive | any | prospect | 0.3 |
+/// | aware | word_of_mouth_negative | any | adversary | 0.05 |
 /// | aware | experience_delighted | any | prospect | 0.5 |
 /// | aware | experience_outraged | any | adversary | 0.5 |
 /// | aware | purchase | any | customer | 1 |
@@ -105,11 +109,14 @@ pub const RULE_COUNT: usize = 42;
 /// | prospect | experience_outraged | any | adversary | 0.6 |
 /// | prospect | no_contact | any | aware | 0.3 |
 /// | customer | experience_delighted | any | advocate | 0.3 |
+/// | customer | word_of_mouth_positive | any | advocate | 0.05 |
+/// | customer | word_of_mouth_negative | any | adversary | 0.05 |
 /// | customer | experience_outraged | any | adversary | 0.5 |
 /// | customer | no_contact | any | lapsed | 0.2 |
 /// | advocate | experience_disappointed | any | customer | 0.3 |
 /// | advocate | experience_outraged | any | adversary | 0.5 |
 /// | advocate | complaint | any | customer | 0.5 |
+/// | advocate | word_of_mouth_negative | any | customer | 0.2 |
 /// | advocate | no_contact | any | customer | 0.1 |
 /// | adversary | service_recovery | ever_bought | customer | 0.5 |
 /// | adversary | service_recovery | never_bought | prospect | 0.5 |
@@ -130,9 +137,17 @@ pub const RULE_COUNT: usize = 42;
 /// become an advocate, an outraged advocate an adversary in one step; service
 /// recovery (or a delightful experience) wins an adversary back, as a customer
 /// if they had bought and as a prospect if not; time without contact lets
-/// customers lapse, advocacy fade and anger cool; negative word of mouth sends
-/// prospects back to merely aware. A purchase always makes a customer (an
-/// advocate who buys stays an advocate).
+/// customers lapse, advocacy fade and anger cool. Word of mouth moves people
+/// both ways at every stage where the essays see it act: praise makes the
+/// unaware and the merely aware consider buying (and, in a simulation, can make
+/// a prospect buy: a referral sale), and confirms a customer into an advocate
+/// (social proof); criticism makes the unaware aware of the brand with a poor
+/// opinion of it, sends prospects back to merely aware, turns some who only
+/// know the brand, and some customers, into adversaries, and makes an advocate
+/// doubt (back to customer). A purchase always makes a customer (an advocate
+/// who buys stays an advocate). An advocacy programme makes advocates through
+/// the `customer+experience_delighted` row: it recognises a satisfied customer
+/// (see [`EngagementKind::AdvocacyProgramme`](crate::brand::EngagementKind::AdvocacyProgramme)).
 ///
 /// Who is an *influencer* is not a stage and not a follower count: it is
 /// computed from the influence network (expected reach) by the
@@ -142,6 +157,7 @@ pub const TRANSITIONS: [Rule; RULE_COUNT] = [
     rule(Unaware, Engagement { relevant: true }, Any, Aware, 0.8),
     rule(Unaware, Engagement { relevant: false }, Any, Aware, 0.3),
     rule(Unaware, Wom(Valence::Positive), Any, Prospect, 0.3),
+    rule(Unaware, Wom(Valence::Negative), Any, Aware, 0.3),
     rule(Unaware, Experience(Q::Delighted), Any, Prospect, 1.0),
     rule(Unaware, Experience(Q::Satisfied), Any, Aware, 1.0),
     rule(Unaware, Experience(Q::Disappointed), Any, Aware, 1.0),
@@ -149,6 +165,7 @@ pub const TRANSITIONS: [Rule; RULE_COUNT] = [
     rule(Unaware, Purchase, Any, Customer, 1.0),
     rule(Aware, Engagement { relevant: true }, Any, Prospect, 0.3),
     rule(Aware, Wom(Valence::Positive), Any, Prospect, 0.3),
+    rule(Aware, Wom(Valence::Negative), Any, Adversary, 0.05),
     rule(Aware, Experience(Q::Delighted), Any, Prospect, 0.5),
     rule(Aware, Experience(Q::Outraged), Any, Adversary, 0.5),
     rule(Aware, Purchase, Any, Customer, 1.0),
@@ -160,11 +177,14 @@ pub const TRANSITIONS: [Rule; RULE_COUNT] = [
     rule(Prospect, Experience(Q::Outraged), Any, Adversary, 0.6),
     rule(Prospect, NoContact, Any, Aware, 0.3),
     rule(Customer, Experience(Q::Delighted), Any, Advocate, 0.3),
+    rule(Customer, Wom(Valence::Positive), Any, Advocate, 0.05),
+    rule(Customer, Wom(Valence::Negative), Any, Adversary, 0.05),
     rule(Customer, Experience(Q::Outraged), Any, Adversary, 0.5),
     rule(Customer, NoContact, Any, Lapsed, 0.2),
     rule(Advocate, Experience(Q::Disappointed), Any, Customer, 0.3),
     rule(Advocate, Experience(Q::Outraged), Any, Adversary, 0.5),
     rule(Advocate, Complaint, Any, Customer, 0.5),
+    rule(Advocate, Wom(Valence::Negative), Any, Customer, 0.2),
     rule(Advocate, NoContact, Any, Customer, 0.1),
     rule(Adversary, ServiceRecovery, EverBought, Customer, 0.5),
     rule(Adversary, ServiceRecovery, NeverBought, Prospect, 0.5),
@@ -215,10 +235,57 @@ const fn stage_rows() -> [(usize, usize); 7] {
 }
 
 /// The position of a row in [`TRANSITIONS`]: a handle for looking up its
-/// probability in [`TransitionProbabilities`](super::TransitionProbabilities).
+/// probability in [`TransitionProbabilities`](super::TransitionProbabilities)
+/// and the rule named in a CRM [explanation](crate::crm::ExplainedMove).
 /// Only the library makes them, so every `RuleId` names a row.
+///
+/// Displayed, parsed and serialised by its [`name`](Self::name), which stays
+/// the same when rows are added to the table:
+///
+/// ```
+/// use social_loop::customer::RuleId;
+/// let id: RuleId = "customer+experience_delighted".parse()?;
+/// assert_eq!(id.to_string(), "customer+experience_delighted");
+/// assert_eq!(serde_json::to_string(&id)?, "\"customer+experience_delighted\"");
+/// assert!("customer+flying".parse::<RuleId>().is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RuleId(u8);
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
+impl std::str::FromStr for RuleId {
+    type Err = crate::error::Error;
+
+    /// The rule named `name` (see [`RuleId::name`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) (field
+    /// `rule`) for a name no row has.
+    fn from_str(name: &str) -> crate::error::Result<Self> {
+        RuleId::all().find(|id| id.name() == name).ok_or_else(|| {
+            crate::error::Error::invalid("rule", format!("no transition rule is named `{name}`"))
+        })
+    }
+}
+
+impl Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for RuleId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        name.parse().map_err(serde::de::Error::custom)
+    }
+}
 
 impl RuleId {
     /// Every rule, in table order.

@@ -1,6 +1,6 @@
 //! The funnel effect of word of mouth: the expected purchase funnel with and
-//! without the advocates' Independent Cascade, on common random numbers, and the
-//! influencers ranked by expected reach.
+//! without the advocates' Independent Cascade, on common random numbers.
+//! (Influencers ranked by expected reach: [`crate::propagation::InfluencerRanking`].)
 //!
 //! See [`FunnelLift`] for the model.
 
@@ -9,15 +9,12 @@ use rust_decimal::prelude::FromPrimitive;
 use serde::{Deserialize, Serialize};
 
 use super::FunnelStage;
-use crate::customer::CustomerId;
 use crate::error::{Error, Result};
 use crate::probability::Probability;
 use crate::propagation::streams::coin;
-use crate::propagation::{
-    CompiledNetwork, Model, MonteCarlo, MonteCarloSettings, Summary, independent_cascade_runs,
-};
+use crate::propagation::{CompiledNetwork, MonteCarloSettings, Summary, independent_cascade_runs};
 
-/// 1,000 runs from seed 0: the funnel lift's and the ranking's default.
+/// 1,000 runs from seed 0: the funnel lift's default.
 const DEFAULT_SETTINGS: MonteCarloSettings = MonteCarloSettings::const_new(1_000, 0);
 
 /// Number of funnel stages.
@@ -110,6 +107,7 @@ impl Default for FunnelLift {
 /// The funnel of one run in both worlds: customers at or beyond each stage, in
 /// [`FunnelStage::ALL`] order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RunFunnel {
     /// Without word of mouth.
     pub without: [u64; STAGES],
@@ -119,6 +117,7 @@ pub struct RunFunnel {
 
 /// One stage of a [`FunnelLiftEstimate`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StageLift {
     /// The stage.
     pub stage: FunnelStage,
@@ -132,6 +131,7 @@ pub struct StageLift {
 
 /// What [`FunnelLift::estimate`] returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FunnelLiftEstimate {
     /// Number of runs.
     pub runs: u64,
@@ -374,120 +374,4 @@ impl FunnelLift {
 /// for every `p` that is a multiple of 2⁻⁵³, exactly 0 for `p = 0` and 1 for `p = 1`.
 fn uniform(key: u64, counter: u64) -> f64 {
     (coin(key, counter) >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-}
-
-/// A customer ranked by [`InfluencerRanking`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Influencer {
-    /// The customer.
-    pub customer: CustomerId,
-    /// Expected Independent Cascade reach from this customer alone (itself
-    /// included).
-    pub expected_reach: Summary,
-    /// Number of outgoing ties (for comparison: not what the ranking uses).
-    pub ties: usize,
-}
-
-/// Ranks customers as influencers by **expected reach**, not by follower count:
-/// a customer with many weak ties can reach fewer people than one with a few
-/// strong ties into a long chain.
-///
-/// Defaults: 1 000 runs, seed 0, top 10.
-///
-/// ```
-/// use social_loop::funnel::InfluencerRanking;
-/// use social_loop::network::InfluenceNetwork;
-/// use social_loop::propagation::CompiledNetwork;
-///
-/// let net = InfluenceNetwork::from_triples([
-///     ("hub", "a", 0.01), ("hub", "b", 0.01), ("hub", "c", 0.01),
-///     ("link", "x", 1.0), ("x", "y", 1.0),
-/// ])?;
-/// let compiled = CompiledNetwork::from_network(&net);
-/// let top = InfluencerRanking::default().top(1).rank_all(&compiled)?;
-/// assert_eq!(top[0].customer.as_str(), "link");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InfluencerRanking {
-    settings: MonteCarloSettings,
-    top: usize,
-}
-
-impl Default for InfluencerRanking {
-    fn default() -> Self {
-        InfluencerRanking {
-            settings: DEFAULT_SETTINGS,
-            top: 10,
-        }
-    }
-}
-
-impl InfluencerRanking {
-    /// Runs per candidate and the master seed (the same for every candidate:
-    /// common random numbers).
-    #[must_use]
-    pub fn settings(mut self, settings: MonteCarloSettings) -> Self {
-        self.settings = settings;
-        self
-    }
-
-    /// How many influencers to return.
-    #[must_use]
-    pub fn top(mut self, k: usize) -> Self {
-        self.top = k;
-        self
-    }
-
-    /// The `top` candidates by expected reach, highest first (ties broken by
-    /// the order of `candidates`; duplicates are kept).
-    ///
-    /// # Errors
-    /// [`Error::UnknownCustomer`] for a candidate not in `network`;
-    /// [`Error::InvalidParameter`] when `runs < 2`.
-    ///
-    /// # Complexity
-    /// O(candidates · runs · arcs reached) plus a sort of the candidates.
-    pub fn rank<I>(&self, network: &CompiledNetwork, candidates: I) -> Result<Vec<Influencer>>
-    where
-        I: IntoIterator,
-        I::Item: AsRef<str>,
-    {
-        let nodes = network.nodes_of(candidates)?;
-        self.rank_nodes(network, &nodes)
-    }
-
-    /// As [`InfluencerRanking::rank`] over every customer of `network`.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] when `runs < 2`.
-    ///
-    /// # Complexity
-    /// As [`InfluencerRanking::rank`] with every node a candidate.
-    pub fn rank_all(&self, network: &CompiledNetwork) -> Result<Vec<Influencer>> {
-        let count = u32::try_from(network.node_count())
-            .map_err(|_| Error::invalid("network", "more than 2^32 customers"))?;
-        let nodes: Vec<u32> = (0..count).collect();
-        self.rank_nodes(network, &nodes)
-    }
-
-    fn rank_nodes(&self, network: &CompiledNetwork, nodes: &[u32]) -> Result<Vec<Influencer>> {
-        let estimator = MonteCarlo::new(Model::IndependentCascade).settings(self.settings);
-        let mut ranked = Vec::with_capacity(nodes.len());
-        for &node in nodes {
-            let customer = network
-                .customer(node)
-                .cloned()
-                .ok_or_else(|| Error::invalid("candidates", format!("node {node} out of range")))?;
-            let reach = estimator.estimate_nodes(network, &[node], &[])?;
-            ranked.push(Influencer {
-                customer,
-                expected_reach: reach.summary(),
-                ties: network.out_degree(node),
-            });
-        }
-        ranked.sort_by(|a, b| b.expected_reach.mean.total_cmp(&a.expected_reach.mean));
-        ranked.truncate(self.top);
-        Ok(ranked)
-    }
 }

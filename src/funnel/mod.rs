@@ -4,8 +4,6 @@ mod lift;
 mod snapshot;
 mod stage;
 
-pub use lift::{
-    FunnelLift, FunnelLiftEstimate, Influencer, InfluencerRanking, RunFunnel, StageLift,
-};
+pub use lift::{FunnelLift, FunnelLiftEstimate, RunFunnel, StageLift};
 pub use snapshot::FunnelSnapshot;
 pub use stage::FunnelStage;

@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 use crate::customer::Stage;
 use crate::funnel::FunnelStage;
 
-/// Counts of customers who have reached each of the five [`FunnelStage`]s, at one
-/// moment (for example the end of a simulated period).
+/// How many customers are at or beyond each of the five [`FunnelStage`]s at
+/// one moment (for example the end of a simulated period): where they are
+/// now, so a count can fall from one moment to the next.
 ///
 /// Funnel stages are cumulative (see [`FunnelStage::reached_by`]), so a customer
 /// counts in every stage they have reached: `awareness >= consideration >=
@@ -30,12 +31,13 @@ use crate::funnel::FunnelStage;
 /// assert_eq!(snap.rate(FunnelStage::Awareness), 0.75);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FunnelSnapshot {
     /// Everyone counted, whatever their stage.
     pub population: u64,
     /// Know the brand.
     pub awareness: u64,
-    /// Are weighing a purchase or have bought.
+    /// Are weighing a purchase (prospects) or have bought.
     pub consideration: u64,
     /// Have bought at least once.
     pub purchase: u64,
@@ -137,8 +139,9 @@ mod tests {
         assert_eq!(snap.population, 7);
         // aware, prospect, customer, advocate, adversary, lapsed
         assert_eq!(snap.awareness, 6);
-        // prospect, customer, advocate, adversary, lapsed
-        assert_eq!(snap.consideration, 5);
+        // prospect, customer, advocate, lapsed: an adversary who never bought
+        // is not weighing a purchase
+        assert_eq!(snap.consideration, 4);
         // customer, advocate, lapsed
         assert_eq!(snap.purchase, 3);
         assert_eq!(snap.loyalty, 2);
@@ -146,6 +149,7 @@ mod tests {
         // an adversary who once bought counts as a purchase
         let with_history = FunnelSnapshot::from_stages([(Stage::Adversary, true)]);
         assert_eq!(with_history.purchase, 1);
+        assert_eq!(with_history.consideration, 1);
         assert_eq!(with_history.loyalty, 0);
     }
 

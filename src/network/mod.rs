@@ -1,9 +1,17 @@
 //! The influence network: who influences whom, how strongly, with trust or distrust.
 //!
-//! [`InfluenceNetwork`] is a directed petgraph graph whose nodes are the caller's
-//! [`CustomerId`]s and whose edges are [`Tie`]s. Graph indices stay inside: every
-//! public method speaks in customer ids. The propagation engine compiles the network
-//! once into compact arrays for its hot loops (see [`crate::propagation`]).
+//! [`InfluenceNetwork`] is a directed graph whose nodes are the caller's
+//! [`CustomerId`]s and whose edges are [`Tie`]s (`u -> v`: `u` influences `v`).
+//! It is stored as a petgraph graph, but neither petgraph's types nor its
+//! indices are part of the API: every public method speaks in customer ids. The
+//! propagation engine compiles the network once into compact arrays for its hot
+//! loops (see [`crate::propagation`]).
+//!
+//! * [`io`]: reading edge-list files (formats, direction, weights, messy files,
+//!   and where the public data sets come from);
+//! * [`WeightScheme`]: tie probabilities when the data has none;
+//! * [`BarabasiAlbert`], [`WattsStrogatz`], [`MicroCommunities`]: seeded random
+//!   networks (below).
 //!
 //! ```
 //! use social_loop::network::InfluenceNetwork;
@@ -13,8 +21,44 @@
 //! assert_eq!(net.out_degree("ann")?, 1);
 //! # Ok::<(), social_loop::Error>(())
 //! ```
+//!
+//! # Random networks
+//!
+//! Every generator is a plain, serde-able parameter struct with a `validate` and
+//! a `generate(probability, seed)` method: the seed (a `u64`) seeds a
+//! `Xoshiro256PlusPlus`, so the same seed gives the same network on every
+//! platform and thread count, and no random number generator crosses the API.
+//! Conventions shared by all three:
+//! - customer `i` (0-based) has the id `c{i}` ([`generated_id`]) and is the
+//!   `i`-th customer of [`InfluenceNetwork::customers`];
+//! - relationships are **undirected** (friends, colleagues, neighbours), and each
+//!   is stored as two arcs `a -> b` and `b -> a`, so [`InfluenceNetwork::tie_count`]
+//!   is twice the number of relationships and a customer's out-degree is their
+//!   number of relationships;
+//! - every tie is positive with the given probability; apply a [`WeightScheme`]
+//!   afterwards for other weights;
+//! - there are no self-loops and no repeated ties.
+//!
+//! ```
+//! use social_loop::Probability;
+//! use social_loop::network::{BarabasiAlbert, MicroCommunities, WattsStrogatz};
+//!
+//! let p = Probability::new(0.05)?;
+//! let hubs = BarabasiAlbert::new(100, 2).generate(p, 7)?;
+//! assert_eq!(hubs.tie_count(), 2 * 2 * (100 - 2)); // m (n - m) relationships, two arcs each
+//!
+//! let ring = WattsStrogatz::new(50, 4, Probability::ZERO).generate(p, 7)?;
+//! assert_eq!(ring.out_degree("c0")?, 4); // no rewiring: the exact ring lattice
+//!
+//! // 20 communities of 50 customers: about 6 friends inside, 1 outside.
+//! let spec = MicroCommunities::with_mean_degrees(20, 50, 6.0, 1.0)?;
+//! let net = spec.generate(p, 7)?;
+//! assert_eq!(net.customer_count(), 1_000);
+//! assert_eq!(spec.community_of(120), Some(2)); // customer c120 is in community 2
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
-pub mod generate;
+mod generate;
 pub mod io;
 mod tie;
 mod weights;
@@ -22,15 +66,11 @@ mod weights;
 use std::collections::HashMap;
 
 use petgraph::Direction;
-use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use serde::{Deserialize, Serialize};
 
 pub use generate::{BarabasiAlbert, MicroCommunities, WattsStrogatz, generated_id};
-pub use io::{
-    DuplicateTies, EdgeFormat, ReadOptions, ReadReport, SelfLoops, read_edge_list,
-    read_edge_list_file,
-};
 pub use tie::{Tie, TieSign};
 pub use weights::{TRIVALENCY_VALUES, WeightScheme};
 
@@ -52,6 +92,7 @@ pub struct InfluenceNetwork {
 }
 
 /// A view of one tie with its endpoints' ids.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TieRef<'a> {
     /// The influencer.
@@ -130,9 +171,23 @@ impl InfluenceNetwork {
     }
 
     /// Adds a tie between two known node indices without looking for an existing
-    /// one. For generators and readers that guarantee no duplicates and no loops.
-    pub(crate) fn push_tie(&mut self, a: NodeIndex<u32>, b: NodeIndex<u32>, tie: Tie) {
-        self.graph.add_edge(a, b, tie);
+    /// one, returning its edge. For generators, readers and the CRM book, which
+    /// guarantee no duplicates and no loops (the book keeps the edge of each
+    /// pair so that later evidence updates it in O(1)).
+    pub(crate) fn push_tie(
+        &mut self,
+        a: NodeIndex<u32>,
+        b: NodeIndex<u32>,
+        tie: Tie,
+    ) -> EdgeIndex<u32> {
+        self.graph.add_edge(a, b, tie)
+    }
+
+    /// Replaces the tie of an edge returned by [`push_tie`](Self::push_tie).
+    pub(crate) fn set_tie(&mut self, edge: EdgeIndex<u32>, tie: Tie) {
+        if let Some(weight) = self.graph.edge_weight_mut(edge) {
+            *weight = tie;
+        }
     }
 
     /// Returns the node of `id`, adding it if new.
@@ -238,9 +293,9 @@ impl InfluenceNetwork {
         Ok(self.graph.edges_directed(b, Direction::Incoming).count())
     }
 
-    /// The underlying petgraph graph, read-only, for petgraph's algorithms. Node
-    /// weights are the customer ids.
-    pub fn graph(&self) -> &DiGraph<CustomerId, Tie, u32> {
+    /// The underlying petgraph graph, for the crate's compilers and readers
+    /// (petgraph is not part of the public API). Node weights are the customer ids.
+    pub(crate) fn graph(&self) -> &DiGraph<CustomerId, Tie, u32> {
         &self.graph
     }
 }

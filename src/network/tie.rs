@@ -6,6 +6,9 @@ use crate::error::Result;
 use crate::probability::Probability;
 
 /// Whether a tie carries trust or distrust.
+///
+/// Deliberately exhaustive (not `#[non_exhaustive]`): a tie's sign is `+` or
+/// `-`, so callers may match both arms without a wildcard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TieSign {

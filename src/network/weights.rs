@@ -1,12 +1,16 @@
 //! [`WeightScheme`]: the standard ways to set tie probabilities when the data has
 //! none (or when a study wants a textbook setting).
 
+use std::fmt;
+use std::str::FromStr;
+
 use petgraph::visit::EdgeRef;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
 use super::InfluenceNetwork;
+use crate::error::{Error, Result};
 use crate::probability::Probability;
 
 /// The three trivalency probabilities (Chen, Wang & Wang, KDD 2010).
@@ -14,54 +18,67 @@ pub const TRIVALENCY_VALUES: [f64; 3] = [0.1, 0.01, 0.001];
 
 /// How to set the probability of every tie of a network.
 ///
-/// Only the probability changes: each tie keeps its sign.
+/// Only the probability changes: each tie keeps its sign. A scheme that draws
+/// carries its own `u64` seed, so the same scheme gives the same weights every
+/// time and no random number generator crosses the API.
 ///
-/// | scheme | probability of `u -> v` |
-/// |---|---|
-/// | `Uniform(p)` | `p` |
-/// | `WeightedCascade` | `1 / in-degree(v)` (so the weights into every node sum to 1: valid Linear Threshold weights) |
-/// | `Trivalency` | drawn uniformly from {0.1, 0.01, 0.001}, independently per tie, from a `Xoshiro256PlusPlus` seeded with the caller's seed |
-/// | `FromData` | unchanged: the weights read from the file |
+/// | scheme | name ([`FromStr`], serde) | probability of `u -> v` |
+/// |---|---|---|
+/// | `FromFile` | `from_file` | unchanged: the weights the network already has (the file's column) |
+/// | `Uniform(p)` | `uniform:0.1` | `p` |
+/// | `WeightedCascade` | `weighted_cascade` | `1 / in-degree(v)` (so the weights into every node sum to 1: valid Linear Threshold weights) |
+/// | `Trivalency { seed }` | `trivalency` (seed 0) or `trivalency:7` | drawn uniformly from {0.1, 0.01, 0.001}, independently per tie in tie order, from a `Xoshiro256PlusPlus` seeded with `seed` |
 ///
 /// ```
 /// use social_loop::network::{InfluenceNetwork, WeightScheme};
 /// let mut net = InfluenceNetwork::from_triples([("a", "c", 0.9), ("b", "c", 0.9), ("c", "a", 0.9)])?;
-/// WeightScheme::WeightedCascade.apply(&mut net, 0); // the seed is read by Trivalency only
+/// WeightScheme::WeightedCascade.apply(&mut net);
 /// assert_eq!(net.tie("a", "c").map(|t| t.probability.get()), Some(0.5));
 /// assert_eq!(net.tie("c", "a").map(|t| t.probability.get()), Some(1.0));
+///
+/// // Schemes are named in scenario files and on command lines.
+/// let scheme: WeightScheme = "uniform:0.05".parse()?;
+/// assert_eq!(scheme.to_string(), "uniform:0.05");
+/// assert_eq!("trivalency:7".parse::<WeightScheme>()?, WeightScheme::Trivalency { seed: 7 });
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub enum WeightScheme {
+    /// Keep the probabilities the ties already have (for a file: its weight or
+    /// rating column).
+    FromFile,
     /// The same probability on every tie.
     Uniform(Probability),
     /// `1 / in-degree` of the tie's target.
     WeightedCascade,
-    /// Uniform choice among [`TRIVALENCY_VALUES`].
-    Trivalency,
-    /// Keep the probabilities the network already has.
-    #[default]
-    FromData,
+    /// Uniform choice among [`TRIVALENCY_VALUES`], drawn from `seed`.
+    Trivalency {
+        /// Seeds the draws (`Xoshiro256PlusPlus::seed_from_u64`).
+        seed: u64,
+    },
 }
 
+/// The names a weight scheme is written with, for error messages.
+pub(crate) const SCHEME_CHOICES: &str = "`uniform:P` (every tie P, e.g. uniform:0.1), \
+     `weighted_cascade` (1 / in-degree of the listener), \
+     `trivalency[:SEED]` (0.1, 0.01 or 0.001 at random)";
+
 impl WeightScheme {
-    /// Sets the probability of every tie of `network` by this scheme. `seed` is
-    /// only read by [`WeightScheme::Trivalency`]: it seeds a
-    /// `Xoshiro256PlusPlus` (`seed_from_u64`) that draws one value per tie, in
-    /// tie insertion order, so a seed gives the same weights every time.
+    /// Sets the probability of every tie of `network` by this scheme.
     ///
     /// # Complexity
     /// O(n + m).
-    pub fn apply(&self, network: &mut InfluenceNetwork, seed: u64) {
+    pub fn apply(&self, network: &mut InfluenceNetwork) {
         match *self {
-            WeightScheme::FromData => {}
+            WeightScheme::FromFile => {}
             WeightScheme::Uniform(p) => {
                 for tie in network.ties_mut() {
                     tie.probability = p;
                 }
             }
-            WeightScheme::Trivalency => {
+            WeightScheme::Trivalency { seed } => {
                 let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
                 for tie in network.ties_mut() {
                     let pick = rng.random_range(0..TRIVALENCY_VALUES.len());
@@ -93,6 +110,75 @@ impl WeightScheme {
     }
 }
 
+impl fmt::Display for WeightScheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WeightScheme::FromFile => f.write_str("from_file"),
+            WeightScheme::Uniform(p) => write!(f, "uniform:{}", p.get()),
+            WeightScheme::WeightedCascade => f.write_str("weighted_cascade"),
+            WeightScheme::Trivalency { seed } => write!(f, "trivalency:{seed}"),
+        }
+    }
+}
+
+impl FromStr for WeightScheme {
+    type Err = Error;
+
+    /// Parses `from_file`, `weighted_cascade`, `uniform:P` or `trivalency[:SEED]`
+    /// (`trivalency` alone has seed 0).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] (field `weights`) for any other text or a
+    /// `P` that is not a probability.
+    fn from_str(text: &str) -> Result<Self> {
+        let text = text.trim();
+        let (name, argument) = match text.split_once(':') {
+            Some((name, argument)) => (name.trim(), Some(argument.trim())),
+            None => (text, None),
+        };
+        let unknown = || {
+            Error::invalid(
+                "weights",
+                format!("unknown weight scheme `{text}`: expected `from_file`, {SCHEME_CHOICES}"),
+            )
+        };
+        match (name, argument) {
+            ("from_file", None) => Ok(WeightScheme::FromFile),
+            ("weighted_cascade", None) => Ok(WeightScheme::WeightedCascade),
+            ("trivalency", None) => Ok(WeightScheme::Trivalency { seed: 0 }),
+            ("trivalency", Some(seed)) => seed
+                .parse::<u64>()
+                .map(|seed| WeightScheme::Trivalency { seed })
+                .map_err(|_| {
+                    Error::invalid(
+                        "weights",
+                        format!("`{seed}` in `{text}` is not a seed (a whole number >= 0)"),
+                    )
+                }),
+            ("uniform", Some(p)) => {
+                let value = p.parse::<f64>().map_err(|_| {
+                    Error::invalid("weights", format!("`{p}` in `{text}` is not a number"))
+                })?;
+                Probability::for_field(value, "weights").map(WeightScheme::Uniform)
+            }
+            _ => Err(unknown()),
+        }
+    }
+}
+
+impl TryFrom<String> for WeightScheme {
+    type Error = Error;
+    fn try_from(text: String) -> Result<Self> {
+        text.parse()
+    }
+}
+
+impl From<WeightScheme> for String {
+    fn from(scheme: WeightScheme) -> String {
+        scheme.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,7 +198,7 @@ mod tests {
     #[test]
     fn weighted_cascade_is_one_over_in_degree_and_keeps_signs() {
         let mut net = star_into_d();
-        WeightScheme::WeightedCascade.apply(&mut net, 11);
+        WeightScheme::WeightedCascade.apply(&mut net);
         let p = |a: &str, b: &str| net.tie(a, b).unwrap().probability.get();
         assert_eq!(p("a", "d"), 1.0 / 3.0);
         assert_eq!(p("c", "d"), 1.0 / 3.0);
@@ -133,16 +219,16 @@ mod tests {
     fn uniform_sets_every_tie() {
         let mut net = star_into_d();
         let q = Probability::new(0.07).unwrap();
-        WeightScheme::Uniform(q).apply(&mut net, 11);
+        WeightScheme::Uniform(q).apply(&mut net);
         assert!(net.ties().all(|t| t.tie.probability == q));
         assert_eq!(net.tie("b", "d").unwrap().sign, TieSign::Negative);
     }
 
     #[test]
-    fn from_data_changes_nothing() {
+    fn from_file_changes_nothing() {
         let mut net = star_into_d();
         let before: Vec<_> = net.ties().map(|t| t.tie).collect();
-        WeightScheme::FromData.apply(&mut net, 11);
+        WeightScheme::FromFile.apply(&mut net);
         assert_eq!(net.ties().map(|t| t.tie).collect::<Vec<_>>(), before);
     }
 
@@ -153,8 +239,8 @@ mod tests {
             .collect();
         let mut net = InfluenceNetwork::from_triples(triples).unwrap();
         let mut again = net.clone();
-        WeightScheme::Trivalency.apply(&mut net, 11);
-        WeightScheme::Trivalency.apply(&mut again, 11);
+        WeightScheme::Trivalency { seed: 11 }.apply(&mut net);
+        WeightScheme::Trivalency { seed: 11 }.apply(&mut again);
         let values: Vec<f64> = net.ties().map(|t| t.tie.probability.get()).collect();
         let values_again: Vec<f64> = again.ties().map(|t| t.tie.probability.get()).collect();
         assert_eq!(values, values_again);
@@ -168,11 +254,66 @@ mod tests {
     }
 
     #[test]
-    fn serde_names_the_scheme() {
-        let json = serde_json::to_string(&WeightScheme::WeightedCascade).unwrap();
-        assert_eq!(json, "\"weighted_cascade\"");
-        let back: WeightScheme = serde_json::from_str("{\"uniform\":0.1}").unwrap();
-        assert_eq!(back, WeightScheme::Uniform(Probability::new(0.1).unwrap()));
-        assert!(serde_json::from_str::<WeightScheme>("{\"uniform\":1.1}").is_err());
+    fn trivalency_seeds_give_different_draws() {
+        let triples: Vec<(String, String, f64)> = (0..64)
+            .map(|i| (format!("u{i}"), format!("v{i}"), 0.5))
+            .collect();
+        let net = InfluenceNetwork::from_triples(triples).unwrap();
+        let draw = |seed| {
+            let mut net = net.clone();
+            WeightScheme::Trivalency { seed }.apply(&mut net);
+            net.ties()
+                .map(|t| t.tie.probability.get())
+                .collect::<Vec<_>>()
+        };
+        // 64 ties agreeing by chance: 3^-64.
+        assert_ne!(draw(1), draw(2));
+    }
+
+    #[test]
+    fn names_round_trip_through_text_and_serde() {
+        for scheme in [
+            WeightScheme::FromFile,
+            WeightScheme::WeightedCascade,
+            WeightScheme::Uniform(Probability::new(0.1).unwrap()),
+            WeightScheme::Trivalency { seed: 42 },
+        ] {
+            assert_eq!(scheme.to_string().parse::<WeightScheme>().unwrap(), scheme);
+            let json = serde_json::to_string(&scheme).unwrap();
+            assert_eq!(serde_json::from_str::<WeightScheme>(&json).unwrap(), scheme);
+        }
+        assert_eq!(
+            serde_json::to_string(&WeightScheme::WeightedCascade).unwrap(),
+            "\"weighted_cascade\""
+        );
+        assert_eq!(
+            serde_json::from_str::<WeightScheme>("\"trivalency\"").unwrap(),
+            WeightScheme::Trivalency { seed: 0 }
+        );
+        assert_eq!(
+            " uniform: 0.25 ".parse::<WeightScheme>().unwrap(),
+            WeightScheme::Uniform(Probability::new(0.25).unwrap())
+        );
+    }
+
+    #[test]
+    fn bad_names_list_the_choices() {
+        for bad in [
+            "uniform",
+            "uniform:1.5",
+            "uniform:x",
+            "trivalency:-1",
+            "wc",
+            "from_file:1",
+        ] {
+            let err = bad.parse::<WeightScheme>().unwrap_err();
+            assert_eq!(err.field(), Some("weights"), "{bad}: {err}");
+        }
+        let err = "wc".parse::<WeightScheme>().unwrap_err().to_string();
+        assert!(
+            err.contains("weighted_cascade") && err.contains("uniform:P"),
+            "{err}"
+        );
+        assert!(serde_json::from_str::<WeightScheme>("\"uniform:1.1\"").is_err());
     }
 }

@@ -9,7 +9,7 @@
 //!     ("ann", "bob", 0.4), ("ann", "cy", 0.4), ("bob", "dee", 0.4),
 //!     ("cy", "dee", -0.4), ("dee", "eve", 0.4),
 //! ])?;
-//! WeightScheme::WeightedCascade.apply(&mut net, 0); // keeps the signs
+//! WeightScheme::WeightedCascade.apply(&mut net); // keeps the signs
 //! let compiled = CompiledNetwork::from_network(&net);
 //!
 //! // Independent Cascade, word-parallel, reproducible for any thread count.
@@ -34,6 +34,12 @@
 //! * [`MonteCarlo`] → [`SpreadEstimate`]: mean, standard error, 95% interval,
 //!   and optionally per-customer probabilities, the per-step trajectory and who
 //!   influenced whom.
+//! * [`SpreadTally`]: the exact sums of a range of runs
+//!   ([`MonteCarlo::tally`]), which merge with other ranges' into exactly
+//!   the estimate of all of them (one estimate fanned out over a cluster).
+//! * [`InfluencerRanking`] → [`Influencer`]s: customers ranked by the reach
+//!   each is expected to have alone (spread, or signed positive or negative
+//!   reach), screened, in parallel, reproducible.
 //! * [`exact`]: the exact expected spread on small graphs (the test oracle).
 //!
 //! # Randomness and reproducibility
@@ -108,7 +114,10 @@ pub mod exact;
 mod live_arcs;
 mod model;
 mod monte_carlo;
+mod one_cascade;
+mod partial;
 mod per_run;
+mod ranking;
 mod settings;
 pub(crate) mod streams;
 mod tally;
@@ -121,5 +130,9 @@ pub use estimate::{
 pub use model::{Model, THRESHOLD_WEIGHT_SLACK};
 pub(crate) use monte_carlo::independent_cascade_runs;
 pub use monte_carlo::{Engine, LANES, MonteCarlo};
+pub(crate) use one_cascade::OneCascade;
+pub use partial::SpreadTally;
+pub(crate) use partial::union_of_runs;
+pub use ranking::{Influencer, InfluencerRanking};
 pub use settings::{MAX_THREADS, MonteCarloSettings};
 pub(crate) use word_parallel::prefetch;

@@ -9,7 +9,7 @@ use super::per_run::{RunRules, RunWork, RunWorker, SeedNodes};
 use super::streams::UnitKeys;
 use super::tally::{Record, Tally};
 use super::word_parallel::WordWorker;
-use super::{CompiledNetwork, Model, MonteCarloSettings, SpreadEstimate};
+use super::{CompiledNetwork, Model, MonteCarloSettings, SpreadEstimate, SpreadTally};
 use crate::customer::CustomerId;
 use crate::error::{Error, Result};
 use crate::progress::{Counter, Progress};
@@ -286,13 +286,97 @@ impl MonteCarlo {
             .install(|| self.estimate_here(network, advocates, adversaries))
     }
 
-    /// [`MonteCarlo::estimate_nodes`] on the current pool.
-    fn estimate_here(
+    /// Runs `runs` (run `r` is the same run as in an estimate of `runs.end`
+    /// runs or more, with the same seed and engine) and returns their exact
+    /// integer sums, which [`SpreadTally::merge`] with the sums of other runs
+    /// and [`SpreadTally::finish`] into an estimate: one estimate split over
+    /// the jobs of a cluster. The settings' runs are not used (the range
+    /// says which runs); with [`Engine::Auto`] and Independent Cascade the
+    /// engine is chosen by the pilot on the seed's first 64 runs whatever the
+    /// range, so every part of a split chooses alike (the tally says which
+    /// engine ran).
+    ///
+    /// # Errors
+    /// As [`MonteCarlo::estimate_signed`]; [`Error::InvalidParameter`] for an
+    /// empty range (field `runs`) or when per-customer, per-step or per-tie
+    /// outputs are asked for (field `runs`: a tally carries the spread only).
+    ///
+    /// # Complexity
+    /// As [`MonteCarlo::estimate`] for `runs.len()` runs, plus up to 64 pilot
+    /// runs with [`Engine::Auto`].
+    pub fn tally<A, B>(
+        &self,
+        network: &CompiledNetwork,
+        advocates: A,
+        adversaries: B,
+        runs: std::ops::Range<u64>,
+    ) -> Result<SpreadTally>
+    where
+        A: IntoIterator,
+        A::Item: AsRef<str>,
+        B: IntoIterator,
+        B::Item: AsRef<str>,
+    {
+        if runs.is_empty() {
+            return Err(Error::invalid(
+                "runs",
+                format!("{}..{} is an empty range of runs", runs.start, runs.end),
+            ));
+        }
+        if self.node_probabilities || self.trajectory || self.influence {
+            return Err(Error::invalid(
+                "runs",
+                "a tally of a range of runs carries the spread only: per-customer, per-step and per-tie outputs come from `estimate`",
+            ));
+        }
+        let positive = network.nodes_of(advocates)?;
+        let negative = network.nodes_of(adversaries)?;
+        self.settings.install(|| {
+            let (seeds, concrete) = self.checked(network, &positive, &negative)?;
+            let record = Record {
+                signed: matches!(self.model, Model::Signed { .. }),
+                ..Record::default()
+            };
+            let skipping = || RunRules::of(self.model, Some(network.live_arc_sampler()));
+            let engine = match concrete {
+                Engine::Auto => match self.pilot(network, skipping(), &seeds, record, LANES) {
+                    Some(_) => Engine::Skipping,
+                    None => Engine::WordParallel,
+                },
+                other => other,
+            };
+            let counter = self.progress.counter(runs.end - runs.start);
+            let tally = match engine {
+                Engine::WordParallel => {
+                    self.word_tally(network, &seeds, record, runs.clone(), Some(&counter))
+                }
+                _ => {
+                    let sampler = (engine == Engine::Skipping).then(|| network.live_arc_sampler());
+                    let rules = RunRules::of(self.model, sampler);
+                    let watch = Watch::Progress(Some(&counter));
+                    self.run_units(network, rules, &seeds, record, runs.clone(), watch)
+                        .tally
+                }
+            };
+            self.progress.check()?;
+            Ok(SpreadTally::new(
+                self.model,
+                engine,
+                self.settings.seed(),
+                runs,
+                &tally,
+            ))
+        })
+    }
+
+    /// Checks the seeds against the model and the network, and the engine
+    /// against the model: the seed nodes and the engine to run.
+    fn checked(
         &self,
         network: &CompiledNetwork,
         advocates: &[u32],
         adversaries: &[u32],
-    ) -> Result<SpreadEstimate> {
+    ) -> Result<(SeedNodes, Engine)> {
         if !adversaries.is_empty() && !matches!(self.model, Model::Signed { .. }) {
             return Err(Error::invalid(
                 "model",
@@ -304,7 +388,17 @@ impl MonteCarlo {
         }
         let concrete = self.concrete_engine()?;
         self.model.validate(network)?;
-        let seeds = seed_nodes(network, advocates, adversaries)?;
+        Ok((seed_nodes(network, advocates, adversaries)?, concrete))
+    }
+
+    /// [`MonteCarlo::estimate_nodes`] on the current pool.
+    fn estimate_here(
+        &self,
+        network: &CompiledNetwork,
+        advocates: &[u32],
+        adversaries: &[u32],
+    ) -> Result<SpreadEstimate> {
+        let (seeds, concrete) = self.checked(network, advocates, adversaries)?;
         let record = Record {
             nodes: self.node_probabilities,
             steps: self.trajectory,
@@ -312,10 +406,14 @@ impl MonteCarlo {
             signed: matches!(self.model, Model::Signed { .. }),
         };
         let all = 0..self.settings.runs();
+        let lanes = self.settings.runs().min(LANES);
         let counter = self.progress.counter(self.settings.runs());
         let counter = Some(&counter);
         let (tally, engine) = match concrete {
-            Engine::WordParallel => (self.word_tally(network, &seeds, record, counter), concrete),
+            Engine::WordParallel => (
+                self.word_tally(network, &seeds, record, all, counter),
+                concrete,
+            ),
             Engine::PerRun | Engine::Skipping => {
                 let sampler = (concrete == Engine::Skipping).then(|| network.live_arc_sampler());
                 let rules = RunRules::of(self.model, sampler);
@@ -331,7 +429,7 @@ impl MonteCarlo {
             }
             Engine::Auto => {
                 let rules = RunRules::of(self.model, Some(network.live_arc_sampler()));
-                match self.pilot(network, rules, &seeds, record) {
+                match self.pilot(network, rules, &seeds, record, lanes) {
                     Some(pilot) => {
                         if let Some(c) = counter {
                             c.advance(pilot.work.runs);
@@ -348,7 +446,7 @@ impl MonteCarlo {
                         (pilot.merge(rest).tally, Engine::Skipping)
                     }
                     None => (
-                        self.word_tally(network, &seeds, record, counter),
+                        self.word_tally(network, &seeds, record, all, counter),
                         Engine::WordParallel,
                     ),
                 }
@@ -359,23 +457,20 @@ impl MonteCarlo {
         Ok(tally.finish(network, self.model, self.settings.seed(), engine))
     }
 
-    /// The word-parallel engine over all the units.
+    /// The word-parallel engine over the batches that hold `runs` (run `r`
+    /// is lane `r % 64` of batch `r / 64`; a lane's outcome does not depend
+    /// on which other lanes run).
     fn word_tally(
         &self,
         network: &CompiledNetwork,
         seeds: &SeedNodes,
         record: Record,
+        runs: std::ops::Range<u64>,
         counter: Option<&Counter<'_>>,
     ) -> Tally {
         let (n, m) = (network.node_count(), network.arc_count());
-        let runs = self.settings.runs();
-        let units = runs.div_ceil(LANES);
-        let last_lanes = match runs % LANES {
-            0 => u64::MAX,
-            k => (1u64 << k) - 1,
-        };
         let bfs = BfsCsr::new(network, &seeds.positive, record.arcs);
-        (0..units)
+        (runs.start / LANES..runs.end.div_ceil(LANES))
             .into_par_iter()
             .fold(
                 || (WordWorker::new(&bfs), Tally::new(record, n, m)),
@@ -383,11 +478,7 @@ impl MonteCarlo {
                     if self.progress.is_cancelled() {
                         return (worker, tally);
                     }
-                    let lanes = if unit + 1 == units {
-                        last_lanes
-                    } else {
-                        u64::MAX
-                    };
+                    let lanes = lanes_of(unit, &runs);
                     let keys = UnitKeys::new(self.settings.seed(), unit);
                     worker.run_batch(&bfs, lanes, keys.arc, &mut tally);
                     if let Some(c) = counter {
@@ -456,7 +547,7 @@ impl MonteCarlo {
     }
 
     /// The automatic choice for Independent Cascade: simulates the first
-    /// `min(runs, 64)` runs with the skipping engine (`rules`), counting its work,
+    /// `lanes` runs (`min(runs, 64)`) with the skipping engine (`rules`), counting its work,
     /// and compares that with the work the word-parallel engine would do on one
     /// batch of as many runs (see [`cost`]). Returns the pilot's runs when
     /// skipping is chosen (they are the skipping engine's first runs, kept), `None`
@@ -471,9 +562,9 @@ impl MonteCarlo {
         rules: RunRules<'_>,
         seeds: &SeedNodes,
         record: Record,
+        lanes: u64,
     ) -> Option<RunsDone> {
         let m = network.arc_count() as u64;
-        let lanes = self.settings.runs().min(LANES);
         let first = cost::EARLY_AFTER.min(lanes);
         let mut done = self.run_units(network, rules, seeds, record, 0..first, Watch::Union);
         if first < lanes {
@@ -546,6 +637,22 @@ impl RunsDone {
             union,
         }
     }
+}
+
+/// The lanes of batch `unit` (runs `64 unit .. 64 unit + 64`) that lie in
+/// `runs`, one bit per run.
+fn lanes_of(unit: u64, runs: &std::ops::Range<u64>) -> u64 {
+    let first = unit.saturating_mul(LANES);
+    let from = runs.start.saturating_sub(first).min(LANES);
+    let to = runs.end.saturating_sub(first).min(LANES);
+    let below = |k: u64| {
+        if k >= LANES {
+            u64::MAX
+        } else {
+            (1u64 << k) - 1
+        }
+    };
+    below(to) & !below(from)
 }
 
 /// Out-degree summed over the nodes whose bits are set in `union`.

@@ -14,7 +14,7 @@ pub const MAX_THREADS: usize = 1_024;
 /// Runs, master seed, threads and engine of a Monte Carlo estimate, shared by
 /// every estimator of the crate ([`MonteCarlo`](super::MonteCarlo),
 /// [`FunnelLift`](crate::funnel::FunnelLift),
-/// [`InfluencerRanking`](crate::funnel::InfluencerRanking), the CRM's
+/// [`InfluencerRanking`](super::InfluencerRanking), the CRM's
 /// [`RankOptions`](crate::crm::RankOptions) and the evaluations of
 /// [`Targeting`](crate::targeting::Targeting)).
 ///

@@ -33,6 +33,11 @@ impl Moments {
         self.sum_sq += x * x;
     }
 
+    /// The sum and the sum of squares.
+    pub(crate) fn sums(&self) -> [u128; 2] {
+        [self.sum, self.sum_sq]
+    }
+
     fn merge(&mut self, other: Moments) {
         self.sum += other.sum;
         self.sum_sq += other.sum_sq;

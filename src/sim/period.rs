@@ -1,14 +1,15 @@
 //! Phase B of a period: every customer, from their own state at the start of the
-//! step and the word of mouth they received in phase A, goes through the
+//! step and the word of mouth that reached them in phase A, goes through the
 //! period's causes in a fixed order (documented in [`crate::sim`], # Customers).
+//! Every draw is keyed by (seed, run, period, customer, purpose, slot): see
+//! [`super::rng`].
 
-use rand_xoshiro::Xoshiro256PlusPlus;
-
-use super::report::{StageCounts, TransitionCounts};
-use super::rng::{BLOCK, Phase, chance, stream, uniform};
+use super::report::TransitionCounts;
+use super::rng::{BLOCK, Dice, experience as slot};
 use super::scenario::Rates;
-use super::word_of_mouth::Heard;
+use super::talk::Talk;
 use crate::brand::{Department, EngagementKind};
+use crate::customer::StageCounts;
 use crate::customer::{
     Cause, Channel, CustomerState, Experience, ExperienceQuality, NpsTally, Stage, Touchpoint,
     Transition, TransitionProbabilities, Trigger, Valence,
@@ -16,28 +17,46 @@ use crate::customer::{
 use crate::funnel::FunnelSnapshot;
 use crate::propagation::CompiledNetwork;
 
-/// Most word-of-mouth messages of one valence a customer acts on in a period.
-pub(crate) const MAX_MESSAGES: u32 = 16;
-
-/// Flag: the customer's last experience was good only because of the changes in
-/// effect (the same draw would have been bad without them).
-pub(crate) const RESCUED: u8 = 1;
-
 /// Flag: the customer's last experience was bad (disappointing or outrageous)
-/// and has not been put right by service recovery.
-pub(crate) const LAST_BAD: u8 = 2;
+/// and has not been put right since.
+pub(crate) const LAST_BAD: u8 = 1;
 
-/// How a sale came about: the actor it is credited to.
+/// Slots of an engagement's dice (the experience of a conversation, a service
+/// recovery or an advocacy programme starts at [`ENGAGEMENT_EXPERIENCE`]).
+const LAND: u32 = 0;
+const NOTICE: u32 = 1;
+const ENGAGEMENT_MOVE: u32 = 2;
+const ENGAGEMENT_EXPERIENCE: u32 = 3;
+/// Slots of the contact dice.
+const CONTACT: u32 = 0;
+const DEPARTMENT: u32 = 1;
+const CONTACT_EXPERIENCE: u32 = 2;
+/// Slots of the exposure dice.
+const EXPOSED: u32 = 0;
+const EXPOSURE_MOVE: u32 = 1;
+/// Slots of the word-of-mouth dice.
+const ORDER: u32 = 0;
+const POSITIVE_MOVE: u32 = 1;
+const NEGATIVE_MOVE: u32 = 2;
+/// Slots of the purchase dice.
+const OWN: u32 = 0;
+const REFERRAL: u32 = 1;
+const DISCOUNT: u32 = 2;
+const PURCHASE_MOVE: u32 = 3;
+const SALES_EXPERIENCE: u32 = 4;
+/// Slot of the drift dice.
+const DRIFT_MOVE: u32 = 0;
+
+/// How a sale came about (for the report's counts; the cash book books a sale
+/// as a sale).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SaleKind {
-    /// The customer bought on their own.
+    /// A repeat purchase or a prospect's own conversion.
     Own = 0,
-    /// Word of mouth won it (credited to the speaker).
+    /// A prospect who heard praise this period.
     Referral = 1,
-    /// A discount won it.
-    Engagement = 2,
-    /// A repeat purchase right after an experience a change rescued.
-    Change = 3,
+    /// A discount that landed.
+    Discount = 2,
 }
 
 /// One engagement running this period that touches customers.
@@ -46,6 +65,8 @@ pub(crate) struct ActiveEngagement {
     pub(crate) kind: EngagementKind,
     pub(crate) channel: Channel,
     pub(crate) touchpoint: Touchpoint,
+    /// Its draws (keyed by its position in the plan).
+    pub(crate) dice: Dice,
 }
 
 /// The touchpoint of a department.
@@ -66,17 +87,40 @@ const DEPARTMENTS: [Touchpoint; 4] = [
     Touchpoint::CustomerService,
 ];
 
+/// The chances of the period, converted to its length.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PeriodRates {
+    pub(crate) exposure: f64,
+    pub(crate) contact: f64,
+    pub(crate) conversion: f64,
+    pub(crate) purchase_frequency: f64,
+    /// Periods without contact after which drift acts.
+    pub(crate) lapse_after: u32,
+}
+
+/// The dice of the period's per-customer purposes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PeriodDice {
+    pub(crate) exposure: Dice,
+    pub(crate) contact: Dice,
+    pub(crate) heard: Dice,
+    pub(crate) purchase: Dice,
+    pub(crate) drift: Dice,
+}
+
 /// Everything phase B reads: the same for every customer of the period.
 #[derive(Debug)]
 pub(crate) struct PeriodContext<'a> {
-    pub(crate) seed: u64,
     pub(crate) period: u32,
     pub(crate) rates: &'a Rates,
-    pub(crate) purchase_frequency: f64,
+    pub(crate) per_period: PeriodRates,
+    pub(crate) dice: PeriodDice,
+    /// Whether customers' feedback counts (their contributions switched on).
+    pub(crate) customers_give_feedback: bool,
     pub(crate) consistency: f64,
     pub(crate) feedback_reach: f64,
-    /// Probability of a bad experience with the changes in effect, and without.
-    pub(crate) bad: (f64, f64),
+    /// Probability of a bad experience with the changes in effect.
+    pub(crate) bad: f64,
     pub(crate) engagements: &'a [ActiveEngagement],
     /// Landing probability by `[engagement][profile]`, row-major.
     pub(crate) relevance: &'a [f64],
@@ -84,7 +128,7 @@ pub(crate) struct PeriodContext<'a> {
     /// `(node, engagement, landing probability)` for engagements aimed at one
     /// customer, sorted by node.
     pub(crate) overrides: &'a [(u32, usize, f64)],
-    pub(crate) heard: &'a Heard,
+    pub(crate) talk: &'a Talk,
     pub(crate) net: &'a CompiledNetwork,
     /// Bitset of the customers whose full history is kept.
     pub(crate) tracked: &'a [u64],
@@ -114,6 +158,12 @@ impl PeriodContext<'_> {
             .get(node as usize / 64)
             .is_some_and(|w| (w >> (node % 64)) & 1 == 1)
     }
+
+    fn customer(&self, node: Option<u32>) -> crate::customer::CustomerId {
+        node.and_then(|n| self.net.customer(n))
+            .cloned()
+            .unwrap_or_else(|| "unknown".into())
+    }
 }
 
 /// What one block of customers did in a period.
@@ -124,7 +174,7 @@ pub(crate) struct BlockTally {
     pub(crate) nps: NpsTally,
     pub(crate) transitions: TransitionCounts,
     /// Sales by `[SaleKind][discounted]`.
-    pub(crate) sales: [[u64; 2]; 4],
+    pub(crate) sales: [[u64; 2]; 3],
     pub(crate) word_of_mouth: (u64, u64),
     pub(crate) engagements: (u64, u64),
     pub(crate) experiences: (u64, u64),
@@ -157,15 +207,25 @@ impl BlockTally {
         add(&mut self.feedback_reached, o.feedback_reached);
         self.audit.extend(o.audit);
     }
+
+    /// Sales of `kind`: (full price, discounted).
+    pub(crate) fn sales_of(&self, kind: SaleKind) -> [u64; 2] {
+        self.sales.get(kind as usize).copied().unwrap_or([0, 0])
+    }
 }
 
-/// The period's random streams of one block.
-struct Streams {
-    engagement: Xoshiro256PlusPlus,
-    experience: Xoshiro256PlusPlus,
-    heard: Xoshiro256PlusPlus,
-    purchase: Xoshiro256PlusPlus,
-    drift: Xoshiro256PlusPlus,
+/// What a good experience does (a bad one is always a bad experience).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Good {
+    /// A good experience: delightful with the delight share, else satisfying.
+    Quality,
+    /// Service recovery for a customer who needed it.
+    Recovery,
+    /// A relevant engagement (a conversation with someone who needed nothing
+    /// fixed).
+    Engaged,
+    /// Delight: an advocacy programme recognising a satisfied customer.
+    Delight,
 }
 
 /// One customer's step: their state and where their moves are counted.
@@ -189,17 +249,13 @@ impl Step<'_> {
     }
 
     /// Applies one cause: the sentiment effect, and the table's move with its
-    /// probability (drawn from `rng`). `make` builds the full cause, only for
-    /// tracked customers.
-    fn cause(
-        &mut self,
-        rng: &mut Xoshiro256PlusPlus,
-        trigger: Trigger,
-        make: impl FnOnce() -> Cause,
-    ) {
+    /// probability (drawn from `dice` in `slot`). `make` builds the full
+    /// cause, only for tracked customers.
+    fn cause(&mut self, dice: Dice, slot: u32, trigger: Trigger, make: impl FnOnce() -> Cause) {
         let probs = self.probs;
+        let node = self.node;
         let moved = self.state.apply_trigger(trigger, self.period, |rule| {
-            chance(rng, probs.get(rule).get())
+            dice.chance(node, slot, probs.get(rule).get())
         });
         if let Some(m) = moved {
             self.tally.transitions.record(m.from, m.to, m.trigger);
@@ -209,61 +265,83 @@ impl Step<'_> {
         }
     }
 
-    /// One experience at `touchpoint` (see the module docs), then feedback.
+    /// One experience at `at`, drawn from `dice` from slot `base` on: bad with
+    /// the business's probability of a bad experience (after the changes in
+    /// effect), and then outrageous with the outrage share, else
+    /// disappointing. One that would have been good is disappointing all the
+    /// same when it is inconsistent across departments (with one minus the
+    /// ownership's consistency); otherwise it does what `good` says. Then the
+    /// customer may give feedback (a complaint after a bad experience), which
+    /// reaches the business with the ownership's feedback reach.
     fn experience(
         &mut self,
-        rng: &mut Xoshiro256PlusPlus,
+        dice: Dice,
+        base: u32,
         ctx: &PeriodContext<'_>,
         at: Touchpoint,
+        good: Good,
     ) {
         let rates = ctx.rates;
+        let node = self.node;
         self.tally.experiences.0 += 1;
-        let (quality, rescued) = if !chance(rng, ctx.consistency) {
+        let consistent = dice.chance(node, base + slot::CONSISTENT, ctx.consistency);
+        if !consistent {
             self.tally.experiences.1 += 1;
-            (ExperienceQuality::Disappointed, false)
-        } else {
-            let u = uniform(rng);
-            if u < ctx.bad.0 {
-                let outraged = chance(rng, rates.outrage_share.get());
-                let q = if outraged {
-                    ExperienceQuality::Outraged
-                } else {
-                    ExperienceQuality::Disappointed
-                };
-                (q, false)
+        }
+        let poor = dice.chance(node, base + slot::QUALITY, ctx.bad);
+        let bad = poor || !consistent;
+        let moved = base + slot::MOVE;
+        if bad {
+            let outraged = poor && dice.chance(node, base + slot::SHARE, rates.outrage_share.get());
+            let quality = if outraged {
+                ExperienceQuality::Outraged
             } else {
-                let delighted = chance(rng, rates.delight_share.get());
-                let q = if delighted {
-                    ExperienceQuality::Delighted
-                } else {
-                    ExperienceQuality::Satisfied
-                };
-                (q, u < ctx.bad.1)
+                ExperienceQuality::Disappointed
+            };
+            self.set_flag(LAST_BAD, true);
+            self.cause(dice, moved, Trigger::Experience(quality), || {
+                Cause::Experience(Experience::new(quality).at(at))
+            });
+        } else {
+            self.set_flag(LAST_BAD, false);
+            match good {
+                Good::Quality | Good::Delight => {
+                    let quality = if good == Good::Delight
+                        || dice.chance(node, base + slot::SHARE, rates.delight_share.get())
+                    {
+                        ExperienceQuality::Delighted
+                    } else {
+                        ExperienceQuality::Satisfied
+                    };
+                    self.cause(dice, moved, Trigger::Experience(quality), || {
+                        Cause::Experience(Experience::new(quality).at(at))
+                    });
+                }
+                Good::Recovery => {
+                    self.cause(dice, moved, Trigger::ServiceRecovery, || {
+                        Cause::ServiceRecovery
+                    });
+                }
+                Good::Engaged => {
+                    self.cause(dice, moved, Trigger::Engagement { relevant: true }, || {
+                        Cause::Engagement {
+                            relevant: true,
+                            channel: None,
+                        }
+                    });
+                }
             }
-        };
-        self.set_flag(RESCUED, rescued);
-        self.set_flag(
-            LAST_BAD,
-            matches!(
-                quality,
-                ExperienceQuality::Disappointed | ExperienceQuality::Outraged
-            ),
-        );
-        self.cause(rng, Trigger::Experience(quality), || {
-            Cause::Experience(Experience::new(quality).at(at))
-        });
-        if chance(rng, rates.feedback.get()) {
-            let complaint = matches!(
-                quality,
-                ExperienceQuality::Disappointed | ExperienceQuality::Outraged
-            );
-            let reached = chance(rng, ctx.feedback_reach);
-            if complaint {
+        }
+        if ctx.customers_give_feedback
+            && dice.chance(node, base + slot::FEEDBACK, rates.feedback.get())
+        {
+            let reached = u64::from(dice.chance(node, base + slot::REACH, ctx.feedback_reach));
+            if bad {
                 self.tally.feedback_given.0 += 1;
-                self.tally.feedback_reached.0 += u64::from(reached);
+                self.tally.feedback_reached.0 += reached;
             } else {
                 self.tally.feedback_given.1 += 1;
-                self.tally.feedback_reached.1 += u64::from(reached);
+                self.tally.feedback_reached.1 += reached;
             }
         }
     }
@@ -280,13 +358,7 @@ pub(crate) fn update_block(
 ) -> BlockTally {
     let t = ctx.period;
     let rates = ctx.rates;
-    let mut r = Streams {
-        engagement: stream(ctx.seed, t, block, Phase::Engagement),
-        experience: stream(ctx.seed, t, block, Phase::Experience),
-        heard: stream(ctx.seed, t, block, Phase::Heard),
-        purchase: stream(ctx.seed, t, block, Phase::Purchase),
-        drift: stream(ctx.seed, t, block, Phase::Drift),
-    };
+    let dice = ctx.dice;
     let mut tally = BlockTally::default();
     let customers = states
         .iter_mut()
@@ -306,16 +378,24 @@ pub(crate) fn update_block(
         };
         let mut contact = false;
         let mut discount = false;
+        let (praise, criticism) = ctx.talk.heard(node as usize);
+        let talked_to = praise.is_some() || criticism.is_some();
 
         // 1. Exposure.
-        if step.state.stage() == Stage::Unaware && chance(&mut r.engagement, rates.exposure.get()) {
-            step.cause(&mut r.engagement, Trigger::Exposure, || Cause::Exposure {
-                channel: None,
+        if step.state.stage() == Stage::Unaware
+            && dice.exposure.chance(node, EXPOSED, ctx.per_period.exposure)
+        {
+            step.cause(dice.exposure, EXPOSURE_MOVE, Trigger::Exposure, || {
+                Cause::Exposure { channel: None }
             });
         }
 
-        // 2. Engagements.
+        // 2. Engagements: they reach those who know the brand, or whom word of
+        // mouth reached this period (the content was shared with them).
         for (e, engagement) in ctx.engagements.iter().enumerate() {
+            if step.state.stage() == Stage::Unaware && !talked_to {
+                break;
+            }
             let needs_recovery = matches!(step.state.stage(), Stage::Adversary | Stage::Lapsed)
                 || *step.flags & LAST_BAD != 0;
             if engagement.kind == EngagementKind::ServiceRecovery && !needs_recovery {
@@ -326,12 +406,14 @@ pub(crate) fn update_block(
             if landing <= 0.0 {
                 continue;
             }
+            let d = engagement.dice;
             let channel = Some(engagement.channel);
-            if !chance(&mut r.engagement, landing) {
-                if chance(&mut r.engagement, rates.notice_irrelevant.get()) {
+            if !d.chance(node, LAND, landing) {
+                if d.chance(node, NOTICE, rates.notice_irrelevant.get()) {
                     step.tally.engagements.1 += 1;
                     step.cause(
-                        &mut r.engagement,
+                        d,
+                        ENGAGEMENT_MOVE,
                         Trigger::Engagement { relevant: false },
                         || Cause::Engagement {
                             relevant: false,
@@ -343,99 +425,89 @@ pub(crate) fn update_block(
             }
             step.tally.engagements.0 += 1;
             contact = true;
-            let relevant = || Cause::Engagement {
-                relevant: true,
-                channel,
-            };
-            if engagement.kind.wins_back() {
-                // A conversation or a service recovery is a contact with a
-                // department: consistent or not.
-                step.tally.experiences.0 += 1;
-                if !chance(&mut r.engagement, ctx.consistency) {
-                    step.tally.experiences.1 += 1;
-                    step.set_flag(RESCUED, false);
-                    step.set_flag(LAST_BAD, true);
-                    let at = engagement.touchpoint;
+            let at = engagement.touchpoint;
+            match engagement.kind {
+                EngagementKind::Conversation | EngagementKind::ServiceRecovery => {
+                    // A contact with a department: an experience.
+                    let good = if needs_recovery {
+                        Good::Recovery
+                    } else {
+                        Good::Engaged
+                    };
+                    step.experience(d, ENGAGEMENT_EXPERIENCE, ctx, at, good);
+                }
+                EngagementKind::AdvocacyProgramme
+                    if step.state.stage() == Stage::Customer && *step.flags & LAST_BAD == 0 =>
+                {
+                    // Recognition of a satisfied customer: a delightful
+                    // experience when it goes well (customer+experience_delighted
+                    // makes an advocate).
+                    step.experience(d, ENGAGEMENT_EXPERIENCE, ctx, at, Good::Delight);
+                }
+                kind => {
+                    discount |= kind.lowers_price();
                     step.cause(
-                        &mut r.engagement,
-                        Trigger::Experience(ExperienceQuality::Disappointed),
-                        || {
-                            Cause::Experience(
-                                Experience::new(ExperienceQuality::Disappointed).at(at),
-                            )
+                        d,
+                        ENGAGEMENT_MOVE,
+                        Trigger::Engagement { relevant: true },
+                        || Cause::Engagement {
+                            relevant: true,
+                            channel,
                         },
                     );
-                } else if needs_recovery {
-                    step.set_flag(LAST_BAD, false);
-                    step.cause(&mut r.engagement, Trigger::ServiceRecovery, || {
-                        Cause::ServiceRecovery
-                    });
-                } else {
-                    step.cause(
-                        &mut r.engagement,
-                        Trigger::Engagement { relevant: true },
-                        relevant,
-                    );
                 }
-            } else {
-                discount |= engagement.kind.lowers_price();
-                step.cause(
-                    &mut r.engagement,
-                    Trigger::Engagement { relevant: true },
-                    relevant,
-                );
             }
         }
 
         // 3. Contact with a department.
-        if step.state.stage() != Stage::Unaware && chance(&mut r.experience, rates.contact.get()) {
-            let pick = (uniform(&mut r.experience) * DEPARTMENTS.len() as f64) as usize;
+        if step.state.stage() != Stage::Unaware
+            && dice.contact.chance(node, CONTACT, ctx.per_period.contact)
+        {
+            let pick = (dice.contact.roll(node, DEPARTMENT) * DEPARTMENTS.len() as f64) as usize;
             let at = DEPARTMENTS
                 .get(pick)
                 .copied()
                 .unwrap_or(Touchpoint::CustomerService);
-            step.experience(&mut r.experience, ctx, at);
+            step.experience(dice.contact, CONTACT_EXPERIENCE, ctx, at, Good::Quality);
             contact = true;
         }
 
-        // 4. Word of mouth received.
-        let (positive, negative) = ctx.heard.count(node as usize);
-        step.tally.word_of_mouth.0 += u64::from(positive);
-        step.tally.word_of_mouth.1 += u64::from(negative);
-        let (mut p, mut n) = (positive.min(MAX_MESSAGES), negative.min(MAX_MESSAGES));
-        while p + n > 0 {
-            let is_positive = uniform(&mut r.heard) * f64::from(p + n) < f64::from(p);
-            let valence = if is_positive {
-                p -= 1;
-                Valence::Positive
+        // 4. Word of mouth received: praise and criticism, in a random order
+        // when both arrived.
+        let praise_first = dice.heard.roll(node, ORDER) < 0.5;
+        let heard = if praise_first {
+            [(praise, Valence::Positive), (criticism, Valence::Negative)]
+        } else {
+            [(criticism, Valence::Negative), (praise, Valence::Positive)]
+        };
+        for (from, valence) in heard {
+            if from.is_none() {
+                continue;
+            }
+            let slot = if valence == Valence::Positive {
+                step.tally.word_of_mouth.0 += 1;
+                POSITIVE_MOVE
             } else {
-                n -= 1;
-                Valence::Negative
+                step.tally.word_of_mouth.1 += 1;
+                NEGATIVE_MOVE
             };
-            step.cause(&mut r.heard, Trigger::WordOfMouth(valence), || {
-                let from = ctx
-                    .heard
-                    .speaker(node as usize, is_positive)
-                    .and_then(|s| ctx.net.customer(s))
-                    .cloned()
-                    .unwrap_or_else(|| "unknown".into());
-                Cause::WordOfMouth { valence, from }
+            step.cause(dice.heard, slot, Trigger::WordOfMouth(valence), || {
+                Cause::WordOfMouth {
+                    valence,
+                    from: ctx.customer(from),
+                }
             });
         }
 
         // 5. Purchase.
         let stage = step.state.stage();
         let own = match stage {
-            Stage::Customer | Stage::Advocate => ctx.purchase_frequency,
-            Stage::Prospect => rates.conversion.get(),
+            Stage::Customer | Stage::Advocate => ctx.per_period.purchase_frequency,
+            Stage::Prospect => ctx.per_period.conversion,
             _ => 0.0,
         };
-        let referral = if stage == Stage::Prospect && positive > 0 {
-            1.0 - rates
-                .referral_conversion
-                .complement()
-                .get()
-                .powi(positive.min(MAX_MESSAGES) as i32)
+        let referral = if stage == Stage::Prospect && praise.is_some() {
+            rates.referral_conversion.get()
         } else {
             0.0
         };
@@ -448,17 +520,12 @@ pub(crate) fn update_block(
         } else {
             0.0
         };
-        let sale = if chance(&mut r.purchase, own) {
-            if *step.flags & RESCUED != 0 {
-                *step.flags &= !RESCUED;
-                Some(SaleKind::Change)
-            } else {
-                Some(SaleKind::Own)
-            }
-        } else if chance(&mut r.purchase, referral) {
+        let sale = if dice.purchase.chance(node, OWN, own) {
+            Some(SaleKind::Own)
+        } else if dice.purchase.chance(node, REFERRAL, referral) {
             Some(SaleKind::Referral)
-        } else if chance(&mut r.purchase, by_discount) {
-            Some(SaleKind::Engagement)
+        } else if dice.purchase.chance(node, DISCOUNT, by_discount) {
+            Some(SaleKind::Discount)
         } else {
             None
         };
@@ -471,8 +538,16 @@ pub(crate) fn update_block(
             {
                 *c += 1;
             }
-            step.cause(&mut r.purchase, Trigger::Purchase, || Cause::Purchase);
-            step.experience(&mut r.experience, ctx, Touchpoint::Sales);
+            step.cause(dice.purchase, PURCHASE_MOVE, Trigger::Purchase, || {
+                Cause::Purchase
+            });
+            step.experience(
+                dice.purchase,
+                SALES_EXPERIENCE,
+                ctx,
+                Touchpoint::Sales,
+                Good::Quality,
+            );
             contact = true;
         }
 
@@ -481,9 +556,9 @@ pub(crate) fn update_block(
             *last = t;
         } else {
             let silent = t.saturating_sub(*last);
-            if silent >= rates.lapse_after {
-                step.cause(&mut r.drift, Trigger::NoContact, || Cause::NoContact {
-                    periods: silent,
+            if silent >= ctx.per_period.lapse_after {
+                step.cause(dice.drift, DRIFT_MOVE, Trigger::NoContact, || {
+                    Cause::NoContact { periods: silent }
                 });
             }
         }

@@ -1,20 +1,78 @@
 //! Building a run's population: the network (generated or given), each
-//! customer's profile and starting state.
+//! customer's profile and starting state. Drawn once from the master seed and
+//! shared by every counterfactual run of an attribution.
 
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
 use super::rng::{BLOCK, Phase, chance, stream, uniform};
-use super::scenario::{GeneratedNetwork, NetworkModel, NetworkSpec, PopulationSpec};
+use super::scenario::{GeneratedNetwork, NetworkModel, NetworkSpec, PopulationSpec, Scenario};
+use crate::brand::Target;
 use crate::customer::{CustomerState, Profile, Sentiment, Stage};
 use crate::error::Result;
 use crate::network::{InfluenceNetwork, MicroCommunities, TieSign};
 use crate::propagation::CompiledNetwork;
 
+/// A scenario's population before the first period: the compiled network,
+/// every customer's profile and starting state.
+#[derive(Debug)]
+pub(crate) struct World {
+    pub(crate) net: CompiledNetwork,
+    /// The expanded profiles (profile x attention phase).
+    pub(crate) profiles: Vec<Profile>,
+    /// Each customer's index into `profiles`.
+    pub(crate) profile_of: Vec<u16>,
+    /// Each customer's starting state, seeds applied.
+    pub(crate) states: Vec<CustomerState>,
+}
+
+impl World {
+    /// Builds the network and the population of a validated `scenario`, and
+    /// checks every id the scenario names (seeds, engagement targets) and the
+    /// word-of-mouth model's demands on the network.
+    ///
+    /// # Errors
+    /// [`Error::UnknownCustomer`](crate::Error::UnknownCustomer) for an id not in
+    /// the network; [`Error::ThresholdWeights`](crate::Error::ThresholdWeights)
+    /// for Linear Threshold word of mouth on weights that add up above 1; the
+    /// generators' errors.
+    pub(crate) fn build(scenario: &Scenario) -> Result<World> {
+        let (net, community) = build_network(&scenario.network, scenario.seed)?;
+        scenario.word_of_mouth.propagation_model().validate(&net)?;
+        let n = net.node_count();
+        let expanded = Profiles::new(&scenario.population);
+        let (mut states, profile_of) =
+            initial_states(&scenario.population, &expanded, n, community, scenario.seed);
+        for e in scenario.engagements.engagements() {
+            if let Target::Customer(id) = e.target() {
+                net.node_of(id.as_str())?;
+            }
+        }
+        for id in &scenario.seeds.advocates {
+            if let Some(state) = states.get_mut(net.node_of(id.as_str())? as usize) {
+                *state = CustomerState::new(Stage::Advocate).with_sentiment(state.sentiment());
+            }
+        }
+        for id in &scenario.seeds.adversaries {
+            if let Some(state) = states.get_mut(net.node_of(id.as_str())? as usize) {
+                *state = CustomerState::new(Stage::Adversary)
+                    .with_ever_bought(state.ever_bought())
+                    .with_sentiment(state.sentiment());
+            }
+        }
+        Ok(World {
+            net,
+            profiles: expanded.table,
+            profile_of,
+            states,
+        })
+    }
+}
+
 /// Builds (or compiles) the network of a scenario.
 ///
-/// A generated network draws from the stream `(seed, 0, 0, Network)`; its
-/// distrustful ties from `(seed, 0, 0, Distrust)`, one draw per tie in tie
+/// A generated network draws from the stream `(seed, 0, Network)`; its
+/// distrustful ties from `(seed, 0, Distrust)`, one draw per tie in tie
 /// order. Returns the compiled network and, for micro-communities, the size of
 /// each (equal) community.
 pub(crate) fn build_network(
@@ -23,6 +81,7 @@ pub(crate) fn build_network(
 ) -> Result<(CompiledNetwork, Option<usize>)> {
     match spec {
         NetworkSpec::Explicit(net) => Ok((CompiledNetwork::from_network(net), None)),
+        NetworkSpec::File(file) => Ok((CompiledNetwork::from_network(&file.read()?), None)),
         NetworkSpec::Generated(g) => {
             let (net, community) = generate(g, seed)?;
             Ok((CompiledNetwork::from_network(&net), community))
@@ -31,7 +90,7 @@ pub(crate) fn build_network(
 }
 
 fn generate(g: &GeneratedNetwork, seed: u64) -> Result<(InfluenceNetwork, Option<usize>)> {
-    let mut rng = stream(seed, 0, 0, Phase::Network);
+    let mut rng = stream(seed, 0, Phase::Network);
     let p = g.tie_probability;
     let (mut net, community) = match &g.model {
         NetworkModel::MicroCommunities {
@@ -47,14 +106,14 @@ fn generate(g: &GeneratedNetwork, seed: u64) -> Result<(InfluenceNetwork, Option
                 *friends_outside,
             )
             .map_err(|e| e.within("network"))?;
-            (spec.generate(p, &mut rng)?, Some(*size))
+            (spec.generate_with(p, &mut rng)?, Some(*size))
         }
-        NetworkModel::BarabasiAlbert(m) => (m.generate(p, &mut rng)?, None),
-        NetworkModel::WattsStrogatz(m) => (m.generate(p, &mut rng)?, None),
+        NetworkModel::BarabasiAlbert(m) => (m.generate_with(p, &mut rng)?, None),
+        NetworkModel::WattsStrogatz(m) => (m.generate_with(p, &mut rng)?, None),
     };
     let distrust = g.distrust.get();
     if distrust > 0.0 {
-        let mut rng = stream(seed, 0, 0, Phase::Distrust);
+        let mut rng = stream(seed, 0, Phase::Distrust);
         for tie in net.ties_mut() {
             if chance(&mut rng, distrust) {
                 tie.sign = TieSign::Negative;
@@ -82,7 +141,7 @@ impl Profiles {
         let mut first = Vec::with_capacity(spec.profiles.len());
         for p in &spec.profiles {
             first.push(table.len());
-            let every = p.profile.attention_every.max(1);
+            let every = p.profile.attention_every.max(1); // validated >= 1
             for offset in 0..every {
                 table.push(Profile {
                     attention_every: every,
@@ -131,8 +190,8 @@ impl Profiles {
 /// The starting state of every customer and their profile index.
 ///
 /// Community profiles (with micro-communities) are drawn first, one per
-/// community, from the stream `(seed, 0, 0, Communities)`; then each block of
-/// customers draws, per customer in order, from `(seed, 0, block, Population)`:
+/// community, from the stream `(seed, 0, Communities)`; then each block of
+/// customers draws, per customer in order, from `(seed, block, Population)`:
 /// the stage (by the initial shares), a sentiment uniform in `[-0.3, 0.7]`
 /// (moved into the stage's band), whether they take their community's profile
 /// (homophily) or draw their own, and their attention phase.
@@ -145,7 +204,7 @@ pub(crate) fn initial_states(
 ) -> (Vec<CustomerState>, Vec<u16>) {
     let community_profiles: Vec<usize> = match community_size {
         Some(size) if size > 0 => {
-            let mut rng = stream(seed, 0, 0, Phase::Communities);
+            let mut rng = stream(seed, 0, Phase::Communities);
             (0..customers.div_ceil(size))
                 .map(|_| profiles.pick(uniform(&mut rng)))
                 .collect()
@@ -166,7 +225,7 @@ pub(crate) fn initial_states(
         .zip(profile_of.par_chunks_mut(BLOCK))
         .enumerate()
         .for_each(|(block, (states, profile_of))| {
-            let mut rng = stream(seed, 0, block, Phase::Population);
+            let mut rng = stream(seed, block, Phase::Population);
             for (k, (state, profile)) in states.iter_mut().zip(profile_of.iter_mut()).enumerate() {
                 let i = block * BLOCK + k;
                 let u = uniform(&mut rng) * acc;

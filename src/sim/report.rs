@@ -6,41 +6,15 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::customer::{CustomerId, CustomerState, NpsTally, PerStage, Stage, Transition, Trigger};
+use super::attribution::Attribution;
+use super::scenario::Period;
+use crate::crm::Currency;
+use crate::customer::{
+    CustomerId, CustomerState, NpsTally, Stage, StageCounts, Transition, Trigger,
+};
 use crate::funnel::{FunnelSnapshot, FunnelStage};
 use crate::value::Actor;
 use crate::value::{Ledger, Totals};
-
-/// How many customers are in each lifecycle [`Stage`].
-pub type StageCounts = PerStage<u64>;
-
-impl Default for PerStage<u64> {
-    /// Zero in every stage.
-    fn default() -> Self {
-        PerStage::from_fn(|_| 0)
-    }
-}
-
-impl PerStage<u64> {
-    /// Counts one more customer in `stage`.
-    pub fn add(&mut self, stage: Stage) {
-        let c = &mut self[stage];
-        *c = c.saturating_add(1);
-    }
-
-    /// Adds another count.
-    pub fn merge(&mut self, other: &StageCounts) {
-        for stage in Stage::ALL {
-            let c = &mut self[stage];
-            *c = c.saturating_add(other[stage]);
-        }
-    }
-
-    /// Everyone counted (the population, when every customer was counted once).
-    pub fn total(&self) -> u64 {
-        self.iter().fold(0u64, |sum, (_, &n)| sum.saturating_add(n))
-    }
-}
 
 /// The stage moves of one period: how many from each stage to each other, and
 /// how many by each kind of cause.
@@ -57,6 +31,7 @@ pub struct TransitionCounts {
 
 /// One `from -> to` count in a [`TransitionCounts`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MoveCount {
     /// Stage before.
     pub from: Stage,
@@ -68,6 +43,7 @@ pub struct MoveCount {
 
 /// One per-cause count in a [`TransitionCounts`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TriggerCount {
     /// The kind of cause.
     pub trigger: Trigger,
@@ -179,25 +155,33 @@ impl TransitionCounts {
     }
 }
 
-/// Everything measured in one period, at its end.
+/// Everything measured in one period, at its end. Money is in the report's
+/// [currency](Report::currency).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PeriodReport {
     /// The period (0-based).
     pub period: u32,
-    /// The funnel at the end of the period.
+    /// The funnel at the end of the period: how many customers are at or
+    /// beyond each funnel stage now (see [`FunnelStage::reached_by`]).
     pub funnel: FunnelSnapshot,
     /// Customers in each lifecycle stage at the end of the period; they add up
     /// to the population.
     pub stages: StageCounts,
-    /// Promoters, passives and detractors among customers who have ever bought.
+    /// Promoters, passives and detractors among customers who have ever bought
+    /// (by their likelihood to recommend, which follows their sentiment).
     pub nps: NpsTally,
     /// The moves made during the period.
     pub transitions: TransitionCounts,
     /// Purchases made (including referral sales).
     pub purchases: u64,
-    /// Purchases by prospects won by word of mouth (credited to the speaker).
+    /// Purchases by prospects who heard praise this period.
     pub referral_sales: u64,
-    /// Word-of-mouth messages received (positive, negative).
+    /// Advocates and adversaries who talked (the speakers of the period's
+    /// word-of-mouth cascade).
+    pub speakers: (u64, u64),
+    /// Customers the period's word of mouth reached: with praise, with
+    /// criticism.
     pub word_of_mouth: (u64, u64),
     /// Engagements that landed on a customer (relevant), and that were noticed
     /// as irrelevant noise.
@@ -210,12 +194,14 @@ pub struct PeriodReport {
     pub feedback: (u64, u64),
     /// Business changes in effect during the period.
     pub changes_live: u32,
-    /// Probability that a (consistent) experience was bad during the period,
+    /// Probability that a consistent experience was bad during the period,
     /// after the changes in effect.
     pub bad_experience: f64,
-    /// The ledger's totals of the period: by kind, by actor (customer, brand,
-    /// business) and net.
+    /// The cash book's totals of the period: by kind, by account and net.
     pub value: Totals,
+    /// The period's net cash discounted to period 0 (millionths).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub present_value: Decimal,
 }
 
 impl PeriodReport {
@@ -226,24 +212,27 @@ impl PeriodReport {
     }
 }
 
-/// The run's totals.
+/// The run's totals. Money is in the report's [currency](Report::currency).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RunTotals {
-    /// The ledger's totals over the run: by kind, by actor and net.
+    /// The cash book's totals over the run: by kind, by account and net.
     pub value: Totals,
-    /// Return on engagement: [`ValueKind::EngagementReturn`] per unit of
-    /// [`ValueKind::EngagementCost`] (`None` when nothing was spent).
-    ///
-    /// [`ValueKind::EngagementReturn`]: crate::value::ValueKind::EngagementReturn
-    /// [`ValueKind::EngagementCost`]: crate::value::ValueKind::EngagementCost
+    /// The run's value: every period's net cash discounted to period 0 at the
+    /// scenario's discount rate (millionths).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub net_present_value: Decimal,
+    /// The value the brand created (its [attribution](Attribution) in this
+    /// run, net of what it spent) per unit of present value it spent on
+    /// engagements, referral rewards and agency fees: the net return on
+    /// engagement. `None` unless the report carries an attribution, or when the
+    /// brand spent nothing.
     pub return_on_engagement: Option<Decimal>,
-    /// Return on change: [`ValueKind::ChangeReturn`] per unit of
-    /// [`ValueKind::ChangeCost`] (`None` when nothing was spent).
-    ///
-    /// [`ValueKind::ChangeReturn`]: crate::value::ValueKind::ChangeReturn
-    /// [`ValueKind::ChangeCost`]: crate::value::ValueKind::ChangeCost
+    /// The value the business created per unit of present value it spent on
+    /// changes: the net return on change. `None` unless the report carries an
+    /// attribution, or when the business spent nothing.
     pub return_on_change: Option<Decimal>,
-    /// Purchases over the run.
+    /// Purchases over the run (including those applied by hand).
     pub purchases: u64,
     /// Referral sales over the run.
     pub referral_sales: u64,
@@ -253,6 +242,7 @@ pub struct RunTotals {
 
 /// A tracked customer's audit trail (see [`crate::sim::AuditOptions`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomerAudit {
     /// The customer.
     pub customer: CustomerId,
@@ -264,24 +254,38 @@ pub struct CustomerAudit {
 
 /// The result of a run: one [`PeriodReport`] per period plus the totals.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Report {
     /// The scenario's seed.
     pub seed: u64,
+    /// Which run of the seed this is (see
+    /// [`Simulation::replication`](super::Simulation::replication)).
+    pub run: u32,
+    /// The currency of every amount of the report.
+    pub currency: Currency,
+    /// The length of one period.
+    pub period_length: Period,
     /// Number of customers.
     pub population: u64,
     /// Number of directed ties in the network.
     pub ties: u64,
-    /// The funnel and stages before the first period.
+    /// The funnel before the first period.
     pub initial: FunnelSnapshot,
+    /// Customers in each lifecycle stage before the first period.
+    pub initial_stages: StageCounts,
     /// One report per period, in order.
     pub periods: Vec<PeriodReport>,
     /// Totals over the run.
     pub totals: RunTotals,
-    /// The value ledger: one entry per kind of value per period (sales and
-    /// feedback summed over customers), one per engagement run and per change.
+    /// The cash book: one entry per kind of money per period (sales summed over
+    /// customers), one per engagement run, fee and change.
     pub ledger: Ledger,
     /// Audit trails of the tracked customers (empty unless asked for).
     pub audit: Vec<CustomerAudit>,
+    /// The value created by each actor, when the run was asked for it (see
+    /// [`Simulation::attribution`](super::Simulation::attribution)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<Attribution>,
 }
 
 impl Report {
@@ -290,9 +294,14 @@ impl Report {
         self.periods.last()
     }
 
-    /// One row per period, with a header: stage counts, funnel, NPS,
-    /// purchases, word of mouth, engagements, experiences, feedback, changes
-    /// and value per actor (what `social-loop run` writes as `periods.csv`).
+    /// One row per period, with a header (what `social-loop run` writes as
+    /// `periods.csv`): stage counts, funnel (customers at or beyond each funnel
+    /// stage), NPS (one decimal), purchases, speakers and the customers word
+    /// of mouth reached, engagements, experiences, feedback, changes, the
+    /// probability of a bad experience (six decimals), the cash by account
+    /// (`cash_customer`: sales less their cost; `cash_brand`, `cash_business`:
+    /// what they paid, negative), the net cash and its present value, in the
+    /// report's currency.
     ///
     /// # Complexity
     /// O(periods).
@@ -306,14 +315,15 @@ impl Report {
             let _ = write!(out, ",funnel_{}", stage.name());
         }
         out.push_str(
-            ",nps,purchases,referral_sales,word_of_mouth_positive,word_of_mouth_negative,\
+            ",nps,purchases,referral_sales,speakers_advocates,speakers_adversaries,\
+             word_of_mouth_positive,word_of_mouth_negative,\
              engagements_relevant,engagements_irrelevant,experiences,experiences_inconsistent,\
              feedback_given,feedback_reached,changes_live,bad_experience",
         );
         for actor in Actor::ALL {
-            let _ = write!(out, ",value_{}", actor.name());
+            let _ = write!(out, ",cash_{}", actor.name());
         }
-        out.push_str(",value_net\n");
+        out.push_str(",cash_net,present_value\n");
         for p in &report.periods {
             let _ = write!(out, "{}", p.period);
             for stage in Stage::ALL {
@@ -322,12 +332,14 @@ impl Report {
             for stage in FunnelStage::ALL {
                 let _ = write!(out, ",{}", p.funnel.count(stage));
             }
-            let nps = p.nps_score().map_or(String::new(), |s| s.to_string());
+            let nps = p.nps_score().map_or(String::new(), |s| format!("{s:.1}"));
             let _ = write!(
                 out,
-                ",{nps},{},{},{},{},{},{},{},{},{},{},{},{}",
+                ",{nps},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.6}",
                 p.purchases,
                 p.referral_sales,
+                p.speakers.0,
+                p.speakers.1,
                 p.word_of_mouth.0,
                 p.word_of_mouth.1,
                 p.engagements.0,
@@ -342,7 +354,7 @@ impl Report {
             for actor in Actor::ALL {
                 let _ = write!(out, ",{}", p.value.for_actor(actor));
             }
-            let _ = writeln!(out, ",{}", p.value.net());
+            let _ = writeln!(out, ",{},{}", p.value.net(), p.present_value);
         }
         out
     }

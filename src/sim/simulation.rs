@@ -1,35 +1,42 @@
 //! [`Simulation`]: the value loop, one period at a time.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
+use super::attribution::{Actors, Attribution, counterfactuals};
+use super::book::{self, Discounting};
 use super::period::{
-    ActiveEngagement, BlockTally, PeriodContext, SaleKind, touchpoint_of, update_block,
+    ActiveEngagement, BlockTally, LAST_BAD, PeriodContext, PeriodDice, PeriodRates, SaleKind,
+    touchpoint_of, update_block,
 };
-use super::population::{Profiles, build_network, initial_states};
+use super::population::World;
 use super::report::{CustomerAudit, PeriodReport, Report, RunTotals};
-use super::rng::BLOCK;
-use super::scenario::{BusinessSpec, Prices, Rates, Scenario};
-use super::word_of_mouth::{Heard, TalkParams};
+use super::rng::{BLOCK, Dice, Purpose};
+use super::scenario::{BusinessSpec, Period, Prices, Rates, Scenario};
+use super::talk::{Talk, TalkParams};
 use crate::brand::{
     EngagementKind, EngagementPlan, Ownership, OwnershipEffects, RelevanceModel, Target,
 };
 use crate::business::{ChangeLog, FeedbackBacklog, FeedbackItem, FeedbackKind, FeedbackSource};
-use crate::customer::{AuditTrail, Cause, CustomerId, CustomerState, Profile, Transition};
+use crate::crm::Currency;
+use crate::customer::StageCounts;
+use crate::customer::{AuditTrail, Cause, CustomerId, CustomerState, Transition, Trigger};
 use crate::error::{Error, Result};
 use crate::funnel::FunnelSnapshot;
 use crate::progress::Progress;
-use crate::propagation::CompiledNetwork;
-use crate::value::{Entry, Ledger, ValueKind};
+use crate::propagation::{CompiledNetwork, Model, MonteCarloSettings};
+use crate::value::{Actor, ESTIMATE_PLACES, Ledger, Retention, ValueKind};
 
 /// The value loop of a [`Scenario`], driven one period at a time.
 ///
 /// [`run`](super::run) is `Simulation::new`, [`step`](Self::step) up to the
 /// horizon, then [`into_report`](Self::into_report). A caller can instead step
 /// by hand, look at any customer between periods ([`customer`](Self::customer)),
-/// and feed real events ([`apply`](Self::apply)).
+/// and feed real events ([`apply`](Self::apply)); or ask for the
+/// [attribution](Self::attribution) of value by actor.
 ///
 /// ```
 /// use social_loop::sim::{GeneratedNetwork, NetworkSpec, Scenario, Simulation};
@@ -45,26 +52,29 @@ use crate::value::{Entry, Ledger, ValueKind};
 /// ```
 #[derive(Debug)]
 pub struct Simulation {
-    config: Config,
-    net: CompiledNetwork,
-    profiles: Vec<Profile>,
-    profile_of: Vec<u16>,
+    config: Arc<Config>,
+    world: Arc<World>,
     states: Vec<CustomerState>,
     last_contact: Vec<u32>,
     flags: Vec<u8>,
-    heard: Heard,
+    talk: Talk,
     backlog: FeedbackBacklog,
     changes: ChangeLog,
     ledger: Ledger,
+    discounting: Discounting,
     period: u32,
     initial: FunnelSnapshot,
+    initial_stages: StageCounts,
     reports: Vec<PeriodReport>,
+    applied_purchases: u64,
     tracked: Vec<u64>,
     trails: BTreeMap<u32, AuditTrail>,
     progress: Progress,
+    attribution: Option<MonteCarloSettings>,
 }
 
-/// The scenario without its population (which lives in the simulation's arrays).
+/// The scenario without its population (which lives in the [`World`]), and
+/// which run of it this is.
 #[derive(Debug, Clone)]
 struct Config {
     engagements: EngagementPlan,
@@ -72,11 +82,46 @@ struct Config {
     ownership: Ownership,
     effects: OwnershipEffects,
     business: BusinessSpec,
+    currency: Currency,
+    period: Period,
     prices: Prices,
-    purchase_frequency: f64,
     rates: Rates,
+    per_period: PeriodRates,
+    model: Model,
     horizon: u32,
     seed: u64,
+    run: u32,
+    actors: Actors,
+}
+
+impl Config {
+    fn of(scenario: &Scenario) -> Self {
+        let period = scenario.period;
+        let rates = &scenario.rates;
+        Config {
+            engagements: scenario.engagements.clone(),
+            relevance: scenario.relevance,
+            ownership: scenario.ownership,
+            effects: scenario.ownership_effects,
+            business: scenario.business.clone(),
+            currency: scenario.currency,
+            period,
+            prices: scenario.prices,
+            rates: rates.clone(),
+            per_period: PeriodRates {
+                exposure: period.rate(rates.exposure).get(),
+                contact: period.rate(rates.contact).get(),
+                conversion: period.rate(rates.conversion).get(),
+                purchase_frequency: period.rate(scenario.purchase_frequency).get(),
+                lapse_after: period.periods_in_weeks(rates.lapse_after).max(1),
+            },
+            model: scenario.word_of_mouth.propagation_model(),
+            horizon: scenario.horizon,
+            seed: scenario.seed,
+            run: 0,
+            actors: Actors::ALL,
+        }
+    }
 }
 
 impl Simulation {
@@ -85,89 +130,163 @@ impl Simulation {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] naming the scenario's field when it is out of
-    /// its domain (see [`Scenario::validate`]); [`Error::UnknownCustomer`] when an
-    /// engagement targets, or the audit follows, a customer not in the network;
-    /// the network generators' errors.
+    /// its domain (see [`Scenario::validate`]); [`Error::UnknownCustomer`] when a
+    /// seed, an engagement's target or a followed customer is not in the
+    /// network; [`Error::ThresholdWeights`] for Linear Threshold word of mouth
+    /// on ties whose weights into a customer add up above 1; the network
+    /// generators' errors.
     ///
     /// # Complexity
     /// O(n + m) time and memory for n customers and m ties.
     pub fn new(scenario: &Scenario) -> Result<Self> {
         scenario.validate()?;
-        let (net, community) = build_network(&scenario.network, scenario.seed)?;
-        let n = net.node_count();
-        let expanded = Profiles::new(&scenario.population);
-        let (states, profile_of) =
-            initial_states(&scenario.population, &expanded, n, community, scenario.seed);
-        for e in scenario.engagements.engagements() {
-            if let Target::Customer(id) = e.target() {
-                net.node_of(id.as_str())?;
-            }
-        }
-        let mut tracked = Vec::new();
-        let mut trails = BTreeMap::new();
+        let world = Arc::new(World::build(scenario)?);
+        let mut sim =
+            Simulation::in_world(Arc::new(Config::of(scenario)), world, Retention::Entries)?;
+        let n = sim.states.len();
         if !scenario.audit.customers.is_empty() {
-            tracked = vec![0u64; n.div_ceil(64)];
+            sim.tracked = vec![0u64; n.div_ceil(64)];
             for id in &scenario.audit.customers {
-                let node = net.node_of(id.as_str())?;
-                if let Some(w) = tracked.get_mut(node as usize / 64) {
+                let node = sim.world.net.node_of(id.as_str())?;
+                if let Some(w) = sim.tracked.get_mut(node as usize / 64) {
                     *w |= 1 << (node % 64);
                 }
-                trails.insert(node, AuditTrail::new());
+                sim.trails.insert(node, AuditTrail::new());
             }
         }
+        Ok(sim)
+    }
+
+    /// A run of `config` in `world`, before its first period.
+    fn in_world(config: Arc<Config>, world: Arc<World>, retention: Retention) -> Result<Self> {
+        let n = world.states.len();
         let initial =
-            FunnelSnapshot::from_stages(states.iter().map(|s| (s.stage(), s.ever_bought())));
-        let changes: ChangeLog = scenario.business.scheduled.iter().cloned().collect();
+            FunnelSnapshot::from_stages(world.states.iter().map(|s| (s.stage(), s.ever_bought())));
+        let mut initial_stages = StageCounts::default();
+        for s in &world.states {
+            initial_stages.add(s.stage());
+        }
+        let changes: ChangeLog = if config.actors.business {
+            config.business.scheduled.iter().cloned().collect()
+        } else {
+            ChangeLog::new()
+        };
+        let discounting = Discounting::new(config.prices.annual_discount_rate, config.period)?;
         Ok(Simulation {
-            config: Config {
-                engagements: scenario.engagements.clone(),
-                relevance: scenario.relevance,
-                ownership: scenario.ownership,
-                effects: scenario.ownership_effects,
-                business: scenario.business.clone(),
-                prices: scenario.prices,
-                purchase_frequency: scenario.purchase_frequency.get(),
-                rates: scenario.rates.clone(),
-                horizon: scenario.horizon,
-                seed: scenario.seed,
-            },
-            heard: Heard::new(n),
-            net,
-            profiles: expanded.table,
-            profile_of,
+            talk: Talk::new(&world.net, config.model),
+            states: world.states.clone(),
             last_contact: vec![0; n],
             flags: vec![0; n],
-            states,
             backlog: FeedbackBacklog::new(),
             changes,
-            ledger: Ledger::new(),
+            ledger: Ledger::with_retention(retention),
+            discounting,
             period: 0,
             initial,
+            initial_stages,
             reports: Vec::new(),
-            tracked,
-            trails,
+            applied_purchases: 0,
+            tracked: Vec::new(),
+            trails: BTreeMap::new(),
             progress: Progress::default(),
+            attribution: None,
+            config,
+            world,
         })
     }
 
     /// Tells `progress` after each period that [`run_to_horizon`](Self::run_to_horizon)
-    /// or [`run`](Self::run) simulates (`done` periods of the horizon) and
-    /// checks its cancel flag before each one.
+    /// or [`run`](Self::run) simulates (`done` periods of the horizon, or of
+    /// every run of the attribution) and checks its cancel flag before each one.
     #[must_use]
     pub fn progress(mut self, progress: &Progress) -> Self {
         self.progress = progress.clone();
         self
     }
 
+    /// Makes this simulation run `run` of its scenario's seed (default 0): the
+    /// same network and starting population, its own random draws in every
+    /// period. Runs `0..n` are independent replications, and two scenarios
+    /// run with the same seed and run number are paired draw by draw (common
+    /// random numbers). Call it before the first [`step`](Self::step).
+    #[must_use]
+    pub fn replication(mut self, run: u32) -> Self {
+        Arc::make_mut(&mut self.config).run = run;
+        self
+    }
+
+    /// Asks [`run`](Self::run) to measure the [`Attribution`] of value by actor
+    /// over `settings.runs()` runs (runs `0..runs` of the scenario's seed, which
+    /// replaces the settings' own; the report's own run is run 0 of them when
+    /// this simulation is not a [`replication`](Self::replication)), on the
+    /// settings' threads. The report carries it, and its run totals give the returns on
+    /// engagement and on change. Costs eight runs of the scenario per run.
+    #[must_use]
+    pub fn attribution(mut self, settings: MonteCarloSettings) -> Self {
+        self.attribution = Some(settings);
+        self
+    }
+
     /// Runs to the horizon and returns the report: [`run_to_horizon`](Self::run_to_horizon)
-    /// then [`into_report`](Self::into_report).
+    /// then [`into_report`](Self::into_report) (with the attribution, if asked for).
     ///
     /// # Errors
     /// As those two; [`Error::Cancelled`](crate::Error::Cancelled) when the
     /// [`progress`](Self::progress) observer is cancelled first.
     pub fn run(mut self) -> Result<Report> {
         self.run_to_horizon()?;
-        self.into_report()
+        let attribution = match self.attribution {
+            Some(settings) => Some(self.attribute(settings)?),
+            None => None,
+        };
+        let spent = [
+            self.spent_by(Actor::Brand)?,
+            self.spent_by(Actor::Business)?,
+        ];
+        let mut report = self.into_report()?;
+        if let Some(a) = attribution {
+            if let Some(run) = a.per_run.first() {
+                let ratio = |created: Decimal, paid: Decimal| {
+                    (!paid.is_zero())
+                        .then(|| created.checked_div(paid))
+                        .flatten()
+                        .map(|r| r.round_dp(ESTIMATE_PLACES))
+                };
+                report.totals.return_on_engagement = ratio(run.brand, spent[0]);
+                report.totals.return_on_change = ratio(run.business, spent[1]);
+            }
+            report.attribution = Some(a);
+        }
+        Ok(report)
+    }
+
+    /// The attribution over `settings.runs()` runs of this simulation's
+    /// scenario and population.
+    fn attribute(&self, settings: MonteCarloSettings) -> Result<Attribution> {
+        let config = &self.config;
+        let world = &self.world;
+        let total = settings
+            .runs()
+            .saturating_mul(8)
+            .saturating_mul(u64::from(config.horizon));
+        let counter = self.progress.counter(total);
+        let cancel = self.progress.cancel_only();
+        let runs = settings.install(|| {
+            counterfactuals(settings.runs(), |run, actors| {
+                let mut cf = Config::clone(config);
+                cf.run = run;
+                cf.actors = actors;
+                let mut sim =
+                    Simulation::in_world(Arc::new(cf), Arc::clone(world), Retention::TotalsOnly)?;
+                while !sim.is_done() {
+                    cancel.check()?;
+                    sim.step()?;
+                    counter.tick();
+                }
+                sim.present_value()
+            })
+        })?;
+        Attribution::from_runs(config.seed, config.currency, &runs)
     }
 
     /// The next period to run (0 before the first step).
@@ -182,7 +301,7 @@ impl Simulation {
 
     /// The compiled influence network the run uses.
     pub fn network(&self) -> &CompiledNetwork {
-        &self.net
+        &self.world.net
     }
 
     /// The state of customer `id` now: stage, purchase history, sentiment and
@@ -191,7 +310,7 @@ impl Simulation {
     /// # Errors
     /// [`Error::UnknownCustomer`].
     pub fn customer(&self, id: &str) -> Result<CustomerState> {
-        let node = self.net.node_of(id)?;
+        let node = self.world.net.node_of(id)?;
         self.states
             .get(node as usize)
             .copied()
@@ -201,27 +320,57 @@ impl Simulation {
     /// The full history of a customer the scenario's [audit](super::AuditOptions)
     /// follows (`None` for other customers).
     pub fn history(&self, id: &str) -> Option<&[Transition]> {
-        let node = self.net.node_of(id).ok()?;
+        let node = self.world.net.node_of(id).ok()?;
         self.trails.get(&node).map(AuditTrail::transitions)
     }
 
-    /// Applies a real event to customer `id` between periods, as a CRM does: the
-    /// sentiment effect and the transition table's move (every matching rule
-    /// fires). The move is recorded in the customer's audit trail when they are
-    /// followed, and counts as contact with the brand.
+    /// Applies a real event to customer `id` between periods, as a CRM does,
+    /// in the period about to run ([`period`](Self::period)): the sentiment
+    /// effect and the transition table's move (every matching rule fires),
+    /// recorded in the customer's audit trail when they are followed.
+    ///
+    /// What the loop would do with the same event happens too: a purchase is
+    /// booked in the cash book at the full price (a sale and the cost of what
+    /// was sold) and counted in the run's purchases; an experience marks the
+    /// customer as having had a bad experience or not (what service recovery
+    /// looks for), and service recovery clears the mark; a contact with the
+    /// brand (an experience, an engagement, a purchase, a complaint, service
+    /// recovery) resets the clock of time without contact, word of mouth,
+    /// exposure and time itself do not.
     ///
     /// # Errors
-    /// [`Error::UnknownCustomer`].
+    /// [`Error::UnknownCustomer`]; [`Error::Overflow`] when the sale does not
+    /// fit the cash book.
     pub fn apply(&mut self, id: &str, cause: Cause) -> Result<Option<Transition>> {
-        let node = self.net.node_of(id)?;
+        let node = self.world.net.node_of(id)?;
         let period = self.period;
+        let trigger = cause.trigger();
         let state = self
             .states
             .get_mut(node as usize)
             .ok_or_else(|| Error::UnknownCustomer(CustomerId::new(id)))?;
         let moved = state.apply(cause, period);
-        if let Some(last) = self.last_contact.get_mut(node as usize) {
+        if let Some(flag) = self.flags.get_mut(node as usize) {
+            match trigger {
+                Trigger::Experience(q) if q.is_bad() => *flag |= LAST_BAD,
+                Trigger::Experience(_) | Trigger::ServiceRecovery => *flag &= !LAST_BAD,
+                _ => {}
+            }
+        }
+        let contact = matches!(
+            trigger,
+            Trigger::Experience(_)
+                | Trigger::Engagement { .. }
+                | Trigger::Purchase
+                | Trigger::Complaint
+                | Trigger::ServiceRecovery
+        );
+        if contact && let Some(last) = self.last_contact.get_mut(node as usize) {
             *last = period;
+        }
+        if trigger == Trigger::Purchase {
+            book::book_sales(&mut self.ledger, &self.config.prices, period, (1, 0))?;
+            self.applied_purchases += 1;
         }
         if let (Some(t), Some(trail)) = (&moved, self.trails.get_mut(&node)) {
             trail.record(t.clone())?;
@@ -229,8 +378,71 @@ impl Simulation {
         Ok(moved)
     }
 
+    /// The engagements of period `t` that touch customers, with their landing
+    /// probabilities, and the plan positions of the listening ones.
+    fn engagements_in(&self, t: u32, factor: f64) -> Result<Engagements> {
+        let cfg = &self.config;
+        let mut out = Engagements::default();
+        if !cfg.actors.brand {
+            return Ok(out);
+        }
+        let profiles = &self.world.profiles;
+        let mut programme = false;
+        out.programme_boost = vec![0.0f64; profiles.len()];
+        for (position, e) in cfg.engagements.engagements().iter().enumerate() {
+            if !e.is_active(t) {
+                continue;
+            }
+            let position = position as u32;
+            if e.kind() == EngagementKind::Listen {
+                out.listening.push(position);
+                continue;
+            }
+            let index = out.active.len();
+            let generic = match e.target() {
+                Target::Customer(x) => CustomerId::new(format!("{x}\u{1}other")),
+                _ => CustomerId::new(""),
+            };
+            for profile in profiles {
+                let landing = cfg.relevance.relevance(e, &generic, profile, t).get() * factor;
+                out.relevance.push(landing);
+            }
+            if let Target::Customer(x) = e.target() {
+                let node = self.world.net.node_of(x.as_str())?;
+                let profile = self
+                    .world
+                    .profile_of
+                    .get(node as usize)
+                    .and_then(|&p| profiles.get(usize::from(p)))
+                    .cloned()
+                    .unwrap_or_default();
+                let landing = cfg.relevance.relevance(e, x, &profile, t).get() * factor;
+                out.overrides.push((node, index, landing));
+            }
+            if e.kind() == EngagementKind::AdvocacyProgramme {
+                programme = true;
+                let row = out.relevance.get(index * profiles.len()..).unwrap_or(&[]);
+                for (boost, &landing) in out.programme_boost.iter_mut().zip(row) {
+                    let p = cfg.rates.programme_talk.get() * landing;
+                    *boost = 1.0 - (1.0 - *boost) * (1.0 - p);
+                }
+            }
+            out.active.push(ActiveEngagement {
+                kind: e.kind(),
+                channel: e.channel(),
+                touchpoint: touchpoint_of(e.owner()),
+                dice: Dice::new(cfg.seed, cfg.run, t, Purpose::Engagement(position)),
+            });
+        }
+        out.overrides.sort_by_key(|o| (o.0, o.1));
+        if !programme {
+            out.programme_boost.clear();
+        }
+        Ok(out)
+    }
+
     /// Runs one period: word of mouth (phase A), then every customer's causes
-    /// (phase B), then the ledger, the feedback backlog and the business's
+    /// (phase B), then the cash book, the feedback backlog and the business's
     /// changes. Returns the period's report (also kept for
     /// [`into_report`](Self::into_report)).
     ///
@@ -238,83 +450,31 @@ impl Simulation {
     /// [`Error::Overflow`] when money does not fit a `Decimal`.
     ///
     /// # Complexity
-    /// O(n + m') per period for n customers and m' out-ties of the speakers who
-    /// talk, spread over the rayon pool.
+    /// O(n) per period for n customers, plus the word-of-mouth cascade (the
+    /// out-ties of the customers it reaches), spread over the rayon pool.
     pub fn step(&mut self) -> Result<PeriodReport> {
         let t = self.period;
-        let cfg = &self.config;
-        let rates = &cfg.rates;
+        let config = Arc::clone(&self.config);
+        let cfg = &*config;
+        let actors = cfg.actors;
         let levers = cfg.ownership.effects_in(&cfg.effects, t);
-        let factor = levers.relevance_factor.get();
-
-        // The engagements of the period and their landing probabilities.
-        let mut active = Vec::new();
-        let mut relevance = Vec::new();
-        let mut overrides = Vec::new();
-        let mut programme_boost = vec![0.0f64; self.profiles.len()];
-        let mut listening = false;
-        for e in cfg.engagements.active_in(t) {
-            if e.kind() == EngagementKind::Listen {
-                listening = true;
-                continue;
-            }
-            let index = active.len();
-            let generic = match e.target() {
-                Target::Customer(x) => CustomerId::new(format!("{x}\u{1}other")),
-                _ => CustomerId::new(""),
-            };
-            for profile in &self.profiles {
-                let landing = cfg.relevance.relevance(e, &generic, profile, t).get() * factor;
-                relevance.push(landing);
-            }
-            if let Target::Customer(x) = e.target() {
-                let node = self.net.node_of(x.as_str())?;
-                let profile = self
-                    .profile_of
-                    .get(node as usize)
-                    .and_then(|&p| self.profiles.get(usize::from(p)))
-                    .cloned()
-                    .unwrap_or_default();
-                let landing = cfg.relevance.relevance(e, x, &profile, t).get() * factor;
-                overrides.push((node, index, landing));
-            }
-            if e.kind() == EngagementKind::AdvocacyProgramme {
-                let row = relevance.get(index * self.profiles.len()..).unwrap_or(&[]);
-                for (boost, &landing) in programme_boost.iter_mut().zip(row) {
-                    let p = rates.programme_talk.get() * landing;
-                    *boost = 1.0 - (1.0 - *boost) * (1.0 - p);
-                }
-            }
-            active.push(ActiveEngagement {
-                kind: e.kind(),
-                channel: e.channel(),
-                touchpoint: touchpoint_of(e.owner()),
-            });
-        }
-        overrides.sort_by_key(|o| (o.0, o.1));
-        if !active
-            .iter()
-            .any(|a| a.kind == EngagementKind::AdvocacyProgramme)
-        {
-            programme_boost.clear();
-        }
+        let engagements = self.engagements_in(t, levers.relevance_factor.get())?;
 
         // Phase A: word of mouth.
-        let talk = self.heard.spread(
-            &self.net,
+        let talk = self.talk.spread(
+            &self.world.net,
             &self.states,
-            &self.profile_of,
+            &self.world.profile_of,
             &TalkParams {
                 seed: cfg.seed,
+                run: cfg.run,
                 period: t,
-                advocate_talk: rates.advocate_talk.get(),
-                adversary_talk: rates.adversary_talk.get(),
-                programme_boost: &programme_boost,
-                listen_capture: if listening {
-                    rates.listen_capture.get()
-                } else {
-                    0.0
-                },
+                customers_talk: actors.customer,
+                advocate_talk: cfg.period.rate(cfg.rates.advocate_talk).get(),
+                adversary_talk: cfg.period.rate(cfg.rates.adversary_talk).get(),
+                programme_boost: &engagements.programme_boost,
+                listening: &engagements.listening,
+                listen_capture: cfg.rates.listen_capture.get(),
                 feedback_reach: levers.feedback_reach.get(),
             },
         );
@@ -322,20 +482,28 @@ impl Simulation {
         // Phase B: every customer.
         let base_bad = cfg.business.bad_experience;
         let bad = self.changes.bad_experience_probability(base_bad, t).get();
+        let dice = |purpose| Dice::new(cfg.seed, cfg.run, t, purpose);
         let ctx = PeriodContext {
-            seed: cfg.seed,
             period: t,
-            rates,
-            purchase_frequency: cfg.purchase_frequency,
+            rates: &cfg.rates,
+            per_period: cfg.per_period,
+            dice: PeriodDice {
+                exposure: dice(Purpose::Exposure),
+                contact: dice(Purpose::Contact),
+                heard: dice(Purpose::Heard),
+                purchase: dice(Purpose::Purchase),
+                drift: dice(Purpose::Drift),
+            },
+            customers_give_feedback: actors.customer,
             consistency: levers.consistency.get(),
             feedback_reach: levers.feedback_reach.get(),
-            bad: (bad, base_bad.get()),
-            engagements: &active,
-            relevance: &relevance,
-            profile_count: self.profiles.len(),
-            overrides: &overrides,
-            heard: &self.heard,
-            net: &self.net,
+            bad,
+            engagements: &engagements.active,
+            relevance: &engagements.relevance,
+            profile_count: self.world.profiles.len(),
+            overrides: &engagements.overrides,
+            talk: &self.talk,
+            net: &self.world.net,
             tracked: &self.tracked,
         };
         let blocks: Vec<BlockTally> = self
@@ -343,7 +511,7 @@ impl Simulation {
             .par_chunks_mut(BLOCK)
             .zip(self.last_contact.par_chunks_mut(BLOCK))
             .zip(self.flags.par_chunks_mut(BLOCK))
-            .zip(self.profile_of.par_chunks(BLOCK))
+            .zip(self.world.profile_of.par_chunks(BLOCK))
             .enumerate()
             .map(|(block, (((states, last), flags), profiles))| {
                 update_block(&ctx, block, states, last, flags, profiles)
@@ -359,55 +527,62 @@ impl Simulation {
             }
         }
 
-        // Value, feedback and change.
-        self.book(t, &tally)?;
-        let reached_complaints = tally.feedback_reached.0;
-        let reached_suggestions = tally.feedback_reached.1;
+        // Money.
+        let referrals = tally.sales_of(SaleKind::Referral).iter().sum::<u64>();
+        book::book_sales(&mut self.ledger, &cfg.prices, t, book::sales(&tally))?;
+        if actors.brand {
+            for e in cfg.engagements.active_in(t) {
+                let cost = cfg.ownership.engagement_cost(&cfg.effects, e.cost(), t)?;
+                book::book_cost(&mut self.ledger, t, ValueKind::EngagementCost, cost)?;
+            }
+            book::book_rewards(&mut self.ledger, &cfg.prices, t, referrals)?;
+            let fee = cfg
+                .period
+                .per_period(cfg.ownership.agency_fee_per_week(&cfg.effects, t))
+                .ok_or_else(|| Error::overflow("the agency fee"))?;
+            book::book_cost(&mut self.ledger, t, ValueKind::AgencyFee, fee)?;
+        }
+
+        // Feedback and change.
         let items = [
             (
                 FeedbackKind::Complaint,
                 FeedbackSource::Customer,
-                reached_complaints,
+                tally.feedback_reached.0,
             ),
             (
                 FeedbackKind::Suggestion,
                 FeedbackSource::Customer,
-                reached_suggestions,
+                tally.feedback_reached.1,
             ),
             (
                 FeedbackKind::Complaint,
                 FeedbackSource::Listening,
-                talk.reached.1,
+                talk.heard_reached.1,
             ),
             (
                 FeedbackKind::Suggestion,
                 FeedbackSource::Listening,
-                talk.reached.0,
+                talk.heard_reached.0,
             ),
         ];
         for (kind, source, count) in items {
             self.backlog
                 .add_many(&FeedbackItem::new(kind, source), count);
         }
-        // Scheduled changes are paid in their start period, commissioned ones
-        // when they are made.
-        for change in self
-            .config
-            .business
-            .scheduled
-            .iter()
-            .filter(|c| c.start() == t)
-        {
-            self.ledger
-                .record(Entry::cost(t, ValueKind::ChangeCost, change.cost())?)?;
-        }
-        let commissioned = self.config.business.policy.review(&mut self.backlog, t);
-        for change in commissioned {
-            self.ledger
-                .record(Entry::cost(t, ValueKind::ChangeCost, change.cost())?)?;
-            self.changes.push(change);
+        if actors.business {
+            // Scheduled changes are paid in their start period, commissioned
+            // ones when they are made.
+            for change in cfg.business.scheduled.iter().filter(|c| c.start() == t) {
+                book::book_cost(&mut self.ledger, t, ValueKind::ChangeCost, change.cost())?;
+            }
+            for change in cfg.business.policy.review(&mut self.backlog, t) {
+                book::book_cost(&mut self.ledger, t, ValueKind::ChangeCost, change.cost())?;
+                self.changes.push(change);
+            }
         }
 
+        let value = self.ledger.period(t);
         let report = PeriodReport {
             period: t,
             funnel: tally.funnel,
@@ -415,79 +590,42 @@ impl Simulation {
             nps: tally.nps,
             transitions: tally.transitions,
             purchases: tally.sales.iter().flatten().sum(),
-            referral_sales: tally
-                .sales
-                .get(SaleKind::Referral as usize)
-                .map_or(0, |r| r.iter().sum()),
+            referral_sales: referrals,
+            speakers: talk.speakers,
             word_of_mouth: tally.word_of_mouth,
             engagements: tally.engagements,
             experiences: tally.experiences,
             feedback: (
                 tally.feedback_given.0 + tally.feedback_given.1 + talk.heard.0 + talk.heard.1,
-                reached_complaints + reached_suggestions + talk.reached.0 + talk.reached.1,
+                tally.feedback_reached.0
+                    + tally.feedback_reached.1
+                    + talk.heard_reached.0
+                    + talk.heard_reached.1,
             ),
             changes_live: self.changes.in_effect(t).count() as u32,
             bad_experience: bad,
-            value: self.ledger.period(t),
+            present_value: self.discounting.present_value(value.net(), t)?,
+            value,
         };
         self.reports.push(report.clone());
         self.period = t.saturating_add(1);
         Ok(report)
     }
 
-    /// Records the period's money in the ledger: sales by who caused them,
-    /// customer feedback that reached the business, engagement costs (with the
-    /// ownership's coordination overhead) and referral rewards.
-    fn book(&mut self, t: u32, tally: &BlockTally) -> Result<()> {
-        let prices = &self.config.prices;
-        let discounted = Decimal::ONE
-            .checked_sub(prices.discount)
-            .and_then(|f| prices.unit_price.checked_mul(f))
-            .ok_or_else(|| Error::overflow("discounted price"))?;
-        let money = |count: u64, price: Decimal, what: &str| {
-            Decimal::from(count)
-                .checked_mul(price)
-                .ok_or_else(|| Error::overflow(format!("{what} in period {t}")))
-        };
-        let kinds = [
-            (SaleKind::Own, ValueKind::Purchase),
-            (SaleKind::Referral, ValueKind::ReferralSale),
-            (SaleKind::Engagement, ValueKind::EngagementReturn),
-            (SaleKind::Change, ValueKind::ChangeReturn),
-        ];
-        for (sale, kind) in kinds {
-            let [full, reduced] = tally.sales.get(sale as usize).copied().unwrap_or([0, 0]);
-            let amount = money(full, prices.unit_price, kind.name())?
-                .checked_add(money(reduced, discounted, kind.name())?)
-                .ok_or_else(|| Error::overflow(format!("{kind} in period {t}")))?;
-            if full + reduced > 0 {
-                self.ledger.record(Entry::new(t, kind, amount))?;
-            }
+    /// The net present value of the cash book so far: each period's net cash
+    /// discounted to period 0 (millionths, half-even).
+    ///
+    /// # Errors
+    /// [`Error::Overflow`] when a sum does not fit a `Decimal`.
+    pub fn present_value(&mut self) -> Result<Decimal> {
+        let periods: Vec<(u32, Decimal)> =
+            self.ledger.periods().map(|(p, t)| (p, t.net())).collect();
+        let mut total = Decimal::ZERO;
+        for (p, net) in periods {
+            let pv = self.discounting.present_value(net, p)?;
+            total = crate::value::exact_add(total, pv, || "the net present value".into())?;
         }
-        let reached = tally.feedback_reached.0 + tally.feedback_reached.1;
-        if reached > 0 {
-            let value = money(reached, prices.feedback_value, "product feedback")?;
-            self.ledger
-                .record(Entry::new(t, ValueKind::ProductFeedback, value))?;
-        }
-        for e in self.config.engagements.active_in(t) {
-            let cost = self
-                .config
-                .ownership
-                .engagement_cost(&self.config.effects, e.cost(), t)?;
-            self.ledger
-                .record(Entry::cost(t, ValueKind::EngagementCost, cost)?)?;
-        }
-        let referrals: u64 = tally
-            .sales
-            .get(SaleKind::Referral as usize)
-            .map_or(0, |r| r.iter().sum());
-        if referrals > 0 && !prices.referral_reward.is_zero() {
-            let rewards = money(referrals, prices.referral_reward, "referral rewards")?;
-            self.ledger
-                .record(Entry::cost(t, ValueKind::EngagementCost, rewards)?)?;
-        }
-        Ok(())
+        Ok(total)
     }
 
     /// The reports of the periods run so far.
@@ -495,7 +633,7 @@ impl Simulation {
         &self.reports
     }
 
-    /// The ledger so far.
+    /// The cash book so far.
     pub fn ledger(&self) -> &Ledger {
         &self.ledger
     }
@@ -528,13 +666,16 @@ impl Simulation {
     /// The report of the periods run so far.
     ///
     /// # Errors
-    /// [`Error::Overflow`] when a return ratio does not fit a `Decimal`.
-    pub fn into_report(self) -> Result<Report> {
+    /// [`Error::Overflow`] when the net present value does not fit a `Decimal`.
+    pub fn into_report(mut self) -> Result<Report> {
+        let net_present_value = self.present_value()?;
         let totals = RunTotals {
             value: *self.ledger.totals(),
-            return_on_engagement: self.ledger.return_on_engagement()?,
-            return_on_change: self.ledger.return_on_change()?,
-            purchases: self.reports.iter().map(|r| r.purchases).sum(),
+            net_present_value,
+            return_on_engagement: None,
+            return_on_change: None,
+            purchases: self.reports.iter().map(|r| r.purchases).sum::<u64>()
+                + self.applied_purchases,
             referral_sales: self.reports.iter().map(|r| r.referral_sales).sum(),
             changes: self
                 .changes
@@ -543,11 +684,10 @@ impl Simulation {
                 .filter(|c| c.start() < self.period)
                 .count() as u32,
         };
-        let audit = self
-            .trails
+        let audit = std::mem::take(&mut self.trails)
             .into_iter()
             .filter_map(|(node, trail)| {
-                let customer = self.net.customer(node)?.clone();
+                let customer = self.world.net.customer(node)?.clone();
                 let state = *self.states.get(node as usize)?;
                 Some(CustomerAudit {
                     customer,
@@ -558,13 +698,44 @@ impl Simulation {
             .collect();
         Ok(Report {
             seed: self.config.seed,
+            run: self.config.run,
+            currency: self.config.currency,
+            period_length: self.config.period,
             population: self.states.len() as u64,
-            ties: self.net.arc_count() as u64,
+            ties: self.world.net.arc_count() as u64,
             initial: self.initial,
+            initial_stages: self.initial_stages,
             periods: self.reports,
             totals,
             ledger: self.ledger,
             audit,
+            attribution: None,
         })
     }
+
+    /// The present value of what `actor`'s account paid (a positive amount).
+    fn spent_by(&mut self, actor: Actor) -> Result<Decimal> {
+        let periods: Vec<(u32, Decimal)> = self
+            .ledger
+            .periods()
+            .map(|(p, t)| (p, t.for_actor(actor)))
+            .collect();
+        let mut total = Decimal::ZERO;
+        for (p, paid) in periods {
+            let pv = self.discounting.present_value(-paid, p)?;
+            total = crate::value::exact_add(total, pv, || format!("what the {actor} spent"))?;
+        }
+        Ok(total)
+    }
+}
+
+/// The engagements of one period (see [`Simulation::engagements_in`]).
+#[derive(Debug, Default)]
+struct Engagements {
+    active: Vec<ActiveEngagement>,
+    /// Landing probability by `[engagement][profile]`.
+    relevance: Vec<f64>,
+    overrides: Vec<(u32, usize, f64)>,
+    programme_boost: Vec<f64>,
+    listening: Vec<u32>,
 }

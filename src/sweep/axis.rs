@@ -34,20 +34,18 @@ const MAX_LEVELS: u64 = 1 << 20;
 /// ```
 /// use social_loop::sweep::{Axis, Levels};
 /// let talk = Axis::new("rates.advocate_talk", Levels::range(0.1, 0.5, 5));
-/// assert_eq!(talk.levels.grid()?.len(), 5);
+/// assert_eq!(talk.levels().grid()?.len(), 5);
 /// let owner = Axis::new(
 ///     "ownership",
 ///     Levels::values([serde_json::json!({"model": "siloed"}), serde_json::json!({"model": "co_op"})]),
 /// );
-/// assert_eq!(owner.levels.grid()?.len(), 2);
+/// assert_eq!(owner.levels().grid()?.len(), 2);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Axis {
-    /// The field's path in the scenario's JSON form.
-    pub path: String,
-    /// The values it takes.
-    pub levels: Levels,
+    path: String,
+    levels: Levels,
 }
 
 impl Axis {
@@ -58,6 +56,16 @@ impl Axis {
             levels,
         }
     }
+
+    /// The field's path in the scenario's JSON form.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The values it takes.
+    pub fn levels(&self) -> &Levels {
+        &self.levels
+    }
 }
 
 /// The values of an [`Axis`]. A grid takes each of its [`grid`](Self::grid)
@@ -65,6 +73,7 @@ impl Axis {
 /// `[0, 1)` to a level with [`at`](Self::at).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Levels {
     /// These JSON values. Sampled designs pick one with equal chances.
     Values(Vec<Value>),

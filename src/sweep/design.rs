@@ -27,6 +27,7 @@ const COMMON_UNIT: u64 = u64::MAX;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Design {
     /// Every combination of the axes' [grid levels](super::Levels::grid), the
     /// first axis varying slowest (cell `0` takes every axis's first level).
@@ -51,6 +52,7 @@ pub enum Design {
 /// Which seed each run of each cell gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Seeding {
     /// Every (cell, run) has its own stream, from the master seed, the cell's
     /// index and the run's index: cells are independent samples.
@@ -100,8 +102,8 @@ impl Design {
     /// O(cells x axes).
     pub(crate) fn cells(self, axes: &[Axis], seed: u64) -> Result<Vec<Vec<Value>>> {
         for (i, axis) in axes.iter().enumerate() {
-            axis.levels.validate().map_err(|e| {
-                super::within(e, &format!("axis `{}`", axis.path)).within(&format!("axes[{i}]"))
+            axis.levels().validate().map_err(|e| {
+                super::within(e, &format!("axis `{}`", axis.path())).within(&format!("axes[{i}]"))
             })?;
         }
         match self {
@@ -115,7 +117,7 @@ impl Design {
 fn grid(axes: &[Axis]) -> Result<Vec<Vec<Value>>> {
     let levels = axes
         .iter()
-        .map(|a| a.levels.grid())
+        .map(|a| a.levels().grid())
         .collect::<Result<Vec<_>>>()?;
     let count = levels
         .iter()
@@ -172,7 +174,7 @@ fn sampled(axes: &[Axis], seed: u64, cells: u32, stratified: bool) -> Result<Vec
                 Some(&slice) => (slice as f64 + jitter) / n as f64,
                 None => jitter,
             };
-            cell.push(axis.levels.at(u)?);
+            cell.push(axis.levels().at(u)?);
         }
     }
     Ok(out)

@@ -44,6 +44,7 @@ use crate::value::{Actor, ValueKind};
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(into = "String", try_from = "String")]
+#[non_exhaustive]
 pub enum Metric {
     /// Net value created over the run.
     NetValue,

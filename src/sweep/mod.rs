@@ -52,25 +52,41 @@
 //! twice is refused. Write each job's table with serde (JSON keeps the 128-bit
 //! sums as strings), merge them, then read the [`SweepSummary`] (JSON or CSV).
 //!
+//! For the tasks of a batch scheduler (a Slurm job array, a Kubernetes
+//! Indexed Job), [`Sweep::run_shard`] runs the `i`-th of `m` parts of the
+//! (cell, run) work, balanced by cost, and returns a [`SweepPart`] that
+//! carries the sweep's [fingerprint](Sweep::fingerprint); [`ShardMerge`]
+//! puts the parts back together, byte for byte the table of one process, and
+//! refuses a part twice, a missing part or a part of another sweep. How the
+//! work is split is in [`Shard`]'s module docs (`sweep::shard`).
+//!
 //! # Progress and cancellation
 //!
 //! [`Sweep::progress`] reports each finished run to a
 //! [`Progress`] observer and stops with [`Error::Cancelled`] once it is
-//! cancelled (checked before every period of every run).
+//! cancelled (checked before every period of every run);
+//! [`Sweep::on_cell_done`] is told each finished cell (for a log line per
+//! cell in a scheduler's output).
 
 mod axis;
 mod design;
 mod metric;
 mod moments;
+mod shard;
+mod summary;
 mod table;
 
 pub use axis::{Axis, Levels};
 pub use design::{Design, MAX_CELLS, Seeding};
 pub use metric::Metric;
-pub use moments::{Moments, SCALE, Summary};
-pub use table::{CellSummary, SweepSummary, SweepTable};
+pub use moments::{MetricSummary, Moments, SCALE};
+pub use shard::{Shard, ShardMerge, SweepPart};
+pub use summary::{CellSummary, SweepSummary};
+pub use table::SweepTable;
 
+use std::fmt;
 use std::ops::Range;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -79,6 +95,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 use crate::sim::{Scenario, Simulation};
+use table::{CellResult, Identity};
 
 /// A parameter sweep: a base scenario, the axes that vary, how cells are
 /// chosen, the master seed, how runs are seeded and what is measured.
@@ -97,6 +114,35 @@ pub struct Sweep {
     metrics: Vec<Metric>,
     #[serde(skip)]
     progress: Progress,
+    #[serde(skip)]
+    cell_done: CellObserver,
+}
+
+/// A cell finished: all the runs of it that a [`Sweep::run`] or
+/// [`Sweep::run_shard`] does (told to [`Sweep::on_cell_done`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CellDone {
+    /// The cell's index in the design.
+    pub cell: u64,
+    /// The runs of it that were done.
+    pub runs: Range<u32>,
+    /// Cells finished so far, this one included.
+    pub done: u64,
+    /// Cells with runs to do in this call.
+    pub total: u64,
+}
+
+type CellCallback = dyn Fn(CellDone) + Send + Sync;
+
+/// The optional callback of [`Sweep::on_cell_done`].
+#[derive(Clone, Default)]
+struct CellObserver(Option<Arc<CellCallback>>);
+
+impl fmt::Debug for CellObserver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() { "Some(..)" } else { "None" })
+    }
 }
 
 impl Default for Sweep {
@@ -105,6 +151,13 @@ impl Default for Sweep {
     fn default() -> Self {
         Sweep::new(Scenario::default())
     }
+}
+
+/// A sweep checked and ready to run: every cell's levels and unit cost.
+struct Prepared {
+    base: Value,
+    cells: Vec<Vec<Value>>,
+    costs: Vec<u64>,
 }
 
 impl Sweep {
@@ -119,6 +172,7 @@ impl Sweep {
             seeding: Seeding::Independent,
             metrics: Metric::defaults(),
             progress: Progress::default(),
+            cell_done: CellObserver::default(),
         }
     }
 
@@ -163,11 +217,22 @@ impl Sweep {
         self
     }
 
-    /// Tells `progress` after each finished run (`done` of cells x runs) and
-    /// stops [`run`](Self::run) with [`Error::Cancelled`] once it is cancelled.
+    /// Tells `progress` after each finished run (`done` of the runs to do)
+    /// and stops [`run`](Self::run) with [`Error::Cancelled`] once it is
+    /// cancelled.
     #[must_use]
     pub fn progress(mut self, progress: &Progress) -> Self {
         self.progress = progress.clone();
+        self
+    }
+
+    /// Calls `callback` each time a cell has finished all its runs (from
+    /// worker threads, one call at a time, `done` increasing): a scheduler's
+    /// log can then show a line per cell. Cells without runs to do (in a
+    /// shard) are not told.
+    #[must_use]
+    pub fn on_cell_done(mut self, callback: impl Fn(CellDone) + Send + Sync + 'static) -> Self {
+        self.cell_done = CellObserver(Some(Arc::new(callback)));
         self
     }
 
@@ -207,9 +272,24 @@ impl Sweep {
     /// scenario's own validation error (its field prefixed with the cell).
     pub fn scenario(&self, cell: u64, levels: &[Value], run: u32) -> Result<Scenario> {
         let base = self.base_json()?;
-        let mut scenario = self.cell_scenario(&base, cell, levels)?;
-        scenario.seed = self.seeding.run_seed(self.seed, cell, run);
-        Ok(scenario)
+        let scenario = self.cell_scenario(&base, cell, levels)?;
+        Ok(scenario.seed(self.seeding.run_seed(self.seed, cell, run)))
+    }
+
+    /// The sweep's fingerprint: `sha256:` and the 64 hex digits of the
+    /// SHA-256 of its canonical JSON (the sweep as this crate writes it, with
+    /// every default filled in, object keys sorted, no spaces). Two sweep
+    /// files that differ only in layout, key order or defaults left out have
+    /// the same fingerprint; [`SweepPart`]s carry it so that parts of
+    /// different sweeps are never merged.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] (field `sweep`) when the sweep cannot be
+    /// written as JSON (not for one read from JSON).
+    pub fn fingerprint(&self) -> Result<String> {
+        let json = serde_json::to_value(self)
+            .map_err(|e| Error::invalid("sweep", format!("cannot be written as JSON: {e}")))?;
+        Ok(shard::fingerprint(&json))
     }
 
     /// Runs `runs` (e.g. `0..10`) of every cell and returns their exact sums.
@@ -226,7 +306,77 @@ impl Sweep {
     /// cells x runs simulations, over the rayon pool; memory for one scenario
     /// per cell in flight and one row of sums per cell.
     pub fn run(&self, runs: Range<u32>) -> Result<SweepTable> {
-        let progress = &self.progress;
+        let prepared = self.prepare(&runs)?;
+        let plan = vec![runs; prepared.cells.len()];
+        self.run_plan(prepared, plan)
+    }
+
+    /// Runs shard `shard` of the work of `runs` of every cell: the units
+    /// (cell, run) split into `shard.count()` disjoint parts balanced by cost
+    /// (customers × periods of the cell; see [`Shard`] and the module docs of
+    /// `sweep::shard`), the same split in every task. Parts of all the shards
+    /// merge with [`ShardMerge`] into exactly the table of [`run`](Self::run).
+    ///
+    /// # Errors
+    /// As [`run`](Self::run) (every cell is checked, also those this shard
+    /// does not run); [`Error::Overflow`] when the split's arithmetic does
+    /// not fit (not within [`MAX_CELLS`] cells).
+    ///
+    /// # Complexity
+    /// About `1 / shard.count()` of [`run`](Self::run)'s simulations.
+    pub fn run_shard(&self, runs: Range<u32>, shard: Shard) -> Result<SweepPart> {
+        let fingerprint = self.fingerprint()?;
+        let prepared = self.prepare(&runs)?;
+        let plan = shard::plan(&prepared.costs, runs.clone(), shard)?;
+        let table = self.run_plan(prepared, plan)?;
+        Ok(SweepPart::new(fingerprint, shard, runs, table))
+    }
+
+    /// Checks that `part` is shard `shard` of `runs` of this sweep, as
+    /// [`run_shard`](Self::run_shard) writes it: the same fingerprint, shard
+    /// and runs, and every cell holding exactly the runs the split gives the
+    /// shard. A task that finds its part done and checked can skip the work.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] (field `part`) saying what differs; the
+    /// sweep's own errors as [`run`](Self::run).
+    pub fn check_part(&self, part: &SweepPart, runs: Range<u32>, shard: Shard) -> Result<()> {
+        let differs = |reason: String| Err(Error::invalid("part", reason));
+        if part.fingerprint() != self.fingerprint()? {
+            return differs(format!(
+                "it is a part of another sweep ({})",
+                part.fingerprint()
+            ));
+        }
+        if part.shard() != shard {
+            return differs(format!("it is shard {}, not {shard}", part.shard()));
+        }
+        if part.runs() != runs {
+            return differs(format!(
+                "it is a part of runs {}..{}, not {}..{}",
+                part.runs().start,
+                part.runs().end,
+                runs.start,
+                runs.end
+            ));
+        }
+        let prepared = self.prepare(&runs)?;
+        let plan = shard::plan(&prepared.costs, runs, shard)?;
+        for (c, expected) in plan.iter().enumerate() {
+            let expected: Vec<[u32; 2]> = match expected.is_empty() {
+                true => Vec::new(),
+                false => vec![[expected.start, expected.end]],
+            };
+            if part.table().cell_runs(c) != Some(expected.as_slice()) {
+                return differs(format!("cell {c} does not hold the runs of shard {shard}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks the runs, the metrics and every cell, and reads each cell's
+    /// unit cost.
+    fn prepare(&self, runs: &Range<u32>) -> Result<Prepared> {
         if runs.start >= runs.end {
             return Err(Error::invalid(
                 "runs",
@@ -238,28 +388,50 @@ impl Sweep {
         }
         let cells = self.cells()?;
         let base = self.base_json()?;
+        let mut costs = Vec::with_capacity(cells.len());
         for (c, levels) in cells.iter().enumerate() {
-            self.cell_scenario(&base, c as u64, levels)?;
+            let json = self.cell_json(&base, levels)?;
+            costs.push(shard::unit_cost(&json));
+            self.read_cell(json, c as u64, levels)?;
         }
-        let total = (cells.len() as u64).saturating_mul(u64::from(runs.end - runs.start));
+        Ok(Prepared { base, cells, costs })
+    }
+
+    /// Runs `plan[c]` of every cell `c`.
+    fn run_plan(&self, prepared: Prepared, plan: Vec<Range<u32>>) -> Result<SweepTable> {
+        let Prepared { base, cells, .. } = prepared;
+        let progress = &self.progress;
+        let total: u64 = plan.iter().map(|r| u64::from(r.end - r.start)).sum();
         let counter = progress.counter(total);
+        let cells_to_do = plan.iter().filter(|r| !r.is_empty()).count() as u64;
+        let cells_done = Mutex::new(0u64);
         // Runs check the flag before every period but report nothing
         // themselves: the sweep counts whole runs.
         let cancel_only = progress.cancel_only();
         let width = self.metrics.len();
+        let empty = || vec![Moments::default(); width];
         let rows = cells
             .into_par_iter()
+            .zip(plan)
             .enumerate()
-            .map(|(c, levels)| {
+            .map(|(c, (levels, runs))| {
                 let cell = c as u64;
+                if runs.is_empty() {
+                    return Ok(CellResult {
+                        levels,
+                        runs,
+                        moments: empty(),
+                    });
+                }
                 let scenario = self.cell_scenario(&base, cell, &levels)?;
                 let moments = runs
                     .clone()
                     .into_par_iter()
                     .map(|run| {
                         progress.check()?;
-                        let mut s = scenario.clone();
-                        s.seed = self.seeding.run_seed(self.seed, cell, run);
+                        let s = scenario
+                            .clone()
+                            .seed(self.seeding.run_seed(self.seed, cell, run));
                         let report = Simulation::new(&s)?.progress(&cancel_only).run()?;
                         let observed = self
                             .metrics
@@ -270,7 +442,7 @@ impl Sweep {
                         Ok(observed)
                     })
                     .try_fold(
-                        || vec![Moments::default(); width],
+                        empty,
                         |mut acc: Vec<Moments>, observed: Result<Vec<Option<moments::Fixed>>>| {
                             for ((m, x), metric) in acc.iter_mut().zip(observed?).zip(&self.metrics)
                             {
@@ -279,23 +451,37 @@ impl Sweep {
                             Ok::<_, Error>(acc)
                         },
                     )
-                    .try_reduce(
-                        || vec![Moments::default(); width],
-                        |mut a, b| {
-                            for ((m, x), metric) in a.iter_mut().zip(&b).zip(&self.metrics) {
-                                m.merge(x, &metric.name())?;
-                            }
-                            Ok(a)
-                        },
-                    )?;
-                Ok((levels, moments))
+                    .try_reduce(empty, |mut a, b| {
+                        for ((m, x), metric) in a.iter_mut().zip(&b).zip(&self.metrics) {
+                            m.merge(x, &metric.name())?;
+                        }
+                        Ok(a)
+                    })?;
+                if let Some(callback) = &self.cell_done.0 {
+                    let mut done = cells_done.lock().unwrap_or_else(|p| p.into_inner());
+                    *done += 1;
+                    callback(CellDone {
+                        cell,
+                        runs: runs.clone(),
+                        done: *done,
+                        total: cells_to_do,
+                    });
+                }
+                Ok(CellResult {
+                    levels,
+                    runs,
+                    moments,
+                })
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(SweepTable::new(
-            (self.seed, self.seeding, fnv1a(&base.to_string())),
-            self.axes.iter().map(|a| a.path.clone()).collect(),
-            self.metrics.clone(),
-            runs,
+            Identity {
+                seed: self.seed,
+                seeding: self.seeding,
+                scenario: fnv1a(&base.to_string()),
+                axes: self.axes.iter().map(|a| a.path().to_string()).collect(),
+                metrics: self.metrics.clone(),
+            },
             rows,
         ))
     }
@@ -305,18 +491,28 @@ impl Sweep {
             .map_err(|e| Error::invalid("base", format!("cannot be written as JSON: {e}")))
     }
 
-    /// The base with the cell's levels applied, read back and validated.
-    fn cell_scenario(&self, base: &Value, cell: u64, levels: &[Value]) -> Result<Scenario> {
+    /// The base's JSON with the cell's levels applied.
+    fn cell_json(&self, base: &Value, levels: &[Value]) -> Result<Value> {
         let mut json = base.clone();
         for (axis, value) in self.axes.iter().zip(levels) {
-            axis::set_path(&mut json, &axis.path, value)?;
+            axis::set_path(&mut json, axis.path(), value)?;
         }
+        Ok(json)
+    }
+
+    /// The base with the cell's levels applied, read back and validated.
+    fn cell_scenario(&self, base: &Value, cell: u64, levels: &[Value]) -> Result<Scenario> {
+        self.read_cell(self.cell_json(base, levels)?, cell, levels)
+    }
+
+    /// A cell's JSON read as a scenario and validated; errors name the cell.
+    fn read_cell(&self, json: Value, cell: u64, levels: &[Value]) -> Result<Scenario> {
         let describe = || {
             let settings: Vec<String> = self
                 .axes
                 .iter()
                 .zip(levels)
-                .map(|(a, v)| format!("{} = {v}", a.path))
+                .map(|(a, v)| format!("{} = {v}", a.path()))
                 .collect();
             format!("cell {cell} ({})", settings.join(", "))
         };

@@ -1,5 +1,5 @@
 //! [`Moments`]: exact, mergeable running sums of one metric over runs, and the
-//! [`Summary`] (mean, standard deviation, 95% confidence interval) read from
+//! [`MetricSummary`] (mean, standard deviation, 95% confidence interval) read from
 //! them. See [`Moments`] for what makes merging exact.
 
 use rust_decimal::Decimal;
@@ -63,7 +63,7 @@ impl Fixed {
 /// Integer addition is associative and commutative, so merging partial sums
 /// in any grouping and any order (two halves of the runs, a thousand batch
 /// jobs, rayon's work stealing) gives bit for bit the same `Moments` as
-/// accumulating every run in one go; and since the [`Summary`] is a function
+/// accumulating every run in one go; and since the [`MetricSummary`] is a function
 /// of the `Moments` alone, the same table.
 ///
 /// Welford's update and Chan's pairwise merge, the usual streaming moments,
@@ -202,10 +202,10 @@ impl Moments {
     }
 
     /// The mean, standard deviation and 95% confidence interval.
-    pub fn summary(&self) -> Summary {
+    pub fn summary(&self) -> MetricSummary {
         let n = self.count;
         if n == 0 {
-            return Summary {
+            return MetricSummary {
                 n,
                 missing: self.missing,
                 mean: None,
@@ -225,7 +225,7 @@ impl Moments {
             let half = t_975(n - 1) * std_err;
             (std_dev, std_err, [mean - half, mean + half])
         });
-        Summary {
+        MetricSummary {
             n,
             missing: self.missing,
             mean: Some(mean),
@@ -253,7 +253,14 @@ impl Moments {
     }
 }
 
-/// A metric's statistics in one cell of a sweep.
+/// A metric's statistics in one cell of a sweep: runs, mean, spread, a 95%
+/// interval from Student's t, and the extremes.
+///
+/// Not to be confused with [`propagation::Summary`](crate::propagation::Summary),
+/// the mean of a Monte Carlo estimate over thousands of runs with its
+/// normal-approximation interval: a sweep's cells often hold a handful of
+/// runs, so their interval uses Student's t, and a metric may be undefined in
+/// some runs (`missing`) or in all of them (`None` statistics).
 ///
 /// `ci95` is `mean ± t · std_err` with Student's t quantile at 97.5% for
 /// `n - 1` degrees of freedom (exact to 1e-9 up to 30 degrees of freedom, a
@@ -262,7 +269,8 @@ impl Moments {
 /// Statistics that need more runs than there are are `None` (the mean needs
 /// one run, the spread two).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
+#[non_exhaustive]
+pub struct MetricSummary {
     /// Runs that gave a value.
     pub n: u64,
     /// Runs in which the metric was undefined.

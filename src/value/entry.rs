@@ -7,20 +7,20 @@ use super::{Actor, ValueKind};
 use crate::customer::CustomerId;
 use crate::error::{Error, Result};
 
-/// One line of the ledger: in `period`, value of `kind` worth `amount`,
+/// One line of the cash book: in `period`, money of `kind` worth `amount`,
 /// optionally tied to one customer.
 ///
-/// The actor is the kind's ([`ValueKind::actor`]): it is not stored, so an
+/// The account is the kind's ([`ValueKind::actor`]): it is not stored, so an
 /// entry cannot contradict itself. `amount` is signed (costs negative, see
 /// [`ValueKind`]) and serialised as a string, so no precision is lost.
 ///
 /// ```
 /// use social_loop::Decimal;
 /// use social_loop::value::{Actor, Entry, ValueKind};
-/// let sale = Entry::new(3, ValueKind::ReferralSale, Decimal::new(4999, 2)).for_customer("ann");
+/// let sale = Entry::new(3, ValueKind::Sale, Decimal::new(4999, 2)).for_customer("ann");
 /// assert_eq!(sale.actor(), Actor::Customer);
 /// let json = serde_json::to_string(&sale)?;
-/// assert_eq!(json, r#"{"period":3,"kind":"referral_sale","amount":"49.99","customer":"ann"}"#);
+/// assert_eq!(json, r#"{"period":3,"kind":"sale","amount":"49.99","customer":"ann"}"#);
 /// assert_eq!(serde_json::from_str::<Entry>(&json)?, sale);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -58,7 +58,7 @@ impl Entry {
     /// use social_loop::value::{Entry, ValueKind};
     /// let cost = Entry::cost(1, ValueKind::EngagementCost, Decimal::from(250))?;
     /// assert_eq!(cost.amount, Decimal::from(-250));
-    /// assert!(Entry::cost(1, ValueKind::Purchase, Decimal::from(250)).is_err());
+    /// assert!(Entry::cost(1, ValueKind::Sale, Decimal::from(250)).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
@@ -88,7 +88,7 @@ impl Entry {
         self
     }
 
-    /// The actor who created (or spent) the value.
+    /// The account the line belongs to (who paid or was paid).
     pub fn actor(&self) -> Actor {
         self.kind.actor()
     }

@@ -2,9 +2,16 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Who created (or spent) a unit of value.
+/// One of the three actors of the loop.
+///
+/// In the cash book ([`Ledger`](super::Ledger)) an actor is an **account**: who
+/// paid or was paid (customers pay for what they buy; the brand pays for
+/// engagements, referral rewards and agencies; the business pays for changes).
+/// Who *created* value is another question, answered by counterfactual runs:
+/// [`Attribution`](crate::sim::Attribution).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Actor {
     /// The social customer: buys, sells for the brand by word of mouth, gives
     /// product feedback.
@@ -40,69 +47,66 @@ impl std::fmt::Display for Actor {
     }
 }
 
-/// What kind of value an entry records.
+/// What a line of the cash book records: money received or paid.
 ///
-/// # Actors and signs
+/// # Accounts and signs
 ///
-/// Amounts are signed as they change the company's value: **gains are
-/// positive, costs are negative** (one column, so that any total is a plain sum
-/// and an actor's total is their net contribution). The ledger rejects an
-/// entry whose sign does not match its kind (zero is allowed for both).
+/// Amounts are signed as they change the company's cash: **receipts are
+/// positive, payments negative** (one column, so that any total is a plain sum).
+/// The ledger rejects an entry whose sign does not match its kind (zero is
+/// allowed for both).
 ///
-/// | kind | actor | sign | what it is |
+/// | kind | account | sign | what it is |
 /// |---|---|---|---|
-/// | `purchase` | customer | + | a sale the customer made on their own |
-/// | `referral_sale` | customer | + | a sale won by a customer's word of mouth, credited to the referrer |
-/// | `product_feedback` | customer | + | the estimated value of feedback that reached the business |
+/// | `sale` | customer | + | the price a customer paid (after any discount) |
+/// | `cost_of_sales` | customer | - | what the goods or service sold cost: `unit price x (1 - gross margin)` a sale |
 /// | `refund` | customer | - | money given back to a customer |
-/// | `engagement_cost` | brand | - | what an engagement cost |
-/// | `engagement_return` | brand | + | a sale caused by a brand engagement |
+/// | `engagement_cost` | brand | - | what one run of an engagement cost, with the ownership's coordination overhead |
+/// | `referral_reward` | brand | - | a reward paid to a referrer for a referral sale |
+/// | `agency_fee` | brand | - | an agency's fee for running social media, per period until the hand-over |
 /// | `change_cost` | business | - | what a change of process, behaviour, policy or product cost |
-/// | `change_return` | business | + | a sale or saving caused by a business change |
 ///
-/// # Attribution: every unit of value is recorded once
+/// # The cash book says who paid, not who created value
 ///
-/// A sale is one entry, under the actor whose action caused it: `purchase`
-/// when the customer bought on their own, `referral_sale` when word of mouth
-/// triggered it, `engagement_return` when a brand engagement did,
-/// `change_return` when a business change did. So no sale is counted twice,
-/// the ledger's grand total is the net value created, and the actor totals
-/// say who created it.
+/// A sale is booked as a sale whoever brought the customer: a referral sale, a
+/// discounted sale and a sale after a business change look alike here. The value
+/// each actor *created* is what changes when its contributions are switched
+/// off, on the same random numbers: see [`Attribution`](crate::sim::Attribution).
+/// (Value is the margin, `sale + cost_of_sales`, net of the other payments;
+/// product feedback has no money value of its own.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ValueKind {
-    /// A sale the customer made on their own.
-    Purchase,
-    /// A sale won by a customer's word of mouth, credited to the referrer.
-    ReferralSale,
-    /// The estimated value of a customer's product feedback.
-    ProductFeedback,
+    /// The price a customer paid.
+    Sale,
+    /// What the goods or service sold cost (negative).
+    CostOfSales,
     /// Money given back to a customer (negative).
     Refund,
     /// What a brand engagement cost (negative).
     EngagementCost,
-    /// A sale caused by a brand engagement.
-    EngagementReturn,
+    /// A reward paid to a referrer (negative).
+    ReferralReward,
+    /// An agency's fee (negative).
+    AgencyFee,
     /// What a business change cost (negative).
     ChangeCost,
-    /// A sale or saving caused by a business change.
-    ChangeReturn,
 }
 
 /// Number of [`ValueKind`]s.
-pub const KIND_COUNT: usize = 8;
+pub const KIND_COUNT: usize = 7;
 
 impl ValueKind {
-    /// Every kind, grouped by actor.
+    /// Every kind, grouped by account.
     pub const ALL: [ValueKind; KIND_COUNT] = [
-        ValueKind::Purchase,
-        ValueKind::ReferralSale,
-        ValueKind::ProductFeedback,
+        ValueKind::Sale,
+        ValueKind::CostOfSales,
         ValueKind::Refund,
         ValueKind::EngagementCost,
-        ValueKind::EngagementReturn,
+        ValueKind::ReferralReward,
+        ValueKind::AgencyFee,
         ValueKind::ChangeCost,
-        ValueKind::ChangeReturn,
     ];
 
     /// Position in [`ValueKind::ALL`].
@@ -110,37 +114,32 @@ impl ValueKind {
         self as usize
     }
 
-    /// The actor the kind belongs to.
+    /// The account the kind belongs to: who paid or was paid.
     pub fn actor(self) -> Actor {
         match self {
-            ValueKind::Purchase
-            | ValueKind::ReferralSale
-            | ValueKind::ProductFeedback
-            | ValueKind::Refund => Actor::Customer,
-            ValueKind::EngagementCost | ValueKind::EngagementReturn => Actor::Brand,
-            ValueKind::ChangeCost | ValueKind::ChangeReturn => Actor::Business,
+            ValueKind::Sale | ValueKind::CostOfSales | ValueKind::Refund => Actor::Customer,
+            ValueKind::EngagementCost | ValueKind::ReferralReward | ValueKind::AgencyFee => {
+                Actor::Brand
+            }
+            ValueKind::ChangeCost => Actor::Business,
         }
     }
 
-    /// Whether amounts of this kind are costs (recorded as negative amounts).
+    /// Whether amounts of this kind are payments (recorded as negative amounts).
     pub fn is_cost(self) -> bool {
-        matches!(
-            self,
-            ValueKind::Refund | ValueKind::EngagementCost | ValueKind::ChangeCost
-        )
+        !matches!(self, ValueKind::Sale)
     }
 
     /// The kind's name in `snake_case`.
     pub fn name(self) -> &'static str {
         match self {
-            ValueKind::Purchase => "purchase",
-            ValueKind::ReferralSale => "referral_sale",
-            ValueKind::ProductFeedback => "product_feedback",
+            ValueKind::Sale => "sale",
+            ValueKind::CostOfSales => "cost_of_sales",
             ValueKind::Refund => "refund",
             ValueKind::EngagementCost => "engagement_cost",
-            ValueKind::EngagementReturn => "engagement_return",
+            ValueKind::ReferralReward => "referral_reward",
+            ValueKind::AgencyFee => "agency_fee",
             ValueKind::ChangeCost => "change_cost",
-            ValueKind::ChangeReturn => "change_return",
         }
     }
 }
@@ -166,14 +165,15 @@ mod tests {
     }
 
     #[test]
-    fn every_actor_has_a_cost_and_a_gain() {
+    fn every_account_pays_and_only_customers_pay_in() {
         for actor in Actor::ALL {
             let kinds: Vec<_> = ValueKind::ALL
                 .iter()
                 .filter(|k| k.actor() == actor)
                 .collect();
             assert!(kinds.iter().any(|k| k.is_cost()), "{actor}");
-            assert!(kinds.iter().any(|k| !k.is_cost()), "{actor}");
+            let receipts = kinds.iter().any(|k| !k.is_cost());
+            assert_eq!(receipts, actor == Actor::Customer, "{actor}");
         }
     }
 }

@@ -1,4 +1,4 @@
-//! [`Ledger`]: the exact record of who created which value.
+//! [`Ledger`]: the cash book, exact.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 /// Whether a [`Ledger`] keeps its individual entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Retention {
     /// Keep every entry (an audit of each sale and cost; about 40 bytes an entry).
     #[default]
@@ -20,8 +21,10 @@ pub enum Retention {
     TotalsOnly,
 }
 
-/// The value ledger: entries of (period, kind, amount, customer) in exact
-/// decimals, with running totals per kind, per actor and per period.
+/// The cash book: entries of (period, kind, amount, customer) in exact
+/// decimals, with running totals per kind, per account ([`Actor`]) and per
+/// period. It records what was paid and received; who *created* value is
+/// [`Attribution`](crate::sim::Attribution)'s answer.
 ///
 /// * Every total is an exact sum: [`record`](Ledger::record) uses checked
 ///   arithmetic, and an entry that would overflow (or lose digits) is refused
@@ -37,11 +40,11 @@ pub enum Retention {
 /// use social_loop::value::{Actor, Entry, Ledger, ValueKind};
 /// let mut ledger = Ledger::new();
 /// ledger.record(Entry::cost(1, ValueKind::EngagementCost, Decimal::from(100))?)?;
-/// ledger.record(Entry::new(1, ValueKind::EngagementReturn, Decimal::from(250)).for_customer("ann"))?;
-/// ledger.record(Entry::new(2, ValueKind::ReferralSale, Decimal::new(4999, 2)).for_customer("bob"))?;
-/// assert_eq!(ledger.totals().for_actor(Actor::Brand), Decimal::from(150));
-/// assert_eq!(ledger.period(2).for_actor(Actor::Customer), Decimal::new(4999, 2));
-/// assert_eq!(ledger.return_on_engagement()?, Some(Decimal::new(25, 1)));
+/// ledger.record(Entry::new(2, ValueKind::Sale, Decimal::new(4999, 2)).for_customer("bob"))?;
+/// ledger.record(Entry::cost(2, ValueKind::CostOfSales, Decimal::new(2000, 2))?.for_customer("bob"))?;
+/// assert_eq!(ledger.totals().for_actor(Actor::Brand), Decimal::from(-100));
+/// assert_eq!(ledger.period(2).for_actor(Actor::Customer), Decimal::new(2999, 2));
+/// assert_eq!(ledger.totals().net(), Decimal::new(-7001, 2));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -161,43 +164,6 @@ impl Ledger {
     /// How many entries were recorded (kept or not).
     pub fn entry_count(&self) -> u64 {
         self.entry_count
-    }
-
-    /// The gross return of `spend` by `ret`: `total(ret) / |total(spend)|` (2.5
-    /// means 2.5 returned per 1 spent; the net ROI is this minus 1), or `None`
-    /// when nothing was spent. The quotient is rounded to `Decimal`'s 28
-    /// significant digits.
-    ///
-    /// # Errors
-    /// [`Error::Overflow`] when the quotient is out of `Decimal`'s range.
-    pub fn return_on(&self, spend: ValueKind, ret: ValueKind) -> Result<Option<Decimal>> {
-        let spent = self.totals.of(spend).abs();
-        if spent.is_zero() {
-            return Ok(None);
-        }
-        self.totals
-            .of(ret)
-            .checked_div(spent)
-            .map(Some)
-            .ok_or_else(|| Error::overflow(format!("the return of {ret} on {spend}")))
-    }
-
-    /// Return on engagement: [`ValueKind::EngagementReturn`] per unit of
-    /// [`ValueKind::EngagementCost`].
-    ///
-    /// # Errors
-    /// As [`Ledger::return_on`].
-    pub fn return_on_engagement(&self) -> Result<Option<Decimal>> {
-        self.return_on(ValueKind::EngagementCost, ValueKind::EngagementReturn)
-    }
-
-    /// Return on change: [`ValueKind::ChangeReturn`] per unit of
-    /// [`ValueKind::ChangeCost`].
-    ///
-    /// # Errors
-    /// As [`Ledger::return_on`].
-    pub fn return_on_change(&self) -> Result<Option<Decimal>> {
-        self.return_on(ValueKind::ChangeCost, ValueKind::ChangeReturn)
     }
 
     /// The net total of `actor` over all periods.

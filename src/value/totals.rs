@@ -81,7 +81,7 @@ impl Totals {
         self.by_kind.get(kind.index()).copied().unwrap_or_default()
     }
 
-    /// The net total of `actor` (gains minus costs).
+    /// The net total of `actor`'s account (receipts minus payments).
     pub fn for_actor(&self, actor: Actor) -> Decimal {
         self.by_actor
             .get(actor.index())

@@ -28,7 +28,7 @@ fn explanation_names_the_events_and_rules_behind_every_move() {
             (
                 m.transition.from,
                 m.transition.to,
-                m.rule.clone(),
+                m.rule.name(),
                 m.events.iter().map(EventId::as_str).collect(),
             )
         })
@@ -104,18 +104,21 @@ fn factors_are_signed_counted_and_backed_by_events() {
     let book = book_of(&events);
     let why = book.explain("ann", ExplainOptions::default()).unwrap();
     let lines: Vec<String> = why.factors.iter().map(ToString::to_string).collect();
+    // An adversary since the NPS answer of 3: that is decisive, the other
+    // negatives follow, then the positives, purchases (which moved her) first.
+    assert_eq!(why.stage, Stage::Adversary);
     assert_eq!(
         lines,
         [
-            "+ two referrals made (bob, cy)",
-            "+ two purchases (100.00 EUR + 25.50 USD)",
-            "+ influences two customers",
-            "- one refund (10.00 EUR)",
             "- NPS answer 3 (detractor)",
+            "- one refund (10.00 EUR)",
             "- unresolved ticket T-1 for 21 days",
+            "+ two purchases (100.00 EUR + 25.50 USD)",
+            "+ two referrals made (bob, cy)",
+            "+ influences two customers",
         ]
     );
-    let referrals = &why.factors[0];
+    let referrals = &why.factors[4];
     assert_eq!(referrals.sign, FactorSign::Positive);
     let ids: Vec<&str> = referrals.events.iter().map(EventId::as_str).collect();
     assert_eq!(ids, ["r1", "r2"]);
@@ -170,7 +173,55 @@ fn funnel_and_nps_of_a_small_book() {
     assert_eq!(funnel.purchase, 1);
     assert_eq!(funnel.advocacy, 1);
     let counts = book.stage_counts();
-    assert_eq!(counts[Stage::Advocate.index()], 1);
-    assert_eq!(counts[Stage::Unaware.index()], 1); // eve, known only as a referrer
-    assert_eq!(counts[Stage::Prospect.index()], 1); // dee, referred
+    assert_eq!(counts[Stage::Advocate], 1);
+    assert_eq!(counts[Stage::Unaware], 1); // eve, known only as a referrer
+    assert_eq!(counts[Stage::Prospect], 1); // dee, referred
+}
+
+#[test]
+fn factors_are_weighed_the_decisive_event_first() {
+    // An advocate who brought seven people, then was outraged: an adversary
+    // whose explanation must not lead with the referrals.
+    let mut events: Vec<Event> = (0..7)
+        .map(|i| {
+            ev(
+                &format!("r{i}"),
+                i,
+                &format!("friend{i}"),
+                EventKind::Referral,
+            )
+            .counterpart("zoe")
+        })
+        .collect();
+    events.push(ev("z1", 0, "zoe", EventKind::Purchase));
+    events.push(ev("z2", 1, "zoe", nps(10)));
+    events.push(ev("z3", 20, "zoe", EventKind::Refund));
+    events.push(ev("z4", 21, "zoe", nps(1)));
+    let book = book_of(&events);
+    let why = book.explain("zoe", ExplainOptions::default()).unwrap();
+    assert_eq!(why.stage, Stage::Adversary);
+    let texts: Vec<String> = why.factors.iter().map(ToString::to_string).collect();
+    assert_eq!(texts[0], "- NPS answer 1 (detractor)", "{texts:?}");
+    assert!(why.factors[0].decisive && why.factors[0].moves == 1);
+    assert_eq!(texts[1], "- one refund", "{texts:?}");
+    assert!(
+        why.factors[2..]
+            .iter()
+            .all(|f| f.sign == FactorSign::Positive),
+        "{texts:?}"
+    );
+    assert!(
+        texts.contains(
+            &"+ seven referrals made (friend0, friend1, friend2, friend3, friend4, ...)"
+                .to_string()
+        ),
+        "{texts:?}"
+    );
+    // As of the day after the delight, the same customer reads the other way.
+    let then = book
+        .explain("zoe", ExplainOptions::default().as_of(at(2)))
+        .unwrap();
+    assert_eq!(then.stage, Stage::Advocate);
+    assert_eq!(then.factors[0].to_string(), "+ NPS answer 10 (promoter)");
+    assert!(then.factors.iter().all(|f| f.sign == FactorSign::Positive));
 }

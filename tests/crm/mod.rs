@@ -1,10 +1,13 @@
 //! The CRM book: idempotent, order-independent, all-or-nothing per record,
 //! explained, exact in money, and never panicking on input.
 
+mod durable;
 mod explain;
+mod ingest;
 mod network;
 mod order;
 mod records;
+mod regressions;
 mod value;
 
 use proptest::prelude::*;

@@ -81,7 +81,7 @@ fn bad_json_lines_are_rejected_by_line_number() {
 {\"id\":\"e3\",\"at\":0,\"customer\":\"ann\",\"kind\":{\"type\":\"purchase\"},\"money\":{\"amount\":\"1\",\"currency\":\"eur\"}}
 {\"id\":\"e4\",\"at\":0,\"customer\":\"ann\",\"kind\":{\"type\":\"nps_response\",\"score\":11}}
 {\"id\":\"e5\",\"at\":0,\"customer\":\"ann\",\"kind\":{\"type\":\"referral\"}}
-{\"id\":\"e6\",\"at\":0,\"customer\":\"ann\",\"kind\":{\"type\":\"webinar\",\"minutes\":3}}\r
+{\"id\":\"e6\",\"at\":\"2024-03-02T10:00:00Z\",\"customer\":\"ann\",\"kind\":{\"type\":\"webinar\",\"minutes\":3}}\r
 garbage
 {\"id\":\"e1\",\"at\":\"2024-03-01T10:00:00Z\",\"customer\":\"ann\",\"kind\":{\"type\":\"purchase\"}}";
     let mut book = CustomerBook::new();
@@ -100,6 +100,7 @@ garbage
                         Error::InvalidParameter { .. } => "invalid",
                         _ => "other",
                     },
+                    _ => "other outcome",
                 },
             )
         })
@@ -149,7 +150,7 @@ fn an_io_failure_keeps_the_lines_before_it() {
         }
     }
     let line: &[u8] =
-        b"{\"id\":\"e1\",\"at\":0,\"customer\":\"ann\",\"kind\":{\"type\":\"purchase\"}}\n";
+        b"{\"id\":\"e1\",\"at\":\"2024-03-01T10:00:00Z\",\"customer\":\"ann\",\"kind\":{\"type\":\"purchase\"}}\n";
     let mut book = CustomerBook::new();
     let err = book
         .import_jsonl(std::io::BufReader::new(Failing(line, false)))

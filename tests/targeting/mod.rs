@@ -474,7 +474,8 @@ fn every_error_names_its_cause() {
 #[ignore = "needs ../shared/data"]
 fn nethept_imm_reaches_960_at_epsilon_0_1() {
     let path = crate::shared_data::path("nethept_imm_graph_ic.inf");
-    let (net, _) = social_loop::network::read_edge_list_file(&path, Default::default()).unwrap();
+    let (net, _) =
+        social_loop::network::io::read_edge_list_file(&path, Default::default()).unwrap();
     let network = CompiledNetwork::from_network(&net);
     let selection = Targeting::new(Algorithm::Imm)
         .epsilon(0.1)
@@ -493,7 +494,8 @@ fn nethept_imm_reaches_960_at_epsilon_0_1() {
 #[ignore = "needs ../shared/data"]
 fn nethept_opim_certifies_its_target_and_its_bounds_bracket_the_evaluation() {
     let path = crate::shared_data::path("nethept_imm_graph_ic.inf");
-    let (net, _) = social_loop::network::read_edge_list_file(&path, Default::default()).unwrap();
+    let (net, _) =
+        social_loop::network::io::read_edge_list_file(&path, Default::default()).unwrap();
     let network = CompiledNetwork::from_network(&net);
     let selection = Targeting::new(Algorithm::Opim)
         .epsilon(0.1)

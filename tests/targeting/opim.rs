@@ -193,7 +193,7 @@ fn larger() -> CompiledNetwork {
             }
         }
     }
-    WeightScheme::WeightedCascade.apply(&mut net, 0);
+    WeightScheme::WeightedCascade.apply(&mut net);
     CompiledNetwork::from_network(&net)
 }
 

@@ -17,8 +17,6 @@
 use social_loop::propagation::MonteCarloSettings;
 use std::time::Instant;
 
-use rand::SeedableRng;
-use rand_xoshiro::Xoshiro256PlusPlus;
 use social_loop::Probability;
 use social_loop::network::BarabasiAlbert;
 use social_loop::propagation::{CompiledNetwork, Engine, Model, MonteCarlo};
@@ -52,8 +50,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     };
     const M: usize = 5;
     let customers = (arcs / (2 * M)).max(2 * M);
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(42);
-    let net = BarabasiAlbert::new(customers, M).generate(Probability::new(p)?, &mut rng)?;
+    let net = BarabasiAlbert::new(customers, M).generate(Probability::new(p)?, 42)?;
     let compiled = CompiledNetwork::from_network(&net);
     // The compiled form itself (the engines' caches, built by the estimate, not
     // included).

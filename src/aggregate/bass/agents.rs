@@ -1,7 +1,8 @@
 //! The agent-level word-of-mouth process whose mean-field limit is the Bass
 //! curve: individual adoption on a complete graph.
 
-use rand::Rng;
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
 use super::model::BassModel;
@@ -78,7 +79,7 @@ impl AdoptionPath {
 }
 
 impl BassModel {
-    /// Simulates the individual-level word-of-mouth process on a complete graph
+    /// Simulates, from `seed`, the individual-level word-of-mouth process on a complete graph
     /// of `N` agents: in each step of length `dt`, every non-adopter adopts,
     /// independently, with probability `(p + q A / N) dt`, where `A` is the
     /// number of adopters at the start of the step (every adopter talks to
@@ -98,11 +99,9 @@ impl BassModel {
     /// draw per agent at `O(adopters + 1)` cost per step.
     ///
     /// ```
-    /// use rand::SeedableRng;
     /// use social_loop::aggregate::{AgentSimulationOptions, BassModel};
     /// let bass = BassModel::new(0.03, 0.38, 1.0)?;
-    /// let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
-    /// let path = bass.simulate_complete_graph(&AgentSimulationOptions::default(), &mut rng)?;
+    /// let path = bass.simulate_complete_graph(&AgentSimulationOptions::default(), 7)?;
     /// let simulated = path.fraction_at(5.0).ok_or("beyond horizon")?;
     /// assert!((simulated - bass.cumulative(5.0)).abs() < 0.01);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -115,11 +114,12 @@ impl BassModel {
     ///
     /// # Complexity
     /// `O(horizon / dt + N)` time, `O(horizon / dt)` memory.
-    pub fn simulate_complete_graph<R: Rng + ?Sized>(
+    pub fn simulate_complete_graph(
         &self,
         options: &AgentSimulationOptions,
-        rng: &mut R,
+        seed: u64,
     ) -> Result<AdoptionPath> {
+        let rng = &mut Xoshiro256PlusPlus::seed_from_u64(seed);
         let steps = validate(self, options)?;
         let population = options.population;
         let dt = options.time_step;
@@ -205,9 +205,6 @@ fn bernoulli_successes<R: Rng + ?Sized>(trials: u64, probability: f64, rng: &mut
 
 #[cfg(test)]
 mod tests {
-    use rand::SeedableRng;
-    use rand_xoshiro::Xoshiro256PlusPlus;
-
     use super::*;
 
     #[test]

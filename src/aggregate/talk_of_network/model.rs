@@ -274,13 +274,13 @@ impl TalkOfNetwork {
         &self.config
     }
 
-    /// Simulates one run with the caller's random numbers: first the personal
-    /// networks and weak-tie counts (when drawn from ranges), then one uniform
-    /// per uninformed person per period, in person order.
+    /// Simulates one run on `rng`: first the personal networks and weak-tie
+    /// counts (when drawn from ranges), then one uniform per uninformed person
+    /// per period, in person order.
     ///
     /// # Complexity
     /// `O(N)` memory and `O(N)` time per period, for at most `horizon` periods.
-    pub fn run<R: Rng + ?Sized>(&self, rng: &mut R) -> TalkRun {
+    fn run<R: Rng + ?Sized>(&self, rng: &mut R) -> TalkRun {
         let config = &self.config;
         let population = config.population as usize;
         let groups = personal_networks(population, config.strong_ties, rng);
@@ -343,8 +343,11 @@ impl TalkOfNetwork {
         }
     }
 
-    /// Run `run_index` under `master_seed`: its own [`Xoshiro256PlusPlus`]
+    /// Run `run_index` under `master_seed`: its own `Xoshiro256PlusPlus`
     /// stream, so a run's result depends only on `(master_seed, run_index)`.
+    ///
+    /// # Complexity
+    /// `O(N)` memory and `O(N)` time per period, for at most `horizon` periods.
     pub fn run_seeded(&self, master_seed: u64, run_index: u64) -> TalkRun {
         self.run(&mut run_stream(master_seed, run_index))
     }
@@ -354,7 +357,7 @@ impl TalkOfNetwork {
     /// of threads, and `0..50` plus `50..100` is `0..100`.
     ///
     /// # Complexity
-    /// The cost of [`run`](Self::run) times the number of runs, spread over the
+    /// The cost of [`run_seeded`](Self::run_seeded) times the number of runs, spread over the
     /// rayon pool.
     pub fn run_many(&self, master_seed: u64, runs: std::ops::Range<u64>) -> Vec<TalkRun> {
         runs.into_par_iter()

@@ -1,95 +1,31 @@
 //! [`CustomerBook`]: the CRM's customers, built from their events.
 
+mod forget;
+mod import;
+mod options;
 mod persist;
 mod queries;
 mod rules;
 mod store;
 mod ties;
 
-use std::borrow::Borrow;
+use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::BufRead;
-
-use serde::{Deserialize, Serialize};
 
 use super::intern::{FoldState, Lookup};
-use super::jsonl::JsonLines;
-use super::outcome::{ImportReport, Outcome, OutcomeCounts, Position, RecordOutcome};
+use super::outcome::{Outcome, OutcomeCounts};
 use super::{Event, Timestamp};
 use crate::customer::{CustomerId, CustomerState};
 use crate::error::{Error, Result};
 use crate::network::InfluenceNetwork;
-use crate::probability::Probability;
 
+pub use forget::Forgotten;
+use import::Hint;
+pub(crate) use options::unknown_kind;
+pub use options::{BookOptions, IdPolicy};
 pub use queries::{BookNps, Revenue};
 pub(crate) use rules::{Effect, effect, replay, voice_score};
 pub(crate) use store::{Code, NONE, Store, Stored};
-
-/// How relationship events become influence ties (see the
-/// [book's rules](CustomerBook#rules)).
-///
-/// ```
-/// use social_loop::Probability;
-/// use social_loop::crm::BookOptions;
-/// let options = BookOptions::default().referral_tie(Probability::new(0.5)?);
-/// assert_eq!(options.referral_tie_probability().get(), 0.5);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct BookOptions {
-    referral_tie: Probability,
-    reply_tie: Probability,
-}
-
-impl Default for BookOptions {
-    /// A referral passes influence with probability 0.3, a reply with 0.1.
-    fn default() -> Self {
-        BookOptions {
-            referral_tie: Probability::saturating(0.3),
-            reply_tie: Probability::saturating(0.1),
-        }
-    }
-}
-
-impl BookOptions {
-    /// The probability that one referral passes influence from the referrer.
-    #[must_use]
-    pub fn referral_tie(mut self, p: Probability) -> Self {
-        self.referral_tie = p;
-        self
-    }
-
-    /// The probability that one reply passes influence from the person replied to.
-    #[must_use]
-    pub fn reply_tie(mut self, p: Probability) -> Self {
-        self.reply_tie = p;
-        self
-    }
-
-    /// See [`BookOptions::referral_tie`].
-    pub fn referral_tie_probability(&self) -> Probability {
-        self.referral_tie
-    }
-
-    /// See [`BookOptions::reply_tie`].
-    pub fn reply_tie_probability(&self) -> Probability {
-        self.reply_tie
-    }
-}
-
-/// Events looked up ahead by [`CustomerBook::import_each`].
-const AHEAD: usize = 32;
-
-/// What a look-ahead found about an event.
-#[derive(Debug, Clone, Copy, Default)]
-struct Hint {
-    /// The tag of its id.
-    tag: Option<u32>,
-    /// Its customer's number, when they were known.
-    customer: Option<u32>,
-    /// Its counterpart's number, when they were known.
-    counterpart: Option<u32>,
-}
 
 /// One customer: their state and their events in `(at, id)` order.
 #[derive(Debug, Clone, Default)]
@@ -107,13 +43,16 @@ pub(crate) struct Person {
 ///
 /// # Guarantees
 /// * **Idempotent**: an event whose id was applied before is ignored and
-///   counted as a duplicate ([`Outcome::Duplicate`]).
+///   counted as a duplicate ([`Outcome::Duplicate`]); if its content differs
+///   from the first (10.00, then 1000.00), it is a conflict
+///   ([`Outcome::Conflict`] naming the fields) and the first is kept.
 /// * **Order-independent**: a customer's events are applied in
 ///   `(occurred-at, event id)` order, whatever the order they arrive in, so the
 ///   same set of events gives the same book. An event that arrives after a
 ///   later event of the same customer is inserted in its place and the
 ///   customer's state is recomputed from their first event.
-/// * **All or nothing per record**: a record that fails [`Event::validate`] is
+/// * **All or nothing per record**: a record that fails [`Event::validate`] or
+///   the [options](BookOptions) (time window, strictness, id hygiene) is
 ///   rejected with the reason and changes nothing (its id is not even
 ///   remembered, so a corrected record with the same id is accepted later).
 /// * **Exact money, per currency**: amounts are `Decimal`s within the bounds of
@@ -207,146 +146,42 @@ impl CustomerBook {
     /// O(1) expected in time order; O(k) for a late event of a customer with k
     /// events.
     pub fn apply(&mut self, event: &Event) -> Outcome {
-        let outcome = self.insert(event, false);
+        let outcome = self.insert(event, Hint::default(), false);
         self.counts.add(&outcome);
         outcome
     }
 
-    /// Applies a batch, returning one outcome per record in input order with
-    /// its 0-based [`Position::Index`]. Customers who received late events are
-    /// replayed once, at the end.
-    ///
-    /// # Complexity
-    /// O(records) expected, plus O(k) per customer with a late event.
-    pub fn import<I>(&mut self, events: I) -> ImportReport
-    where
-        I: IntoIterator,
-        I::Item: Borrow<Event>,
-    {
-        let mut report = ImportReport::default();
-        self.import_each(events, |r| report.push(r));
-        report
-    }
-
-    /// As [`import`](Self::import), handing each outcome to `each` instead of
-    /// collecting them (for batches too large to keep one outcome per record).
-    pub fn import_each<I>(&mut self, events: I, mut each: impl FnMut(RecordOutcome))
-    where
-        I: IntoIterator,
-        I::Item: Borrow<Event>,
-    {
-        let mut events = events.into_iter();
-        let mut chunk: Vec<I::Item> = Vec::with_capacity(AHEAD);
-        let mut hints: Vec<Hint> = Vec::with_capacity(AHEAD);
-        let mut position = 0;
-        loop {
-            chunk.extend(events.by_ref().take(AHEAD));
-            if chunk.is_empty() {
-                break;
-            }
-            // Look the chunk up first: these loads do not depend on each
-            // other, so the processor overlaps their cache misses.
-            hints.extend(chunk.iter().map(|e| self.hint(e.borrow())));
-            for (event, hint) in chunk.drain(..).zip(hints.drain(..)) {
-                let outcome = self.insert_hinted(event.borrow(), hint, true);
-                self.counts.add(&outcome);
-                each(RecordOutcome {
-                    position: Position::Index(position),
-                    outcome,
-                });
-                position += 1;
-            }
-        }
-        self.settle();
-    }
-
-    /// The id tag of `event` and its customer's number if already known,
-    /// touching the memory the application of the event will read.
-    fn hint(&self, event: &Event) -> Hint {
-        let tag = self.store.ids.tag(event.id.as_str());
-        std::hint::black_box(self.store.ids.touch(tag));
-        let customer = self.index.get(event.customer.as_str()).copied();
-        if let Some(p) = customer.and_then(|c| self.people.get(c as usize)) {
-            std::hint::black_box((p.last_at, p.events.last()));
-        }
-        let counterpart = event
-            .counterpart
-            .as_ref()
-            .and_then(|c| self.index.get(c.as_str()).copied());
-        Hint {
-            tag: Some(tag),
-            customer,
-            counterpart,
-        }
-    }
-
-    /// Reads JSON Lines (one [`Event`] per line, blank lines skipped) and
-    /// applies every line; a line that cannot be read as an event is rejected
-    /// with [`Error::Parse`] naming it. Positions are 1-based
-    /// [`Position::Line`]s. Never panics, whatever the bytes.
-    ///
-    /// # Errors
-    /// [`Error::Io`] when reading fails; the lines before the failure stay
-    /// applied (and the book consistent).
-    pub fn import_jsonl(&mut self, reader: impl BufRead) -> Result<ImportReport> {
-        let mut report = ImportReport::default();
-        let mut failure = None;
-        for item in JsonLines::new(reader) {
-            let (line, parsed) = match item {
-                Ok(item) => item,
-                Err(e) => {
-                    failure = Some(e);
-                    break;
-                }
-            };
-            let outcome = match parsed {
-                Ok(event) => self.insert(&event, true),
-                Err(reason) => Outcome::Rejected {
-                    reason: Box::new(reason),
-                },
-            };
-            self.counts.add(&outcome);
-            report.push(RecordOutcome {
-                position: Position::Line(line),
-                outcome,
-            });
-        }
-        self.settle();
-        match failure {
-            Some(e) => Err(e),
-            None => Ok(report),
-        }
-    }
-
-    /// Applies one record; with `defer`, a late event marks its customer for
-    /// a replay by [`settle`](Self::settle) instead of replaying now.
-    fn insert(&mut self, event: &Event, defer: bool) -> Outcome {
-        self.insert_hinted(event, Hint::default(), defer)
-    }
-
-    /// As [`insert`](Self::insert), with what [`hint`](Self::hint) found.
-    fn insert_hinted(&mut self, event: &Event, hint: Hint, defer: bool) -> Outcome {
+    /// Applies one record, with what a look-ahead found about it; with
+    /// `defer`, a late event marks its customer for a replay by
+    /// [`settle`](Self::settle) instead of replaying now.
+    fn insert(&mut self, event: &Event, hint: Hint, defer: bool) -> Outcome {
         let id = event.id.as_str();
         let found = match hint.tag {
             Some(tag) => self.store.ids.lookup_tagged(id, tag),
             None => self.store.lookup_id(id),
         };
         let tag = match found {
-            Lookup::Found(_) => return Outcome::Duplicate,
+            Lookup::Found(n) => return self.repeat(n, event),
             Lookup::Vacant(tag) => tag,
         };
+        let admitted = match self.options.admit(event) {
+            Ok(admitted) => admitted,
+            Err(reason) => return import::rejected(reason),
+        };
+        // Trimmed ids are other ids than the look-ahead saw.
+        let hint = match admitted {
+            Cow::Borrowed(_) => hint,
+            Cow::Owned(_) => Hint::default(),
+        };
+        let event = admitted.as_ref();
         if let Err(reason) = event.validate() {
-            return Outcome::Rejected {
-                reason: Box::new(reason),
-            };
+            return import::rejected(reason);
         }
         if !self.store.has_room() || self.names.len() + 2 >= store::MAX_EVENTS {
-            return Outcome::Rejected {
-                reason: Box::new(Error::invalid(
-                    "id",
-                    format!("the book is full ({} events)", self.store.records.len()),
-                )),
-            };
+            return import::rejected(Error::invalid(
+                "id",
+                format!("the book is full ({} events)", self.store.records.len()),
+            ));
         }
         // Validated: nothing below can fail.
         let customer = match hint.customer {
@@ -371,12 +206,28 @@ impl CustomerBook {
                 &self.store,
                 &self.names,
                 &mut self.network,
-                self.options.referral_tie,
-                self.options.reply_tie,
+                self.options.referral_tie_probability(),
+                self.options.reply_tie_probability(),
             );
         }
         let late = self.place(customer, n, &record, defer);
         Outcome::Applied { late }
+    }
+
+    /// The outcome of a record whose id is that of applied event `n`: a
+    /// duplicate when its content is the same, else a conflict naming the
+    /// fields that differ (the book keeps event `n`).
+    fn repeat(&self, n: u32, event: &Event) -> Outcome {
+        let event = self.options.admit(event).unwrap_or(Cow::Borrowed(event));
+        let Some(first) = self.store.event(n, &self.names) else {
+            return Outcome::Duplicate;
+        };
+        let fields = first.differences(&event);
+        if fields.is_empty() {
+            Outcome::Duplicate
+        } else {
+            Outcome::Conflict { fields }
+        }
     }
 
     /// The number of customer `id`, adding them when new.
@@ -469,8 +320,10 @@ impl CustomerBook {
         self.store.records.len()
     }
 
-    /// The latest occurred-at of any applied event: the book's "now" for
-    /// explanations (`None` when empty).
+    /// The latest occurred-at of any applied event (`None` when empty): the
+    /// book's "now" for explanations unless the caller gave one
+    /// ([`BookOptions::now`], [`ExplainOptions::as_of`](super::ExplainOptions::as_of)).
+    /// The time window keeps it within a day of "now".
     pub fn latest(&self) -> Option<Timestamp> {
         self.latest
             .and_then(|l| Timestamp::from_unix_millis(l).ok())

@@ -55,12 +55,10 @@ impl<'de> Deserialize<'de> for CustomerBook {
             if failure.is_none() {
                 match r.outcome {
                     Outcome::Applied { .. } => {}
-                    Outcome::Duplicate => {
-                        failure = Some(format!("events: {} repeats an event id", r.position))
-                    }
                     Outcome::Rejected { reason } => {
                         failure = Some(format!("events: {}: {reason}", r.position))
                     }
+                    _ => failure = Some(format!("events: {} repeats an event id", r.position)),
                 }
             }
         });

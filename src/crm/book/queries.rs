@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{Code, CustomerBook};
 use crate::crm::{Event, Money, MoneyTotals};
-use crate::customer::{CustomerId, CustomerState, LikelihoodToRecommend, NpsTally, Stage};
+use crate::customer::{
+    CustomerId, CustomerState, LikelihoodToRecommend, NpsTally, Stage, StageCounts,
+};
 use crate::error::Result;
 use crate::funnel::FunnelSnapshot;
 use crate::network::InfluenceNetwork;
@@ -31,13 +33,14 @@ impl CustomerBook {
         self.names.iter().zip(self.people.iter().map(|p| p.state))
     }
 
-    /// Number of customers in each stage, indexed by [`Stage::index`].
-    pub fn stage_counts(&self) -> [u64; 7] {
-        let mut counts = [0u64; 7];
+    /// Number of customers in each stage.
+    ///
+    /// # Complexity
+    /// O(customers).
+    pub fn stage_counts(&self) -> StageCounts {
+        let mut counts = StageCounts::default();
         for p in &self.people {
-            if let Some(c) = counts.get_mut(p.state.stage().index()) {
-                *c += 1;
-            }
+            counts[p.state.stage()] += 1;
         }
         counts
     }
@@ -142,6 +145,7 @@ impl CustomerBook {
 }
 
 /// The NPS of a book, measured and modelled (see [`CustomerBook::nps`]).
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct BookNps {
     /// Latest answers of the customers who answered.
@@ -151,6 +155,7 @@ pub struct BookNps {
 }
 
 /// Purchases, refunds and net revenue, each per currency.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Revenue {
     /// Sum of purchase amounts.

@@ -10,12 +10,19 @@
 //!
 //! Counts commute and the explicit tie is chosen by key, so the network does not
 //! depend on the order in which events arrive.
+//!
+//! The evidence of a pair also keeps the pair's edge in the network, so new
+//! evidence updates the tie in O(1): petgraph's `update_edge` would scan the
+//! counterpart's out-edges, which made 40,000 replies to one celebrity account
+//! quadratic (issue 18; `crm_ties` in `bench/benches/crm.rs`).
 
 use std::collections::HashMap;
 
 use super::super::intern::FoldState;
 use super::store::{Code, NONE, Store, Stored};
 use crate::customer::CustomerId;
+use petgraph::graph::EdgeIndex;
+
 use crate::network::{InfluenceNetwork, Tie};
 use crate::probability::Probability;
 
@@ -25,6 +32,8 @@ struct Evidence {
     replies: u32,
     /// The event number of the latest explicit tie, or [`NONE`].
     explicit: u32,
+    /// The pair's edge in the network, or [`NONE`] before its first tie.
+    edge: u32,
 }
 
 /// The evidence behind every tie, and the weights that turn it into ties.
@@ -37,7 +46,7 @@ impl Relations {
     /// Records event `n` (`r`) if it is a relationship, updating `network`.
     ///
     /// # Complexity
-    /// O(1) expected plus petgraph's O(out-degree of the counterpart).
+    /// O(1) expected.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn record(
         &mut self,
@@ -66,6 +75,7 @@ impl Relations {
                 referrals: 0,
                 replies: 0,
                 explicit: NONE,
+                edge: NONE,
             });
         match r.code {
             Code::Referral => e.referrals = e.referrals.saturating_add(1),
@@ -77,13 +87,16 @@ impl Relations {
             _ => e.replies = e.replies.saturating_add(1),
         }
         let tie = tie_of(e, store, referral, reply);
-        if let (Some(from), Some(to)) = (
+        if e.edge != NONE {
+            network.set_tie(EdgeIndex::new(e.edge as usize), tie);
+        } else if let (Some(from), Some(to)) = (
             customers.get(r.counterpart as usize),
             customers.get(r.customer as usize),
         ) {
             // The counterpart differs from the customer (validated), so this
-            // cannot be a self-loop.
-            let _ = network.add_tie(from.clone(), to.clone(), tie);
+            // is not a self-loop, and the pair had no edge yet.
+            let (a, b) = (network.intern(from.clone()), network.intern(to.clone()));
+            e.edge = network.push_tie(a, b, tie).index() as u32;
         }
     }
 

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::brand::EngagementKind;
 use crate::customer::{LikelihoodToRecommend, Topic};
+use crate::error::Error;
 use crate::network::Tie;
 
 /// What an [`Event`](super::Event) records. In JSON an object tagged by
@@ -22,6 +23,7 @@ use crate::network::Tie;
 /// other person: the referrer of a referral, the person replied to by a post or
 /// review, the influencer of an explicit tie. The
 /// [book's rules](super::super::CustomerBook#rules) say what each kind does.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventKind {
     /// The customer bought (the amount, if any, in the event's `money`).
@@ -178,6 +180,75 @@ impl EventKind {
         }
     }
 
+    /// The fields a known kind reads besides `type` (empty for other kinds).
+    fn fields_of(kind: &str) -> &'static [&'static str] {
+        match kind {
+            "review" => &["rating"],
+            "nps_response" => &["score"],
+            "ticket_opened" | "ticket_resolved" => &["ticket"],
+            "engagement_received" => &["engagement", "engagement_kind", "relevant"],
+            "product_feedback" => &["topic"],
+            "inactivity" => &["days"],
+            "tie" => &["probability", "sign"],
+            _ => &[],
+        }
+    }
+
+    /// Reads a kind object (`{"type": "review", "rating": 4}`), returning the
+    /// kind and the JSON paths (`kind.x`) of the fields a known kind does not
+    /// read. Another kind keeps every field.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming `kind.type` (missing, not a string,
+    /// empty) or the field of a known kind that is wrong (`kind.score`).
+    pub(crate) fn from_fields(
+        mut fields: Map<String, Value>,
+    ) -> Result<(Self, Vec<String>), Error> {
+        let kind = match fields.get("type") {
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => {
+                return Err(Error::invalid(
+                    "kind.type",
+                    format!("must be a string, not {other}"),
+                ));
+            }
+            None => {
+                return Err(Error::invalid(
+                    "kind.type",
+                    "missing: a kind needs a `type`",
+                ));
+            }
+        };
+        if EventKind::KNOWN.contains(&kind.as_str()) {
+            let read = EventKind::fields_of(&kind);
+            let unknown: Vec<String> = fields
+                .keys()
+                .filter(|k| *k != "type" && !read.contains(&k.as_str()))
+                .map(|k| format!("kind.{k}"))
+                .collect();
+            let known = serde_path_to_error::deserialize::<_, Known>(Value::Object(fields))
+                .map_err(|e| {
+                    let path = e.path().to_string();
+                    let inner = e.into_inner().to_string();
+                    // Inside the buffered kind the path is often lost: a
+                    // missing or bad field names itself in the message.
+                    let field = match path.as_str() {
+                        "." | "?" => named_field(&inner)
+                            .filter(|f| read.contains(f))
+                            .map_or_else(|| "kind".to_string(), |f| format!("kind.{f}")),
+                        p => format!("kind.{p}"),
+                    };
+                    Error::invalid(field, format!("kind `{kind}`: {inner}"))
+                })?;
+            return Ok((EventKind::from(known), unknown));
+        }
+        if kind.trim().is_empty() {
+            return Err(Error::invalid("kind.type", "must not be empty"));
+        }
+        fields.remove("type");
+        Ok((EventKind::Other { kind, fields }, Vec::new()))
+    }
+
     /// Whether the kind needs the event's counterpart (referral, tie).
     pub fn needs_counterpart(&self) -> bool {
         matches!(self, EventKind::Referral | EventKind::Tie { .. })
@@ -258,21 +329,16 @@ impl Serialize for EventKind {
 
 impl<'de> Deserialize<'de> for EventKind {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Map::<String, Value>::deserialize(deserializer)?;
-        let kind = match fields.get("type") {
-            Some(Value::String(s)) => s.clone(),
-            Some(_) => return Err(D::Error::custom("kind.type must be a string")),
-            None => return Err(D::Error::custom("kind needs a `type`")),
-        };
-        if EventKind::KNOWN.contains(&kind.as_str()) {
-            return serde_json::from_value::<Known>(Value::Object(fields))
-                .map(EventKind::from)
-                .map_err(|e| D::Error::custom(format_args!("kind `{kind}`: {e}")));
-        }
-        if kind.trim().is_empty() {
-            return Err(D::Error::custom("kind.type must not be empty"));
-        }
-        fields.remove("type");
-        Ok(EventKind::Other { kind, fields })
+        let fields = Map::<String, Value>::deserialize(deserializer)?;
+        EventKind::from_fields(fields)
+            .map(|(kind, _)| kind)
+            .map_err(D::Error::custom)
     }
+}
+
+/// The field a serde message names: "missing field `score`", "unknown
+/// variant `x`" name none; "invalid value ... for `score`" is rare.
+fn named_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("missing field `")?;
+    rest.split('`').next()
 }

@@ -1,11 +1,14 @@
 //! The event envelope: [`Event`] and its parts.
 
+mod envelope;
 mod kind;
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 
+pub(crate) use envelope::Envelope;
 pub use kind::EventKind;
 
 use super::{Money, Timestamp};
@@ -19,10 +22,6 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// The longest id (event, customer, ticket, engagement, source, kind name)
 /// accepted, in bytes.
 pub const MAX_ID_BYTES: usize = 256;
-
-fn schema_version() -> u32 {
-    SCHEMA_VERSION
-}
 
 /// One thing that happened, as a CRM records it: the envelope of every event
 /// the [`CustomerBook`](super::CustomerBook) reads. One JSON object per line in
@@ -44,7 +43,13 @@ fn schema_version() -> u32 {
 ///   person replied to, the influencer of a tie).
 /// * `sentiment` is the tone of what the customer said (reviews, posts,
 ///   feedback), `money` the amount and currency of a purchase or refund.
-/// * Unknown top-level fields are ignored, so newer producers can add fields.
+/// * Unknown fields are ignored by serde, so newer producers can add fields;
+///   the [`CustomerBook`](super::CustomerBook)'s JSON Lines import reports each
+///   as a warning (or rejects it in strict mode).
+/// * Every text id (event, customer, ticket, source, ...) is non-empty, at most
+///   [`MAX_ID_BYTES`] bytes, without leading or trailing white space, control
+///   characters (NUL, tab, new line), bidirectional controls (U+202E) or
+///   zero-width characters (U+200B), so that what looks like one id is one id.
 ///
 /// ```
 /// use social_loop::crm::{Event, EventId, EventKind};
@@ -59,9 +64,9 @@ fn schema_version() -> u32 {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Envelope")]
 pub struct Event {
     /// Envelope version, [`SCHEMA_VERSION`].
-    #[serde(default = "schema_version")]
     pub schema: u32,
     /// The event's unique id in the caller's systems.
     pub id: EventId,
@@ -146,6 +151,27 @@ impl Event {
         self
     }
 
+    /// The top-level fields in which `other` differs from this event (for a
+    /// record whose id is known with other content).
+    pub(crate) fn differences(&self, other: &Event) -> Vec<&'static str> {
+        let mut fields = Vec::new();
+        let mut differ = |differs: bool, field: &'static str| {
+            if differs {
+                fields.push(field);
+            }
+        };
+        differ(self.schema != other.schema, "schema");
+        differ(self.at != other.at, "at");
+        differ(self.customer != other.customer, "customer");
+        differ(self.counterpart != other.counterpart, "counterpart");
+        differ(self.kind != other.kind, "kind");
+        differ(self.channel != other.channel, "channel");
+        differ(self.source != other.source, "source");
+        differ(self.sentiment != other.sentiment, "sentiment");
+        differ(self.money != other.money, "money");
+        fields
+    }
+
     /// Checks everything the types cannot: the schema version, id lengths,
     /// a counterpart where the kind needs one and not the customer themselves,
     /// a star rating in 1..=5, money within the event bounds and not negative
@@ -208,7 +234,8 @@ impl Event {
         if let Some(money) = &self.money {
             money.check_event_bounds()?;
             let needs_sign = matches!(self.kind, EventKind::Purchase | EventKind::Refund);
-            if needs_sign && money.amount.is_sign_negative() && !money.amount.is_zero() {
+            // `-0.00` too: a sign that says the producer got it wrong.
+            if needs_sign && money.amount.is_sign_negative() {
                 return Err(Error::invalid(
                     "money.amount",
                     format!(
@@ -222,7 +249,8 @@ impl Event {
     }
 }
 
-/// Non-empty and at most [`MAX_ID_BYTES`] bytes.
+/// Non-empty, at most [`MAX_ID_BYTES`] bytes, no surrounding white space and
+/// no character that hides or disguises text (see [`Event`]).
 fn check_text(field: &'static str, text: &str) -> Result<()> {
     if text.trim().is_empty() {
         return Err(Error::invalid(field, "must not be empty"));
@@ -233,10 +261,43 @@ fn check_text(field: &'static str, text: &str) -> Result<()> {
             format!("{} bytes; at most {MAX_ID_BYTES} are accepted", text.len()),
         ));
     }
+    if text.trim().len() != text.len() {
+        return Err(Error::invalid(
+            field,
+            format!("`{text}` has leading or trailing white space"),
+        ));
+    }
+    if let Some(c) = text.chars().find(|&c| hides_text(c)) {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "contains U+{:04X}, a control, bidirectional or zero-width character",
+                u32::from(c)
+            ),
+        ));
+    }
     Ok(())
 }
 
-/// An event's unique id: non-empty, at most [`MAX_ID_BYTES`] bytes.
+/// Control characters (NUL, tab, new line, DEL, C1), bidirectional controls
+/// (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069) and
+/// zero-width characters (U+200B to U+200D, U+2060, U+FEFF).
+fn hides_text(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
+}
+
+/// An event's unique id: non-empty, at most [`MAX_ID_BYTES`] bytes, with no
+/// surrounding white space and no control, bidirectional or zero-width
+/// character.
 ///
 /// ```
 /// use social_loop::crm::EventId;
@@ -253,7 +314,8 @@ impl EventId {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] (field `id`) when it is empty (or only
-    /// spaces) or longer than [`MAX_ID_BYTES`].
+    /// spaces), longer than [`MAX_ID_BYTES`], has leading or trailing white
+    /// space or a character that hides text.
     pub fn new(id: impl Into<String>) -> Result<Self> {
         let id = id.into();
         check_text("id", &id)?;
@@ -331,6 +393,7 @@ impl fmt::Display for Source {
 }
 
 /// The polarity of a sentiment reading.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Polarity {
@@ -408,8 +471,9 @@ impl SentimentReading {
 }
 
 /// The channel of an event: one of the library's [`Channel`]s, or any other
-/// name the CRM uses (kept as given).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// name the CRM uses (kept as given). In JSON a string (`"email"`, `"web"`).
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(untagged)]
 pub enum EventChannel {
     /// A channel the library models.
@@ -431,5 +495,29 @@ impl EventChannel {
             EventChannel::Known(c) => Some(*c),
             EventChannel::Other(_) => None,
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for EventChannel {
+    /// A string: a library channel by its name, any other name as
+    /// [`EventChannel::Other`]; anything else is an error that says so.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct ChannelVisitor;
+        impl Visitor<'_> for ChannelVisitor {
+            type Value = EventChannel;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a channel name (a string such as \"email\" or \"web\")")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<EventChannel, E> {
+                use serde::de::IntoDeserializer;
+                let known: std::result::Result<Channel, E> =
+                    Channel::deserialize(v.into_deserializer());
+                Ok(match known {
+                    Ok(c) => EventChannel::Known(c),
+                    Err(_) => EventChannel::Other(v.to_string()),
+                })
+            }
+        }
+        deserializer.deserialize_str(ChannelVisitor)
     }
 }

@@ -7,7 +7,7 @@ use super::describe::{because, cause_of, key_order, source_of};
 use super::{ExplainOptions, ExplainedMove, Explanation, Factor, FactorSign, NpsView};
 use crate::crm::book::{Code, NONE, effect, replay, voice_score};
 use crate::crm::{CustomerBook, EventId, MoneyTotals, Timestamp};
-use crate::customer::{CustomerId, LikelihoodToRecommend, NpsClass, Transition};
+use crate::customer::{CustomerId, LikelihoodToRecommend, NpsClass, Stage, Transition};
 use crate::error::{Error, Result};
 
 /// A count in words up to twelve (`two`), in digits beyond.
@@ -20,6 +20,15 @@ fn count(n: usize, one: &str, many: &str) -> String {
     match WORDS.get(n) {
         Some(w) => format!("{w} {noun}"),
         None => format!("{n} {noun}"),
+    }
+}
+
+/// `1 day`, `21 days`.
+pub(super) fn days_text(days: i64) -> String {
+    if days == 1 {
+        "1 day".to_string()
+    } else {
+        format!("{days} days")
     }
 }
 
@@ -53,7 +62,7 @@ impl CustomerBook {
     /// book.apply(&Event::new(EventId::new("e3")?, at("2024-03-23T10:00:00Z")?, "bob", EventKind::Purchase));
     /// let why = book.explain("ann", ExplainOptions::default())?;
     /// assert_eq!(why.moves[0].events[0].as_str(), "e1");
-    /// assert_eq!(why.moves[0].rule, "unaware+purchase");
+    /// assert_eq!(why.moves[0].rule.name(), "unaware+purchase");
     /// assert!(why.factors.iter().any(|f| f.to_string() == "- unresolved ticket T-9 for 21 days"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -68,6 +77,17 @@ impl CustomerBook {
         let me = self.number(id)?;
         let person = self.person_of(id)?;
         let store = self.store();
+        let as_of = options
+            .as_of
+            .or(self.options().now_given())
+            .or(self.latest());
+        // Only what had happened by `as_of` (events are in time order).
+        let cutoff = as_of.map_or(i64::MAX, Timestamp::unix_millis);
+        let happened = |n: u32| store.record(n).is_some_and(|r| r.at <= cutoff);
+        let events = person
+            .events
+            .get(..person.events.partition_point(|&n| happened(n)))
+            .unwrap_or_default();
         let names = self.names();
         let event_id = |n: u32| EventId::new(store.ids.resolve(n)).ok();
         let ids = |ns: &[u32]| -> Vec<EventId> {
@@ -77,11 +97,13 @@ impl CustomerBook {
                 .collect()
         };
         let mut moves = Vec::new();
+        // The events that made a move, oldest first: the last is decisive.
+        let mut moved_by: Vec<u32> = Vec::new();
         let mut open: Vec<(u32, u32)> = Vec::new();
         let mut t: BTreeMap<&'static str, Tally> = BTreeMap::new();
         let mut referrer = None;
         let mut answer = None;
-        let state = replay(store, &person.events, |n, r, _, made| {
+        let state = replay(store, events, |n, r, _, made| {
             let mut evidence = vec![n];
             match r.code {
                 Code::Purchase => {
@@ -128,7 +150,10 @@ impl CustomerBook {
                 Code::Inactivity => t.entry("inactive").or_default().add(n),
                 Code::Tie | Code::Other => {}
             }
-            if let (Some(m), Some(e)) = (made, effect(r)) {
+            if let (Some(m), Some(e)) = (made, effect(r))
+                && let Some(rule) = m.rule()
+            {
+                moved_by.push(n);
                 let at = Timestamp::from_unix_millis(r.at).unwrap_or(Timestamp::EPOCH);
                 let cause = cause_of(&e, r, names);
                 moves.push(ExplainedMove {
@@ -140,7 +165,7 @@ impl CustomerBook {
                         period: m.period,
                         cause,
                     },
-                    rule: m.rule().map_or_else(|| "?".to_string(), |rule| rule.name()),
+                    rule,
                     events: ids(&evidence),
                     source: source_of(store, r),
                 });
@@ -158,6 +183,7 @@ impl CustomerBook {
                     if let Some(r) = store.record(n)
                         && r.code == Code::Referral
                         && r.counterpart == me
+                        && r.at <= cutoff
                     {
                         brought.push((n, r.customer));
                     }
@@ -165,13 +191,15 @@ impl CustomerBook {
             }
         }
         brought.sort_by(|a, b| key_order(store, a.0, b.0));
-        let as_of = options.as_of.or(self.latest());
         let mut factors = Vec::new();
+        let decisive = moved_by.last().copied();
         let mut push = |sign, text: String, events: &[u32]| {
             factors.push(Factor {
                 sign,
                 text,
                 events: ids(events),
+                moves: events.iter().filter(|n| moved_by.contains(n)).count(),
+                decisive: decisive.is_some_and(|d| events.contains(&d)),
             })
         };
         use FactorSign::{Negative, Positive};
@@ -181,11 +209,16 @@ impl CustomerBook {
             push(Positive, format!("referred by {name}"), &[n]);
         }
         if !brought.is_empty() {
-            let mut whom: Vec<&str> = brought
+            // Each person once, in order of their first referral.
+            let mut whom: Vec<&str> = Vec::new();
+            for name in brought
                 .iter()
                 .filter_map(|&(_, c)| names.get(c as usize).map(CustomerId::as_str))
-                .collect();
-            whom.dedup();
+            {
+                if !whom.contains(&name) {
+                    whom.push(name);
+                }
+            }
             let shown: Vec<&str> = whom.iter().take(5).copied().collect();
             let more = if whom.len() > 5 { ", ..." } else { "" };
             let events: Vec<u32> = brought.iter().map(|&(n, _)| n).collect();
@@ -273,17 +306,18 @@ impl CustomerBook {
         }
         for &(ticket, n) in &open {
             let opened = store.record(n).map_or(0, |r| r.at);
+            // Opened by `as_of` (later events are not replayed), so never negative.
             let days = as_of.map_or(0, |now| {
-                now.unix_millis().saturating_sub(opened) / 86_400_000
+                now.unix_millis().saturating_sub(opened).max(0) / 86_400_000
             });
             let name = store.string(ticket).unwrap_or("?");
             push(
                 Negative,
-                format!("unresolved ticket {name} for {days} days"),
+                format!("unresolved ticket {name} for {}", days_text(days)),
                 &[n],
             );
         }
-        let seen = match (person.events.first(), person.events.last()) {
+        let seen = match (events.first(), events.last()) {
             (Some(&a), Some(&b)) => store.record(a).zip(store.record(b)).and_then(|(a, b)| {
                 Some([
                     Timestamp::from_unix_millis(a.at).ok()?,
@@ -295,8 +329,12 @@ impl CustomerBook {
         if let (Some([_, last]), Some(now)) = (seen, as_of) {
             let silent = now.days_since(last);
             if silent >= i64::from(options.quiet_days) {
-                let n = person.events.last().copied().unwrap_or(NONE);
-                push(Negative, format!("no contact for {silent} days"), &[n]);
+                let n = events.last().copied().unwrap_or(NONE);
+                push(
+                    Negative,
+                    format!("no contact for {}", days_text(silent)),
+                    &[n],
+                );
             }
         }
         let reach = self.network().out_degree(id).unwrap_or(0);
@@ -307,7 +345,14 @@ impl CustomerBook {
                 &[],
             );
         }
-        factors.sort_by_key(|f| f.sign == Negative);
+        // The decisive factor first, then those that pull toward the current
+        // stage, each group by the moves its events made (stable: ties keep
+        // the order above).
+        let toward = match state.stage() {
+            Stage::Adversary | Stage::Lapsed => Negative,
+            _ => Positive,
+        };
+        factors.sort_by_key(|f| (!f.decisive, f.sign != toward, std::cmp::Reverse(f.moves)));
         let nps = NpsView {
             class: answer
                 .and_then(|(a, _)| LikelihoodToRecommend::new(a).ok())
@@ -316,7 +361,7 @@ impl CustomerBook {
             answered_in: answer.and_then(|(_, n)| event_id(n)),
             modelled: state.likelihood_to_recommend(),
         };
-        if state.stage() != person.state.stage() {
+        if events.len() == person.events.len() && state.stage() != person.state.stage() {
             return Err(Error::invalid(
                 "book",
                 format!("replay of `{id}` disagrees with the book (a bug)"),
@@ -327,7 +372,7 @@ impl CustomerBook {
             stage: state.stage(),
             ever_bought: state.ever_bought(),
             as_of,
-            events: person.events.len(),
+            events: events.len(),
             seen,
             moves,
             nps,

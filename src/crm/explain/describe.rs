@@ -56,7 +56,8 @@ pub(super) fn because(store: &Store, r: &Stored, cause: &Cause) -> String {
         Code::Referral => "referral".to_string(),
         Code::Review => match (r.sentiment(), r.aux) {
             (Some(s), _) => format!("review, {} {:.2}", s.polarity.name(), s.confidence.get()),
-            (None, stars @ 1..) => format!("review, {stars} stars"),
+            (None, 1) => "review, 1 star".to_string(),
+            (None, stars @ 2..) => format!("review, {stars} stars"),
             _ => "review".to_string(),
         },
         Code::SocialPost => match r.sentiment() {
@@ -91,7 +92,11 @@ pub(super) fn because(store: &Store, r: &Stored, cause: &Cause) -> String {
             ),
             None => "product_feedback".to_string(),
         },
-        Code::Inactivity => format!("inactivity {} days", r.payload),
+        // The cause counts "periods": for the book a period is a day.
+        Code::Inactivity => {
+            let days = super::build::days_text(i64::from(r.payload));
+            return format!("inactivity: no contact for {days}");
+        }
         Code::Tie => "tie".to_string(),
         Code::Other => "other".to_string(),
     };

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::event::Source;
 use super::{EventId, Timestamp};
-use crate::customer::{CustomerId, LikelihoodToRecommend, NpsClass, Stage, Transition};
+use crate::customer::{CustomerId, LikelihoodToRecommend, NpsClass, RuleId, Stage, Transition};
 
 pub(crate) use describe::key_order;
 
@@ -23,7 +23,8 @@ pub struct ExplainOptions {
 }
 
 impl Default for ExplainOptions {
-    /// As of the book's latest event; silence of 90 days or more is a factor;
+    /// As of the caller's [`BookOptions::now`](crate::crm::BookOptions::now)
+    /// when given, else the book's latest event; silence of 90 days or more is a factor;
     /// at most 20 event ids of evidence per factor.
     fn default() -> Self {
         ExplainOptions {
@@ -35,8 +36,10 @@ impl Default for ExplainOptions {
 }
 
 impl ExplainOptions {
-    /// Explain as of `at` (for ages of open tickets and silence) instead of
-    /// the book's latest event.
+    /// Explain as of `at` instead of the book's latest event: only the events
+    /// that occurred by `at` are replayed (the stage, moves, factors and NPS
+    /// are those of that instant), and ages of open tickets and silence are
+    /// counted to `at`. Give the caller's "now" here for ages to today.
     #[must_use]
     pub fn as_of(mut self, at: Timestamp) -> Self {
         self.as_of = Some(at);
@@ -59,15 +62,16 @@ impl ExplainOptions {
 }
 
 /// One stage move with everything that explains it.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExplainedMove {
     /// When the event that caused it occurred.
     pub at: Timestamp,
     /// From, to, the customer's event ordinal as the period, and the cause.
     pub transition: Transition,
-    /// The row of the transition table that fired
+    /// The row of the transition table that fired, serialised by its name
     /// (`customer+experience_outraged`).
-    pub rule: String,
+    pub rule: RuleId,
     /// How the event became the cause (`nps_response 2 -> outraged experience`).
     pub because: String,
     /// The event that caused the move, then any event it refers to (the
@@ -95,6 +99,7 @@ impl fmt::Display for ExplainedMove {
 }
 
 /// Whether a factor speaks for or against the brand.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FactorSign {
@@ -105,6 +110,7 @@ pub enum FactorSign {
 }
 
 /// One signed contributing factor, with the events behind it.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Factor {
     /// For or against.
@@ -113,6 +119,10 @@ pub struct Factor {
     pub text: String,
     /// The events behind it (at most the configured number).
     pub events: Vec<EventId>,
+    /// How many of the customer's stage moves its events made.
+    pub moves: usize,
+    /// Whether it holds the event that made the current stage (the last move).
+    pub decisive: bool,
 }
 
 impl fmt::Display for Factor {
@@ -128,6 +138,7 @@ impl fmt::Display for Factor {
 
 /// The customer's NPS: their latest answer when they gave one, else the
 /// likelihood to recommend modelled from their sentiment.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NpsView {
     /// The class of the answer, or of the modelled likelihood.
@@ -141,17 +152,20 @@ pub struct NpsView {
 }
 
 /// Everything the book knows about why a customer is where they are.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
     /// The customer.
     pub customer: CustomerId,
-    /// Their stage now.
+    /// Their stage as of [`as_of`](Self::as_of).
     pub stage: Stage,
-    /// Whether they have bought.
+    /// Whether they had bought by then.
     pub ever_bought: bool,
-    /// The instant factors are computed at.
+    /// The instant the explanation is computed at: the given "as of", else the
+    /// book's "now" ([`BookOptions::now`](crate::crm::BookOptions::now)), else
+    /// its latest event.
     pub as_of: Option<Timestamp>,
-    /// Their events.
+    /// Their events by then.
     pub events: usize,
     /// Their first and latest event.
     pub seen: Option<[Timestamp; 2]>,
@@ -159,7 +173,10 @@ pub struct Explanation {
     pub moves: Vec<ExplainedMove>,
     /// Their NPS.
     pub nps: NpsView,
-    /// Signed contributing factors, positives first.
+    /// Signed contributing factors, weighed: the [decisive](Factor::decisive)
+    /// one first, then those on the side of the current stage (negatives for
+    /// an adversary or a lapsed customer, positives otherwise), each side by
+    /// the [moves](Factor::moves) its events made.
     pub factors: Vec<Factor>,
 }
 

@@ -1,6 +1,7 @@
 //! [`BarabasiAlbert`]: preferential attachment, a few hubs and many small fry.
 
-use rand::Rng;
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
 use super::{build_undirected, check_customers, check_relationships};
@@ -60,7 +61,9 @@ impl BarabasiAlbert {
         check_relationships(relationships, "ties_per_newcomer")
     }
 
-    /// Generates the network; every tie is positive with `probability`.
+    /// Generates the network from `seed` (a `Xoshiro256PlusPlus` seeded with
+    /// `seed_from_u64`); every tie is positive with `probability`. The same seed
+    /// gives the same network on every platform.
     ///
     /// # Errors
     /// As [`BarabasiAlbert::validate`].
@@ -68,7 +71,12 @@ impl BarabasiAlbert {
     /// # Complexity
     /// O(n m) memory and expected O(n m^2) time (drawing `m` distinct partners
     /// with rejection; `m` is small in practice).
-    pub fn generate<R: Rng + ?Sized>(
+    pub fn generate(&self, probability: Probability, seed: u64) -> Result<InfluenceNetwork> {
+        self.generate_with(probability, &mut Xoshiro256PlusPlus::seed_from_u64(seed))
+    }
+
+    /// [`Self::generate`] on the caller's stream (the simulation's keyed streams).
+    pub(crate) fn generate_with<R: Rng + ?Sized>(
         &self,
         probability: Probability,
         rng: &mut R,

@@ -1,6 +1,7 @@
 //! [`MicroCommunities`]: a stochastic block model of many small, dense groups.
 
-use rand::Rng;
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
 use super::{MAX_ARCS, build_undirected, check_customers, check_relationships};
@@ -151,7 +152,9 @@ impl MicroCommunities {
         check_relationships(inside + between, field)
     }
 
-    /// Generates the network; every tie is positive with `probability`.
+    /// Generates the network from `seed` (a `Xoshiro256PlusPlus` seeded with
+    /// `seed_from_u64`); every tie is positive with `probability`. The same seed
+    /// gives the same network on every platform.
     ///
     /// Relationships inside communities come first (community by community), then
     /// those between communities; the order is fixed by the seed.
@@ -162,7 +165,12 @@ impl MicroCommunities {
     /// # Complexity
     /// O(n + E) expected time and memory for `n` customers and `E`
     /// relationships (one random draw per relationship, plus one per community).
-    pub fn generate<R: Rng + ?Sized>(
+    pub fn generate(&self, probability: Probability, seed: u64) -> Result<InfluenceNetwork> {
+        self.generate_with(probability, &mut Xoshiro256PlusPlus::seed_from_u64(seed))
+    }
+
+    /// [`Self::generate`] on the caller's stream (the simulation's keyed streams).
+    pub(crate) fn generate_with<R: Rng + ?Sized>(
         &self,
         probability: Probability,
         rng: &mut R,
@@ -265,8 +273,6 @@ fn sample_pairs<R: Rng + ?Sized>(n: u64, p: f64, rng: &mut R, mut emit: impl FnM
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::SeedableRng;
-    use rand_xoshiro::Xoshiro256PlusPlus;
 
     fn pairs(n: u64, p: f64, seed: u64) -> Vec<(u64, u64)> {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);

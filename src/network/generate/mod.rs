@@ -1,45 +1,6 @@
 //! Seeded random networks: Barabasi-Albert, Watts-Strogatz and stochastic-block
-//! "micro-communities".
-//!
-//! Every generator is a plain, serde-able parameter struct with a `validate` and
-//! a `generate(probability, rng)` method. The caller injects the random number
-//! generator (use a named, seedable one such as
-//! [`rand_xoshiro::Xoshiro256PlusPlus`](https://docs.rs/rand_xoshiro)), so the same
-//! seed gives the same network, on every platform and thread count.
-//!
-//! Conventions shared by all three:
-//! - customer `i` (0-based) has the id `c{i}` ([`generated_id`]) and is the
-//!   `i`-th customer of [`InfluenceNetwork::customers`];
-//! - relationships are **undirected** (friends, colleagues, neighbours), and each
-//!   is stored as two arcs `a -> b` and `b -> a`, so [`InfluenceNetwork::tie_count`]
-//!   is twice the number of relationships and a customer's out-degree is their
-//!   number of relationships;
-//! - every tie is positive with the given probability; apply a
-//!   [`WeightScheme`](super::WeightScheme) afterwards for other weights;
-//! - there are no self-loops and no repeated ties.
-//!
-//! ```
-//! use rand::SeedableRng;
-//! use rand_xoshiro::Xoshiro256PlusPlus;
-//! use social_loop::Probability;
-//! use social_loop::network::{BarabasiAlbert, MicroCommunities, WattsStrogatz};
-//!
-//! let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
-//! let p = Probability::new(0.05)?;
-//!
-//! let hubs = BarabasiAlbert::new(100, 2).generate(p, &mut rng)?;
-//! assert_eq!(hubs.tie_count(), 2 * 2 * (100 - 2)); // m (n - m) relationships, two arcs each
-//!
-//! let ring = WattsStrogatz::new(50, 4, Probability::ZERO).generate(p, &mut rng)?;
-//! assert_eq!(ring.out_degree("c0")?, 4); // no rewiring: the exact ring lattice
-//!
-//! // 20 communities of 50 customers: about 6 friends inside, 1 outside.
-//! let spec = MicroCommunities::with_mean_degrees(20, 50, 6.0, 1.0)?;
-//! let net = spec.generate(p, &mut rng)?;
-//! assert_eq!(net.customer_count(), 1_000);
-//! assert_eq!(spec.community_of(120), Some(2)); // customer c120 is in community 2
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! "micro-communities" (re-exported by [`crate::network`], whose docs give the
+//! conventions they share).
 
 mod barabasi_albert;
 mod micro_communities;

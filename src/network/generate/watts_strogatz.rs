@@ -1,6 +1,7 @@
 //! [`WattsStrogatz`]: a ring lattice with random shortcuts ("small world").
 
-use rand::Rng;
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
 use super::{build_undirected, check_customers, check_relationships};
@@ -63,7 +64,9 @@ impl WattsStrogatz {
         )
     }
 
-    /// Generates the network; every tie is positive with `probability`.
+    /// Generates the network from `seed` (a `Xoshiro256PlusPlus` seeded with
+    /// `seed_from_u64`); every tie is positive with `probability`. The same seed
+    /// gives the same network on every platform.
     ///
     /// # Errors
     /// As [`WattsStrogatz::validate`].
@@ -71,7 +74,12 @@ impl WattsStrogatz {
     /// # Complexity
     /// O(n k) memory and expected O(n k^2) time (friend checks scan a customer's
     /// list of about `k` friends).
-    pub fn generate<R: Rng + ?Sized>(
+    pub fn generate(&self, probability: Probability, seed: u64) -> Result<InfluenceNetwork> {
+        self.generate_with(probability, &mut Xoshiro256PlusPlus::seed_from_u64(seed))
+    }
+
+    /// [`Self::generate`] on the caller's stream (the simulation's keyed streams).
+    pub(crate) fn generate_with<R: Rng + ?Sized>(
         &self,
         probability: Probability,
         rng: &mut R,

@@ -31,20 +31,89 @@ pub(super) fn detect(text: &str) -> Result<EdgeFormat, String> {
     }
 }
 
-/// Parses one trimmed, non-comment line in a known format (`Auto` is resolved first).
-pub(super) fn parse_line(
-    format: EdgeFormat,
-    text: &str,
-    default_probability: Probability,
-) -> Result<ParsedArc<'_>, String> {
+/// Column names that, two together on the first data line, make it a header
+/// (compared in lower case without punctuation).
+const COLUMN_NAMES: [&str; 38] = [
+    "source",
+    "target",
+    "src",
+    "dst",
+    "dest",
+    "destination",
+    "from",
+    "to",
+    "fromnode",
+    "tonode",
+    "fromnodeid",
+    "tonodeid",
+    "fromid",
+    "toid",
+    "node",
+    "node1",
+    "node2",
+    "nodea",
+    "nodeb",
+    "nodeid",
+    "id1",
+    "id2",
+    "head",
+    "tail",
+    "follower",
+    "followee",
+    "followed",
+    "truster",
+    "trustee",
+    "trusted",
+    "voter",
+    "candidate",
+    "rater",
+    "ratee",
+    "user",
+    "user1",
+    "user2",
+    "userid",
+];
+
+/// Whether the first data line (trimmed, not a comment) looks like a header:
+/// no field is a number, and either there are three or more fields (a weight,
+/// rating or time column is never a word) or both of two fields are usual
+/// column names.
+pub(super) fn looks_like_header(text: &str) -> bool {
+    let fields: Vec<&str> = if text.contains(',') {
+        text.split(',').map(str::trim).collect()
+    } else {
+        text.split_ascii_whitespace().collect()
+    };
+    if fields.iter().any(|f| f.parse::<f64>().is_ok()) {
+        return false;
+    }
+    let column_name = |field: &str| {
+        let name: String = field
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        COLUMN_NAMES.contains(&name.as_str())
+    };
+    match fields.len() {
+        0 | 1 => false,
+        2 => fields.iter().all(|f| column_name(f)),
+        _ => true,
+    }
+}
+
+/// Parses one trimmed, non-comment line in a known format (`Auto` is resolved
+/// first). A snap tie gets probability 1 as a placeholder: the reader refuses
+/// a snap file without a weight scheme, which replaces it.
+pub(super) fn parse_line(format: EdgeFormat, text: &str) -> Result<ParsedArc<'_>, String> {
     match format {
-        EdgeFormat::Auto => parse_line(detect(text)?, text, default_probability),
+        EdgeFormat::Auto => parse_line(detect(text)?, text),
         EdgeFormat::Snap => {
             let [from, to] = columns::<2>(text.split_ascii_whitespace(), "`u v` (snap)")?;
             Ok(ParsedArc {
                 from,
                 to,
-                tie: Tie::positive(default_probability),
+                tie: Tie::positive(Probability::ONE),
             })
         }
         EdgeFormat::Weighted => {
@@ -138,8 +207,6 @@ mod tests {
     use super::*;
     use crate::network::TieSign;
 
-    const ONE: Probability = Probability::ONE;
-
     #[test]
     fn detection_follows_commas_then_column_count() {
         assert_eq!(detect("1,2,3,4"), Ok(EdgeFormat::SignedCsv));
@@ -150,30 +217,56 @@ mod tests {
 
     #[test]
     fn signed_csv_maps_rating_to_sign_and_probability() {
-        let arc = parse_line(EdgeFormat::SignedCsv, "7, 9, -3", ONE).unwrap();
+        let arc = parse_line(EdgeFormat::SignedCsv, "7, 9, -3").unwrap();
         assert_eq!((arc.from, arc.to), ("7", "9"));
         assert_eq!(arc.tie.sign, TieSign::Negative);
         assert!((arc.tie.probability.get() - 0.3).abs() < 1e-12);
-        let arc = parse_line(EdgeFormat::SignedCsv, "1,2,10,1296629343.62073", ONE).unwrap();
+        let arc = parse_line(EdgeFormat::SignedCsv, "1,2,10,1296629343.62073").unwrap();
         assert_eq!(
             (arc.tie.sign, arc.tie.probability.get()),
             (TieSign::Positive, 1.0)
         );
         assert!(
-            parse_line(EdgeFormat::SignedCsv, "1,2,5,soon", ONE)
+            parse_line(EdgeFormat::SignedCsv, "1,2,5,soon")
                 .unwrap_err()
                 .contains("time")
         );
         assert!(
-            parse_line(EdgeFormat::SignedCsv, ",2,5", ONE)
+            parse_line(EdgeFormat::SignedCsv, ",2,5")
                 .unwrap_err()
                 .contains("src")
         );
     }
 
     #[test]
+    fn headers_are_words_where_numbers_or_column_names_belong() {
+        for header in [
+            "source\ttarget",
+            "FromNodeId ToNodeId",
+            "from_id,to_id",
+            "Source,Target,Rating,Time",
+            "src dst weight",
+            "a b weight",
+            "\"source\",\"target\"",
+        ] {
+            assert!(looks_like_header(header), "{header}");
+        }
+        for data in [
+            "1 2",
+            "ann bob",
+            "a b 0.5",
+            "source 7",
+            "u v",
+            "1,2,-3,1296629343",
+            "x",
+        ] {
+            assert!(!looks_like_header(data), "{data}");
+        }
+    }
+
+    #[test]
     fn probability_infinity_is_reported_as_a_probability() {
-        let err = parse_line(EdgeFormat::Weighted, "1 2 inf", ONE).unwrap_err();
+        let err = parse_line(EdgeFormat::Weighted, "1 2 inf").unwrap_err();
         assert!(err.contains("not a number in [0, 1]"), "{err}");
     }
 }

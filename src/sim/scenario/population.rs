@@ -70,16 +70,16 @@ impl PerStage<f64> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PopulationSpec {
-    /// The kinds of customer and their shares (at least one).
-    pub profiles: Vec<ProfileShare>,
-    /// With a micro-community network: the chance that a customer shares their
-    /// community's profile (drawn once per community) rather than drawing their
-    /// own. Communities of like-minded people are what makes content relevant to
-    /// a whole micro-community. Ignored for other networks.
-    pub homophily: Probability,
-    /// Shares of the stages at the start.
-    pub initial: StageMix,
+    pub(crate) profiles: Vec<ProfileShare>,
+    pub(crate) homophily: Probability,
+    pub(crate) initial: StageMix,
 }
+
+accessors!(PopulationSpec {
+    profiles get_profiles: Vec<ProfileShare> [ref] => "the kinds of customer and their shares (at least one)";
+    homophily get_homophily: Probability [copy] => "the chance, with a micro-community network, that a customer shares their community's profile (drawn once per community) rather than drawing their own: communities of like-minded people are what makes content relevant to a whole micro-community (ignored for other networks)";
+    initial get_initial: StageMix [copy] => "the shares of the stages at the start";
+});
 
 impl Default for PopulationSpec {
     /// Four profiles, each attentive every other week:
@@ -150,7 +150,7 @@ impl PopulationSpec {
         let phases: u64 = self
             .profiles
             .iter()
-            .map(|p| u64::from(p.profile.attention_every.max(1)))
+            .map(|p| u64::from(p.profile.attention_every))
             .sum();
         if phases > u64::from(u16::MAX) {
             return Err(Error::invalid(
@@ -166,6 +166,12 @@ impl PopulationSpec {
                 return Err(Error::invalid(
                     format!("population.profiles[{i}].share"),
                     format!("{} is not a positive finite weight", p.share),
+                ));
+            }
+            if p.profile.attention_every == 0 {
+                return Err(Error::invalid(
+                    format!("population.profiles[{i}].profile.attention_every"),
+                    "must be at least 1 period",
                 ));
             }
             if p.profile.attention_every > MAX_ATTENTION_EVERY {

@@ -35,7 +35,7 @@ const GRAPH: [(&str, &str, f64); 8] = [
 #[test]
 fn rr_coverage_estimates_the_exact_spread_ic_and_lt() {
     let mut weighted = InfluenceNetwork::from_triples(GRAPH).unwrap();
-    crate::network::WeightScheme::WeightedCascade.apply(&mut weighted, 0);
+    crate::network::WeightScheme::WeightedCascade.apply(&mut weighted);
     for c in [compiled(&GRAPH), CompiledNetwork::from_network(&weighted)] {
         rr_coverage_matches_exact(&c);
     }
