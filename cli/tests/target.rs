@@ -7,12 +7,14 @@ mod common;
 
 use common::{err_2, json_line, keys_in_order, ok_stdout, run_line, temp_file};
 
-const KEYS: [&str; 6] = [
+const KEYS: [&str; 8] = [
     "algorithm",
     "k",
     "seeds",
     "estimated_spread",
     "elapsed_ms",
+    "certified_ratio",
+    "rr_sets",
     "spread",
 ];
 
@@ -37,6 +39,13 @@ fn one_json_line_with_the_required_fields_in_order() {
     assert_eq!(v["k"], 2);
     assert_eq!(v["seeds"][0], "hub");
     assert!(v["estimated_spread"].as_f64().unwrap() > 2.0);
+    // IMM certifies 1 - 1/e - epsilon and says how many RR sets it drew.
+    let ratio = v["certified_ratio"].as_f64().unwrap();
+    assert!(
+        (ratio - (1.0 - (-1f64).exp() - 0.3)).abs() < 1e-9,
+        "{ratio}"
+    );
+    assert!(v["rr_sets"].as_u64().unwrap() > 0);
     // The independent evaluation with its uncertainty.
     let spread = &v["spread"];
     let keys: Vec<&str> = spread
@@ -56,6 +65,42 @@ fn one_json_line_with_the_required_fields_in_order() {
         "{spread}"
     );
     assert!(lo < mean && mean < hi, "{spread}");
+    // Strategies that certify nothing and draw no RR set say so.
+    let degree = json_line(&run_line(&format!("{line} --algorithm degree")));
+    assert!(degree["certified_ratio"].is_null());
+    assert_eq!(degree["rr_sets"], 0);
+}
+
+#[test]
+fn opim_is_anytime_with_rr_and_time_budgets() {
+    let file = star();
+    let opim = format!(
+        "target --edges {} --model ic --k 2 --rng-seed 4 --algorithm opim",
+        file.display()
+    );
+    let free = json_line(&run_line(&opim));
+    assert_eq!(free["algorithm"], "opim");
+    assert_eq!(free["seeds"][0], "hub");
+    let ratio = free["certified_ratio"].as_f64().unwrap();
+    assert!(ratio > 0.0 && ratio <= 1.0, "{ratio}");
+    // An RR budget caps the sets (reproducibly: the same line twice).
+    let budgeted = format!("{opim} --rr-budget 600 --epsilon 0.01");
+    let once = json_line(&run_line(&budgeted));
+    assert_eq!(once["rr_sets"], 512);
+    let again = json_line(&run_line(&budgeted));
+    assert_eq!(once["seeds"], again["seeds"]);
+    assert_eq!(once["certified_ratio"], again["certified_ratio"]);
+    // A time budget of 0 ms still completes the first doubling.
+    let rushed = json_line(&run_line(&format!(
+        "{opim} --time-budget-ms 0 --epsilon 0.01"
+    )));
+    assert!(rushed["rr_sets"].as_u64().unwrap() >= 512);
+    assert_eq!(rushed["seeds"].as_array().map(Vec::len), Some(2));
+    assert!(rushed["certified_ratio"].as_f64().unwrap() <= 1.0);
+    for threads in ["1", "2"] {
+        let line = json_line(&run_line(&format!("{budgeted} --threads {threads}")));
+        assert_eq!(line["seeds"], once["seeds"]);
+    }
 }
 
 #[test]
@@ -124,6 +169,22 @@ fn bad_command_lines_exit_2_naming_the_flag() {
             "--threads",
         ),
         (format!("{base} --k 2 --rng-seed 1 --verbose"), "--verbose"),
+        (
+            format!("{base} --k 2 --rng-seed 1 --rr-budget 100000"),
+            "--rr-budget: budgets apply to --algorithm opim",
+        ),
+        (
+            format!("{base} --k 2 --rng-seed 1 --algorithm celf --time-budget-ms 5"),
+            "--time-budget-ms: budgets apply to --algorithm opim",
+        ),
+        (
+            format!("{base} --k 2 --rng-seed 1 --algorithm opim --rr-budget 511"),
+            "--rr-budget",
+        ),
+        (
+            format!("{base} --k 2 --rng-seed 1 --algorithm opim --time-budget-ms soon"),
+            "--time-budget-ms",
+        ),
     ] {
         let err = err_2(&run_line(&line));
         assert!(err.contains(needle), "{line}: {err}");

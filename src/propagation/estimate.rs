@@ -15,6 +15,7 @@ pub const Z_95: f64 = 1.959_963_984_540_054;
 /// `mean ± 1.96 · std_err`, good when `runs` is large (hundreds or more); it is not
 /// clipped to the possible range.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Summary {
     /// The sample mean.
     pub mean: f64,
@@ -50,6 +51,7 @@ impl Summary {
 
 /// Positive and negative reach of a signed cascade.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SignedReach {
     /// Customers holding a positive opinion at the end (advocate seeds included).
     pub positive: Summary,
@@ -59,6 +61,7 @@ pub struct SignedReach {
 
 /// How likely one customer is to be reached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NodeActivation {
     /// The customer.
     pub customer: CustomerId,
@@ -71,6 +74,7 @@ pub struct NodeActivation {
 
 /// Mean activity at one step of the cascade (step 0 = the seeds).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StepActivity {
     /// The step.
     pub step: u32,
@@ -87,6 +91,7 @@ pub struct StepActivity {
 /// order); in the signed cascade, to the first arc carrying the winning opinion.
 /// Seeds are activated by no one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InfluenceCount {
     /// The influencer.
     pub from: CustomerId,
@@ -103,6 +108,7 @@ pub struct InfluenceCount {
 /// optional parts are filled when the [`MonteCarlo`](super::MonteCarlo) options ask
 /// for them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SpreadEstimate {
     /// The model simulated.
     pub model: Model,

@@ -135,3 +135,4 @@ pub use partial::SpreadTally;
 pub(crate) use partial::union_of_runs;
 pub use ranking::{Influencer, InfluencerRanking};
 pub use settings::{MAX_THREADS, MonteCarloSettings};
+pub(crate) use word_parallel::prefetch;

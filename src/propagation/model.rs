@@ -50,6 +50,7 @@ pub const THRESHOLD_WEIGHT_SLACK: f64 = 1e-4;
 /// sampling precision).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Model {
     /// Independent Cascade.
     IndependentCascade,

@@ -24,6 +24,7 @@ pub const LANES: u64 = 64;
 /// number of threads. [`SpreadEstimate::engine`] says which one ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Engine {
     /// Chooses per estimate. Independent Cascade: a deterministic pilot runs the
     /// first `min(runs, 64)` runs with [`Engine::Skipping`] and compares the work

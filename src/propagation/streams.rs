@@ -87,6 +87,49 @@ pub(crate) fn coin(key: u64, counter: u64) -> u64 {
     (product as u64) ^ ((product >> 64) as u64)
 }
 
+/// A sequential generator over [`coin`]: the outputs at counters `0, 1, 2, …`
+/// of a key drawn from a unit's stream. One word of state (the counter) and one
+/// wide multiplication a draw: for the hot loops that draw many numbers in a row
+/// with many other values live (the RR-set sampler), where the four words of
+/// `Xoshiro256PlusPlus` would crowd the registers.
+#[derive(Debug, Clone)]
+pub(crate) struct CoinStream {
+    key: u64,
+    counter: u64,
+}
+
+impl CoinStream {
+    /// The stream of unit `unit` under `seed` (its key is the first output of
+    /// [`unit_stream`]).
+    pub(crate) fn new(seed: u64, unit: u64) -> Self {
+        CoinStream {
+            key: unit_stream(seed, unit).next_u64(),
+            counter: 0,
+        }
+    }
+}
+
+impl RngCore for CoinStream {
+    #[inline(always)]
+    fn next_u32(&mut self) -> u32 {
+        (self.next_u64() >> 32) as u32
+    }
+
+    #[inline(always)]
+    fn next_u64(&mut self) -> u64 {
+        let bits = coin(self.key, self.counter);
+        self.counter = self.counter.wrapping_add(1);
+        bits
+    }
+
+    fn fill_bytes(&mut self, dst: &mut [u8]) {
+        for chunk in dst.chunks_mut(8) {
+            let bytes = self.next_u64().to_le_bytes();
+            chunk.copy_from_slice(bytes.get(..chunk.len()).unwrap_or(&bytes));
+        }
+    }
+}
+
 /// The fixed-point threshold `t = floor(p · 2³²)` (in `0..=2³²`) of a stored
 /// probability: an arc is live when a uniform 32-bit number is below `t`, so with
 /// probability `t / 2³²`, which is `p` exactly for 0, 1 and every multiple of 2⁻³²,

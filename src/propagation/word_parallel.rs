@@ -32,7 +32,7 @@ const PREFETCH_DISTANCE: usize = 8;
 /// Hints the CPU to fetch `nodes[index]` into the cache (no effect when out of
 /// range or on other architectures).
 #[inline(always)]
-fn prefetch<T>(nodes: &[T], index: usize) {
+pub(crate) fn prefetch<T>(nodes: &[T], index: usize) {
     #[cfg(target_arch = "x86_64")]
     if let Some(item) = nodes.get(index) {
         use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};

@@ -138,6 +138,10 @@ pub(crate) struct Picks {
     /// Whether the best single customer replaced the greedy's picks (budget
     /// safeguard).
     pub single_won: bool,
+    /// RR-set coverage only: an upper bound of the best value any feasible seed
+    /// set reaches, in the oracle's units (see
+    /// [`CoverageGain::greedy`](super::coverage::CoverageGain::greedy)).
+    pub optimum_bound: Option<f64>,
 }
 
 impl Picks {

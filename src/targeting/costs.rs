@@ -28,10 +28,10 @@ use crate::propagation::CompiledNetwork;
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Costs {
     /// The cost of a customer without an override.
-    pub default: Decimal,
+    default: Decimal,
     /// Per-customer costs.
     #[serde(default)]
-    pub overrides: BTreeMap<CustomerId, Decimal>,
+    overrides: BTreeMap<CustomerId, Decimal>,
 }
 
 impl Costs {
@@ -73,6 +73,16 @@ impl Costs {
             costs.overrides.insert(id.clone(), cost);
         }
         Ok(costs)
+    }
+
+    /// The cost of a customer without an override.
+    pub fn default_cost(&self) -> Decimal {
+        self.default
+    }
+
+    /// The customers whose cost is not the default, with their cost, in id order.
+    pub fn overrides(&self) -> impl Iterator<Item = (&CustomerId, Decimal)> {
+        self.overrides.iter().map(|(id, &cost)| (id, cost))
     }
 
     /// The cost of customer `id`.

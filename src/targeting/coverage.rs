@@ -8,13 +8,11 @@
 //! seed is in it) and the signed rule (a set is worth +1 if its root ends positive,
 //! `−λ` if negative, given who arrives first).
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::collections::BinaryHeap;
 
-use rayon::prelude::*;
-
-use super::celf::{Marginal, Picks};
+use super::celf::{Marginal, Picks, lazy_greedy};
 use super::costs::{Constraint, Spend};
-use super::rr_sets::{NEGATIVE, NO_ARRIVAL, POSITIVE, RrSets};
+use super::rr_sets::{InvertedIndex, NEGATIVE, NO_ARRIVAL, POSITIVE, RrSets};
 use crate::error::Result;
 
 /// What an RR set is worth, given the seeds chosen so far (its *state*).
@@ -109,197 +107,181 @@ impl Rule for SignedRule<'_> {
     }
 }
 
-/// For every node, the sets that hold it, in set order (CSR), kept up to date as
-/// sets are added.
-#[derive(Debug, Default)]
-pub(crate) struct InvertedIndex {
-    offsets: Vec<u64>,
-    sets: Vec<u32>,
-    /// How many sets are indexed.
-    indexed: usize,
-    /// A buffer kept for the next build (fresh memory costs page faults).
-    spare: Vec<u32>,
-}
-
-impl InvertedIndex {
-    /// An empty index over `n` nodes.
-    pub(crate) fn new(n: usize) -> Self {
-        InvertedIndex {
-            offsets: vec![0; n + 1],
-            sets: Vec::new(),
-            indexed: 0,
-            spare: Vec::new(),
-        }
-    }
-
-    /// Empties the index (for a new collection of sets), keeping its memory.
-    pub(crate) fn reset(&mut self) {
-        self.offsets.fill(0);
-        self.indexed = 0;
-        let old = std::mem::take(&mut self.sets);
-        if old.capacity() > self.spare.capacity() {
-            self.spare = old;
-        }
-    }
-
-    /// Indexes the sets of `sets` added since the last call. Each node's list
-    /// keeps its old entries and gets the new sets appended, in set order.
-    ///
-    /// The new sets are split into contiguous chunks, one per rayon thread (at
-    /// most); each chunk counts its members per node, the counts give every chunk
-    /// its own write position in every node's list, and the chunks fill their
-    /// positions in parallel (relaxed atomic stores to distinct slots). Lists stay
-    /// sorted by set whatever the number of chunks, so the index does not depend on
-    /// the thread count.
-    ///
-    /// # Complexity
-    /// O(old entries + new members + chunks · n).
-    pub(crate) fn extend(&mut self, sets: &RrSets) {
-        let n = self.offsets.len().saturating_sub(1);
-        let first = self.indexed.min(sets.len());
-        if first == sets.len() {
-            return; // nothing new
-        }
-        let new_start = sets.offsets.get(first).copied().unwrap_or(0);
-        let new_members = (sets.nodes.len() as u64).saturating_sub(new_start);
-        let chunks = (new_members / (4 * n.max(1) as u64))
-            .clamp(1, rayon::current_num_threads() as u64) as usize;
-        let per_chunk = (sets.len() - first).div_ceil(chunks).max(1);
-        let ranges: Vec<std::ops::Range<usize>> = (0..chunks)
-            .map(|c| {
-                let lo = (first + c * per_chunk).min(sets.len());
-                lo..(lo + per_chunk).min(sets.len())
-            })
-            .collect();
-        // Members per node in each chunk.
-        let mut cursors: Vec<Vec<u64>> = ranges
-            .par_iter()
-            .map(|range| {
-                let mut counts = vec![0u64; n];
-                let lo = sets.offsets.get(range.start).copied().unwrap_or(0) as usize;
-                let hi = sets.offsets.get(range.end).copied().unwrap_or(0) as usize;
-                for &v in sets.nodes.get(lo..hi).unwrap_or(&[]) {
-                    if let Some(c) = counts.get_mut(v as usize) {
-                        *c += 1;
-                    }
-                }
-                counts
-            })
-            .collect();
-        // New offsets; turn each chunk's counts into its first write position.
-        let mut offsets = Vec::with_capacity(n + 1);
-        let mut at = 0u64;
-        for v in 0..n {
-            offsets.push(at);
-            let old = self.sets_of(v as u32).len() as u64;
-            at += old;
-            for chunk in cursors.iter_mut() {
-                if let Some(c) = chunk.get_mut(v) {
-                    let count = *c;
-                    *c = at;
-                    at += count;
-                }
-            }
-        }
-        offsets.push(at);
-        // Reuse the spare buffer (the conversions to and from atomics happen in
-        // place: same size and alignment).
-        let mut buffer = std::mem::take(&mut self.spare);
-        buffer.clear();
-        buffer.resize(at as usize, 0);
-        let index: Vec<AtomicU32> = buffer.into_iter().map(AtomicU32::new).collect();
-        let store = |position: u64, set: u32| {
-            if let Some(slot) = index.get(position as usize) {
-                slot.store(set, Ordering::Relaxed);
-            }
-        };
-        // The old lists, at the front of each node's new list.
-        (0..n).into_par_iter().with_min_len(1024).for_each(|v| {
-            let start = offsets.get(v).copied().unwrap_or(0);
-            for (i, &r) in self.sets_of(v as u32).iter().enumerate() {
-                store(start + i as u64, r);
-            }
-        });
-        // The new sets, each chunk at its own positions.
-        ranges
-            .par_iter()
-            .zip(cursors.par_iter_mut())
-            .for_each(|(range, cursor)| {
-                for r in range.clone() {
-                    for &v in sets.nodes.get(sets.range(r)).unwrap_or(&[]) {
-                        if let Some(c) = cursor.get_mut(v as usize) {
-                            store(*c, r as u32);
-                            *c += 1;
-                        }
-                    }
-                }
-            });
-        let old = std::mem::replace(
-            &mut self.sets,
-            index.into_iter().map(AtomicU32::into_inner).collect(),
-        );
-        self.spare = old;
-        self.offsets = offsets;
-        self.indexed = sets.len();
-    }
-
-    /// The sets that hold `v`.
-    #[inline]
-    pub(crate) fn sets_of(&self, v: u32) -> &[u32] {
-        let v = v as usize;
-        match (self.offsets.get(v), self.offsets.get(v + 1)) {
-            (Some(&lo), Some(&hi)) => self.sets.get(lo as usize..hi as usize).unwrap_or(&[]),
-            _ => &[],
-        }
-    }
-
-    /// Heap bytes (the spare buffer included).
-    pub(crate) fn heap_bytes(&self) -> usize {
-        self.offsets.capacity() * 8 + (self.sets.capacity() + self.spare.capacity()) * 4
-    }
-}
-
-/// Plain coverage as marginal gains for the lazy greedy: the gain of a node is the
-/// number of sets that hold it and no committed seed (a bitset of covered sets).
+/// Plain coverage as marginal gains: the gain of a node is the number of sets
+/// that hold it and no committed seed, kept exact as seeds are committed (each
+/// newly covered set takes one from every member's count, as OPIM does), so a
+/// gain costs O(1) and the greedy can bound the optimum from above.
 #[derive(Debug)]
 pub(crate) struct CoverageGain<'a> {
+    sets: &'a RrSets,
     index: &'a InvertedIndex,
     covered: Vec<u64>,
+    /// Per node: the sets holding it that no committed seed covers.
+    uncovered: Vec<u32>,
+}
+
+/// A queue key: the gain in the high half, the node's complement in the low
+/// half, so that the largest key is the largest gain, ties to the lowest node.
+#[inline]
+fn key(gain: u32, node: u32) -> u64 {
+    (u64::from(gain) << 32) | u64::from(!node)
+}
+
+/// The gain and node of a [`key`].
+#[inline]
+fn unkey(key: u64) -> (u32, u32) {
+    ((key >> 32) as u32, !(key as u32))
 }
 
 impl<'a> CoverageGain<'a> {
-    /// No set covered yet.
-    pub(crate) fn new(index: &'a InvertedIndex) -> Self {
+    /// No set covered yet. `index` must index exactly `sets`.
+    pub(crate) fn new(sets: &'a RrSets, index: &'a InvertedIndex) -> Self {
+        let uncovered = (0..index.node_count() as u32)
+            .map(|v| index.sets_of(v).len() as u32)
+            .collect();
         CoverageGain {
+            sets,
             index,
-            covered: vec![0; index.indexed.div_ceil(64)],
+            covered: vec![0; sets.len().div_ceil(64)],
+            uncovered,
         }
     }
 
-    /// Heap bytes of the bitset.
+    /// Heap bytes of the bitset and the counts.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.covered.capacity() * 8
+        self.covered.capacity() * 8 + self.uncovered.capacity() * 4
     }
 
-    fn is_covered(&self, r: u32) -> bool {
-        let r = r as usize;
-        self.covered
-            .get(r / 64)
-            .is_some_and(|w| (w >> (r % 64)) & 1 == 1)
+    #[inline]
+    fn count(&self, v: u32) -> u32 {
+        self.uncovered.get(v as usize).copied().unwrap_or(0)
+    }
+
+    /// The sum of the `most` largest current gains among `candidates`.
+    fn largest_gains(&self, candidates: &[bool], most: usize) -> f64 {
+        let mut gains: Vec<u32> = (0..candidates.len() as u32)
+            .filter(|&v| candidates.get(v as usize).copied().unwrap_or(false))
+            .map(|v| self.count(v))
+            .collect();
+        let most = most.min(gains.len());
+        if most == 0 {
+            return 0.0;
+        }
+        gains.select_nth_unstable_by(most - 1, |a, b| b.cmp(a));
+        gains.iter().take(most).map(|&g| f64::from(g)).sum()
+    }
+
+    /// The greedy for maximum coverage under `constraint` among `candidates`,
+    /// committing its picks, with an upper bound of the optimum's coverage in
+    /// [`Picks::optimum_bound`] (Tang et al. 2018, OPIM's bound): after `i`
+    /// picks no feasible set (at most `K` customers, `K` the most the constraint
+    /// allows) covers more than the sets covered so far plus the `K` largest
+    /// current gains (submodularity), and the bound is the least of these.
+    ///
+    /// Under a count every state `0..=k` is bounded, on a lazy queue of integer
+    /// keys (a stale key is refreshed when it comes to the top, O(1) with the
+    /// exact counts); customers without a gain leave the queue and fill the
+    /// last picks in node order, as the lazy greedy with them would (ties to the
+    /// lowest node). Under a budget the picks are [`lazy_greedy`]'s
+    /// (cost-effectiveness, best-single safeguard), bounded at the first and the
+    /// last state.
+    ///
+    /// # Errors
+    /// [`crate::Error::Overflow`] from the budget arithmetic.
+    ///
+    /// # Complexity
+    /// O(n + members of the covered sets + k·K·log n) under a count.
+    pub(crate) fn greedy(&mut self, candidates: &[bool], constraint: &Constraint) -> Result<Picks> {
+        let nodes: Vec<u32> = (0..candidates.len() as u32)
+            .filter(|&v| candidates.get(v as usize).copied().unwrap_or(false))
+            .collect();
+        let most = constraint.max_picks(&nodes);
+        if constraint.is_budget() {
+            let first = self.largest_gains(candidates, most);
+            let mut picks = lazy_greedy(self, candidates, constraint)?;
+            let covered: u64 = self.covered.iter().map(|w| u64::from(w.count_ones())).sum();
+            let last = covered as f64 + self.largest_gains(candidates, most);
+            picks.optimum_bound = Some(first.min(last));
+            return Ok(picks);
+        }
+        let mut queue: BinaryHeap<u64> = nodes
+            .iter()
+            .filter(|&&v| self.count(v) > 0)
+            .map(|&v| key(self.count(v), v))
+            .collect();
+        let mut picks = Picks::default();
+        let mut bound = f64::INFINITY;
+        let mut value = 0u64;
+        let mut fresh: Vec<u64> = Vec::with_capacity(most);
+        for round in 0..=most {
+            // The `most` largest current gains, fresh on top of the queue.
+            fresh.clear();
+            while fresh.len() < most {
+                let Some(top) = queue.pop() else { break };
+                let (stale, v) = unkey(top);
+                let gain = self.count(v);
+                if gain == stale {
+                    fresh.push(top);
+                } else if gain > 0 {
+                    queue.push(key(gain, v));
+                }
+            }
+            let largest: u64 = fresh.iter().map(|&k| u64::from(unkey(k).0)).sum();
+            bound = bound.min((value + largest) as f64);
+            queue.extend(fresh.iter().skip(1));
+            if round == most {
+                break;
+            }
+            let Some(&top) = fresh.first() else { break };
+            let (gain, v) = unkey(top);
+            self.commit(v, f64::from(gain));
+            value += u64::from(gain);
+            picks.nodes.push(v);
+            picks.gains.push(f64::from(gain));
+        }
+        // No gain left: the lowest-numbered candidates not yet picked.
+        if picks.nodes.len() < most {
+            let mut picked = vec![false; candidates.len()];
+            for &v in &picks.nodes {
+                if let Some(p) = picked.get_mut(v as usize) {
+                    *p = true;
+                }
+            }
+            let fill: Vec<u32> = nodes
+                .iter()
+                .copied()
+                .filter(|&v| !picked.get(v as usize).copied().unwrap_or(true))
+                .take(most - picks.nodes.len())
+                .collect();
+            for v in fill {
+                picks.nodes.push(v);
+                picks.gains.push(0.0);
+            }
+        }
+        picks.optimum_bound = Some(bound);
+        Ok(picks)
     }
 }
 
 impl Marginal for CoverageGain<'_> {
     fn gain(&self, v: u32) -> Result<f64> {
-        let sets = self.index.sets_of(v);
-        Ok(sets.iter().filter(|&&r| !self.is_covered(r)).count() as f64)
+        Ok(f64::from(self.count(v)))
     }
 
     fn commit(&mut self, v: u32, _gain: f64) {
         for &r in self.index.sets_of(v) {
             let r = r as usize;
-            if let Some(w) = self.covered.get_mut(r / 64) {
-                *w |= 1 << (r % 64);
+            let Some(word) = self.covered.get_mut(r / 64) else {
+                continue;
+            };
+            if (*word >> (r % 64)) & 1 == 1 {
+                continue;
+            }
+            *word |= 1 << (r % 64);
+            for &w in self.sets.nodes.get(self.sets.range(r)).unwrap_or(&[]) {
+                if let Some(c) = self.uncovered.get_mut(w as usize) {
+                    *c = c.saturating_sub(1);
+                }
             }
         }
     }
@@ -469,7 +451,6 @@ mod tests {
     use super::*;
     use crate::network::InfluenceNetwork;
     use crate::propagation::CompiledNetwork;
-    use crate::targeting::celf::lazy_greedy;
     use crate::targeting::rr_sets::{ReverseGraph, Sampler, Walk};
     use rand::{Rng, SeedableRng};
     use rust_decimal::Decimal;
@@ -513,8 +494,17 @@ mod tests {
                 Constraint::budget(costs, Decimal::from(20), None).unwrap(),
             ] {
                 let plain = greedy(&sets, &index, &Cover, &candidates, &constraint).unwrap();
-                let lazy =
-                    lazy_greedy(&mut CoverageGain::new(&index), &candidates, &constraint).unwrap();
+                let lazy = CoverageGain::new(&sets, &index)
+                    .greedy(&candidates, &constraint)
+                    .unwrap();
+                let generic = lazy_greedy(
+                    &mut CoverageGain::new(&sets, &index),
+                    &candidates,
+                    &constraint,
+                )
+                .unwrap();
+                assert_eq!(lazy.nodes, generic.nodes);
+                assert_eq!(lazy.gains, generic.gains);
                 assert_eq!(plain.nodes, lazy.nodes, "seed {seed}");
                 assert_eq!(plain.gains, lazy.gains);
                 assert!(!lazy.nodes.contains(&3));
@@ -534,13 +524,101 @@ mod tests {
     #[test]
     fn the_index_lists_every_set_of_every_node_in_order() {
         let (sets, n) = random_sets(9);
-        let mut index = InvertedIndex::new(n);
-        index.extend(&sets);
+        // Built in two steps, on one thread (the serial path) and on two.
+        let build = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                let mut half = RrSets::new();
+                half.nodes = sets.nodes[..sets.offsets[1_024] as usize].to_vec();
+                half.offsets = sets.offsets[..=1_024].to_vec();
+                let mut index = InvertedIndex::new(n);
+                index.extend(&half);
+                index.extend(&sets);
+                index
+            })
+        };
+        let (index, two) = (build(1), build(2));
+        for v in 0..n as u32 {
+            assert_eq!(index.sets_of(v), two.sets_of(v));
+        }
         for v in 0..n as u32 {
             let expected: Vec<u32> = (0..sets.len() as u32)
                 .filter(|&r| sets.nodes[sets.range(r as usize)].contains(&v))
                 .collect();
             assert_eq!(index.sets_of(v), expected.as_slice(), "node {v}");
+        }
+    }
+
+    /// The most sets any `k` of `candidates` cover, by brute force.
+    fn best_coverage(sets: &RrSets, n: usize, k: usize, candidates: &[bool]) -> usize {
+        let holds: Vec<Vec<bool>> = (0..n as u32)
+            .map(|v| {
+                (0..sets.len())
+                    .map(|r| sets.nodes[sets.range(r)].contains(&v))
+                    .collect()
+            })
+            .collect();
+        let nodes: Vec<usize> = (0..n).filter(|&v| candidates[v]).collect();
+        let mut best = 0;
+        for (i, &a) in nodes.iter().enumerate() {
+            if k == 1 {
+                best = best.max(holds[a].iter().filter(|&&h| h).count());
+                continue;
+            }
+            for &b in &nodes[i + 1..] {
+                let c = (0..sets.len())
+                    .filter(|&r| holds[a][r] || holds[b][r])
+                    .count();
+                best = best.max(c);
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn the_greedy_bounds_the_optimum_from_above() {
+        for seed in 0..3 {
+            let (mut sets, n) = random_sets(seed);
+            sets.nodes.truncate(sets.offsets[512] as usize);
+            sets.offsets.truncate(513);
+            let mut index = InvertedIndex::new(n);
+            index.extend(&sets);
+            let mut candidates = vec![true; n];
+            candidates[5] = false;
+            for k in [1, 2] {
+                let optimum = best_coverage(&sets, n, k, &candidates) as f64;
+                let picks = CoverageGain::new(&sets, &index)
+                    .greedy(&candidates, &Constraint::count(k))
+                    .unwrap();
+                let bound = picks.optimum_bound.unwrap();
+                assert!(
+                    picks.total() <= optimum && optimum <= bound,
+                    "{picks:?} {optimum}"
+                );
+                // The bound at the first state alone is the k largest counts.
+                let mut counts: Vec<usize> = (0..n as u32)
+                    .filter(|&v| v != 5)
+                    .map(|v| index.sets_of(v).len())
+                    .collect();
+                counts.sort_unstable_by(|a, b| b.cmp(a));
+                assert!(bound <= counts[..k].iter().sum::<usize>() as f64);
+            }
+            // Under a budget (at most two customers fit): the same brute force.
+            let costs: Vec<Decimal> = (0..n).map(|v| Decimal::from(1 + v % 3)).collect();
+            let cheap: Vec<bool> = (0..n).map(|v| candidates[v] && v % 3 == 0).collect();
+            let budget = Constraint::budget(costs, Decimal::from(2), None).unwrap();
+            let picks = CoverageGain::new(&sets, &index)
+                .greedy(&cheap, &budget)
+                .unwrap();
+            let optimum = best_coverage(&sets, n, 2, &cheap) as f64;
+            let bound = picks.optimum_bound.unwrap();
+            assert!(
+                picks.total() <= optimum && optimum <= bound,
+                "{picks:?} {optimum}"
+            );
         }
     }
 }

@@ -29,7 +29,7 @@ pub(crate) fn ranking(
         .collect();
     let total_degree = |v: u32| network.out_degree(v) + network.in_degree(v);
     match algorithm {
-        Algorithm::Imm | Algorithm::Celf => nodes.clear(),
+        Algorithm::Imm | Algorithm::Opim | Algorithm::Celf => nodes.clear(),
         Algorithm::Degree => nodes.sort_by_key(|&v| (Reverse(network.out_degree(v)), v)),
         Algorithm::Hubs => nodes.sort_by_key(|&v| (Reverse(total_degree(v)), v)),
         Algorithm::PageRank => by_score_descending(&mut nodes, &influence_pagerank(network)),

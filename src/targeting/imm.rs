@@ -26,20 +26,37 @@
 
 use std::time::{Duration, Instant};
 
-use super::celf::{Picks, lazy_greedy};
+use serde::{Deserialize, Serialize};
+
+use super::celf::Picks;
 use super::costs::Constraint;
-use super::coverage::{CoverageGain, InvertedIndex, SignedRule, greedy};
-use super::rr_sets::{ReverseGraph, RrSets, Sampler, Walk};
+use super::coverage::{CoverageGain, SignedRule, greedy};
+use super::feasible::{Feasible, GREEDY_RATIO, renumbered};
+use super::rr_sets::{InvertedIndex, ReverseGraph, RrSets, Sampler, Walk};
 use super::selection::RrSetStats;
-use super::strategy::ImmSampling;
 use crate::error::{Error, Result};
 use crate::propagation::CompiledNetwork;
 
+/// Where IMM's node-selection phase gets its RR sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ImmSampling {
+    /// Fresh sets, independent of the sampling phase's (Chen 2018's fix of the
+    /// martingale analysis): the `(1 − 1/e − ε)` guarantee holds. About twice the
+    /// sets of [`Reused`](Self::Reused) on typical inputs.
+    #[default]
+    Independent,
+    /// The sampling phase's sets, topped up to `θ` on the same stream: IMM as
+    /// published (Tang, Shi & Xiao 2015) and as most implementations run it
+    /// (PyNetIM's among them). Chen (2018) showed its proof incomplete, so no
+    /// guarantee is reported. For like-for-like comparisons. The signed objective
+    /// always draws fresh signed sets.
+    Reused,
+}
+
 /// Mixed into the seed for the node-selection phase's stream.
 const SELECTION_STREAM: u64 = 0x696d_6d2d_7365_6c65; // "imm-sele"
-
-/// The greedy's approximation ratio for maximum coverage under a count.
-pub(crate) const GREEDY_RATIO: f64 = 1.0 - 1.0 / std::f64::consts::E;
 
 /// The settings of one IMM run.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -72,14 +89,6 @@ pub(crate) struct ImmOutcome {
     pub stats: RrSetStats,
     /// The approximation ratio `ρ − ε` of the guarantee.
     pub ratio: f64,
-}
-
-/// `ln C(n, k)`.
-pub(crate) fn ln_binomial(n: usize, k: usize) -> f64 {
-    let k = k.min(n.saturating_sub(k));
-    (0..k)
-        .map(|i| ((n - i) as f64).ln() - ((i + 1) as f64).ln())
-        .sum()
 }
 
 /// IMM's constants for `n` nodes.
@@ -129,28 +138,13 @@ pub(crate) fn imm(
 ) -> Result<ImmOutcome> {
     let n = network.node_count();
     let start = Instant::now();
-    let candidate_nodes: Vec<u32> = (0..n as u32)
-        .filter(|&v| candidates.get(v as usize).copied().unwrap_or(false))
-        .collect();
-    let most = constraint.max_picks(&candidate_nodes);
-    let mut log_sets = ln_binomial(candidate_nodes.len(), most);
-    let rho = if constraint.is_budget() {
-        log_sets += ((most + 1) as f64).ln();
-        GREEDY_RATIO / 2.0
-    } else {
-        GREEDY_RATIO
-    };
-    let sizes = sample_sizes(n, log_sets, rho, settings.epsilon, settings.ell);
+    let feasible = Feasible::new(candidates, constraint);
+    let rho = feasible.ratio.unwrap_or(GREEDY_RATIO / 2.0);
+    let sizes = sample_sizes(n, feasible.log_sets, rho, settings.epsilon, settings.ell);
     let signed = matches!(objective, ImmObjective::Signed { .. });
     let graph = ReverseGraph::new(network, signed);
-    // The sets hold the sampler's node numbers: candidates and costs follow them.
-    let order = graph.original_order();
-    let candidates: Vec<bool> = order
-        .iter()
-        .map(|&v| candidates.get(v as usize).copied().unwrap_or(false))
-        .collect();
-    let candidates = candidates.as_slice();
-    let constraint = &constraint.renumbered(order);
+    let (candidates, constraint) = renumbered(&graph, candidates, constraint);
+    let (candidates, constraint) = (candidates.as_slice(), &constraint);
     let sampling_walk = match objective {
         ImmObjective::Spread(walk) => walk,
         ImmObjective::Signed { .. } => Walk::Cascade,
@@ -182,13 +176,15 @@ pub(crate) fn imm(
                 *c += 1;
             }
         }
-        if nf * largest_sum(&counts, candidates, most) / (sets.len().max(1) as f64) < target {
+        if nf * largest_sum(&counts, candidates, feasible.most) / (sets.len().max(1) as f64)
+            < target
+        {
             selecting += t1.elapsed();
             continue;
         }
         index.extend(&sets);
-        let mut coverage = CoverageGain::new(&index);
-        let picks = lazy_greedy(&mut coverage, candidates, constraint)?;
+        let mut coverage = CoverageGain::new(&sets, &index);
+        let picks = coverage.greedy(candidates, constraint)?;
         selecting += t1.elapsed();
         peak_bytes =
             peak_bytes.max(sets.heap_bytes() + index.heap_bytes() + coverage.heap_bytes() + 16 * n);
@@ -225,8 +221,8 @@ pub(crate) fn imm(
             Sampler::new(&graph, walk, &[]).extend(&mut sets, final_seed, theta);
             let t1 = Instant::now();
             index.extend(&sets);
-            let mut coverage = CoverageGain::new(&index);
-            let picks = lazy_greedy(&mut coverage, candidates, constraint)?;
+            let mut coverage = CoverageGain::new(&sets, &index);
+            let picks = coverage.greedy(candidates, constraint)?;
             sampling += t1 - t0;
             selecting += t1.elapsed();
             peak_bytes = peak_bytes
@@ -258,6 +254,11 @@ pub(crate) fn imm(
     };
     let scale = nf / sets.len().max(1) as f64;
     let stats = RrSetStats {
+        drawn: if reuse {
+            sets.len() as u64
+        } else {
+            sampling_sets + sets.len() as u64
+        },
         sampling_sets,
         final_sets: sets.len() as u64,
         members: sets.nodes.len() as u64,
@@ -267,6 +268,7 @@ pub(crate) fn imm(
         elapsed_ms: start.elapsed().as_secs_f64() * 1e3,
         sampling_ms: sampling.as_secs_f64() * 1e3,
         greedy_ms: selecting.as_secs_f64() * 1e3,
+        stopped_by: None,
     };
     Ok(ImmOutcome {
         nodes: picks
@@ -313,13 +315,7 @@ fn check_count(theta: f64) -> Result<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ln_binomial_matches_small_values() {
-        assert!((ln_binomial(5, 2) - 10f64.ln()).abs() < 1e-12);
-        assert_eq!(ln_binomial(5, 0), 0.0);
-        assert!((ln_binomial(6, 5) - 6f64.ln()).abs() < 1e-12);
-    }
+    use crate::targeting::feasible::ln_binomial;
 
     #[test]
     fn sample_sizes_follow_the_formulas() {

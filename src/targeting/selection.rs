@@ -14,6 +14,7 @@ use crate::propagation::{
 
 /// The customers a strategy chose, with what they are expected to achieve.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Selection {
     /// The strategy that chose them.
     pub algorithm: Algorithm,
@@ -38,10 +39,11 @@ pub struct Selection {
     pub budget: Option<Decimal>,
     /// The independent Monte Carlo evaluation of the chosen customers.
     pub evaluation: Evaluation,
-    /// The approximation guarantee the strategy offers, when it offers one.
+    /// The approximation ratio the strategy certifies for this selection, when
+    /// it certifies one (see [`Selection::certified_ratio`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guarantee: Option<Guarantee>,
-    /// IMM only: the RR sets it drew.
+    /// IMM and OPIM: the RR sets they drew.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rr_sets: Option<RrSetStats>,
     /// Wall-clock times.
@@ -53,12 +55,24 @@ impl Selection {
     pub fn spread(&self) -> Summary {
         self.evaluation.spread
     }
+
+    /// The approximation ratio this selection is certified to reach: its
+    /// objective is at least this fraction of the best any feasible seed set
+    /// reaches, with the probability of its [`Guarantee`]. OPIM's ratio is
+    /// certified after the fact from its RR sets (and is usually far above the
+    /// worst case); IMM's and the exact greedy's is their worst case,
+    /// `1 − 1/e − ε` and `1 − 1/e` (halved under a budget). `None` for the
+    /// strategies that certify nothing (see the table in [`crate::targeting`]).
+    pub fn certified_ratio(&self) -> Option<f64> {
+        self.guarantee.map(|g| g.ratio)
+    }
 }
 
 /// An independent Monte Carlo evaluation of a seed set: its own seed stream,
 /// apart from the one the selection used, so the selection's luck does not leak
 /// into its reported value.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Evaluation {
     /// Runs simulated.
     pub runs: u64,
@@ -79,42 +93,88 @@ pub struct Evaluation {
 /// `ratio × optimum` with probability at least `probability` (over the
 /// algorithm's own sampling).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Guarantee {
     /// The approximation ratio.
     pub ratio: f64,
     /// The probability with which it holds.
     pub probability: f64,
+    /// OPIM: the two bounds the ratio was certified from (`None` for a worst-case
+    /// guarantee known before the run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<Certificate>,
 }
 
-/// What IMM's reverse-reachable sets took.
+/// The bounds behind a ratio certified after the fact: with the guarantee's
+/// probability, both hold together, so `spread_lower_bound /
+/// optimum_upper_bound` is a valid ratio.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Certificate {
+    /// The selection's expected spread is at least this.
+    pub spread_lower_bound: f64,
+    /// No feasible seed set's expected spread exceeds this.
+    pub optimum_upper_bound: f64,
+}
+
+/// Why OPIM stopped drawing RR sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Stop {
+    /// The certified ratio reached the target: `(1 − 1/e − ε)` (halved under a
+    /// money budget), or 1 under an RR or time budget.
+    RatioReached,
+    /// The collections reached the size that guarantees the target before the
+    /// run (OPIM-C's `θ_max`), or 2³¹ sets each, the most the set numbering
+    /// holds (then only the certified ratio holds).
+    SampleLimit,
+    /// The next doubling would have drawn more RR sets than
+    /// [`Targeting::rr_budget`](super::Targeting::rr_budget) allows.
+    RrBudget,
+    /// [`Targeting::time_budget`](super::Targeting::time_budget) ran out.
+    TimeBudget,
+}
+
+/// What the reverse-reachable sets of IMM or OPIM took.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RrSetStats {
-    /// Sets drawn in the sampling phase (to bound the optimum from below).
+    /// Every RR set drawn, all phases and collections together.
+    #[serde(default)]
+    pub drawn: u64,
+    /// Sets drawn for a lower bound: IMM's sampling phase (of the optimum);
+    /// OPIM's validation collection at the returned selection (of its spread).
     pub sampling_sets: u64,
-    /// Sets the node selection ran on (with
+    /// Sets the greedy chose on: IMM's node selection (with
     /// [`ImmSampling::Reused`](super::ImmSampling::Reused), the sampling phase's
-    /// sets included).
+    /// sets included); OPIM's selection collection at the returned selection.
     pub final_sets: u64,
-    /// Members of the node-selection sets.
+    /// Members of the sets the greedy chose on.
     pub members: u64,
-    /// The lower bound of the optimum found by the sampling phase.
+    /// A lower bound of the optimum: IMM's sampling phase finds it; OPIM bounds
+    /// the selection's own spread, which is no more than the optimum.
     pub lower_bound: f64,
     /// The RR estimate of the objective of the chosen customers (`n ×` covered
-    /// fraction).
+    /// fraction of the sets the greedy chose on).
     pub rr_estimate: f64,
     /// Peak bytes of RR storage (members, offsets, tags) plus the greedy's inverted
     /// index and state, plus the reverse graph the sampler walks.
     pub memory_bytes: u64,
-    /// Time spent in IMM, milliseconds.
+    /// Time spent in IMM or OPIM, milliseconds.
     pub elapsed_ms: f64,
-    /// Of which drawing RR sets (both phases), milliseconds.
+    /// Of which drawing RR sets, milliseconds.
     pub sampling_ms: f64,
-    /// Of which indexing the sets and running the greedy (both phases), milliseconds.
+    /// Of which indexing the sets, running the greedy and bounding, milliseconds.
     pub greedy_ms: f64,
+    /// OPIM: why it stopped drawing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped_by: Option<Stop>,
 }
 
 /// Wall-clock times, milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Timings {
     /// The selection alone.
     pub selection_ms: f64,

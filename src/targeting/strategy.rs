@@ -1,17 +1,18 @@
 //! [`Targeting`]: the options of a selection, and the dispatch to the strategy.
 
 use std::collections::HashSet;
-use std::fmt;
-use std::str::FromStr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::algorithm::{Algorithm, SpreadOracle};
 use super::celf::{ExactValue, FromScratch, MonteCarloValue, lazy_greedy};
 use super::costs::{Constraint, Costs};
+use super::feasible::GREEDY_RATIO;
 use super::heuristics::{ranking, take_in_order};
-use super::imm::{GREEDY_RATIO, ImmObjective, ImmSettings, imm};
+use super::imm::{ImmObjective, ImmSampling, ImmSettings, imm};
+use super::opim::{MIN_RR_SETS, OpimSettings, opim};
 use super::rr_sets::Walk;
 use super::selection::{Guarantee, Selection, Timings, evaluate, prefix_gains};
 use crate::customer::CustomerId;
@@ -28,140 +29,18 @@ const EVALUATION: MonteCarloSettings = MonteCarloSettings::const_new(10_000, 0);
 /// The marginal gains' default runs (their seed is derived per selection).
 const GAINS: MonteCarloSettings = MonteCarloSettings::const_new(1_000, 0);
 
-/// How to choose the customers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Algorithm {
-    /// IMM on reverse-reachable sets: `(1 − 1/e − ε)` with probability
-    /// `1 − 1/n^ℓ` (see [`crate::targeting`]). For large networks.
-    #[default]
-    Imm,
-    /// CELF, the lazy greedy on Monte Carlo estimates with common random numbers
-    /// (or on the exact spread, [`SpreadOracle::Exact`]). For small networks.
-    Celf,
-    /// Highest out-degree first (ties: node order).
-    Degree,
-    /// Highest influence PageRank first (PageRank on the reversed graph, weighted
-    /// by tie probability, damping 0.85).
-    PageRank,
-    /// A uniformly random order (seeded).
-    Random,
-    /// "Hubs": highest total degree (in + out) first, the marketing literature's
-    /// well-connected customers.
-    Hubs,
-    /// "Bridges": highest betweenness first, approximated by Brandes' algorithm from
-    /// [`Targeting::pivots`] sampled sources.
-    Bridges,
-    /// "Fringes": lowest total degree first among customers with at least one
-    /// out-tie (ties in a seeded random order).
-    Fringes,
-}
-
-impl Algorithm {
-    /// Every algorithm.
-    pub const ALL: [Algorithm; 8] = [
-        Algorithm::Imm,
-        Algorithm::Celf,
-        Algorithm::Degree,
-        Algorithm::PageRank,
-        Algorithm::Random,
-        Algorithm::Hubs,
-        Algorithm::Bridges,
-        Algorithm::Fringes,
-    ];
-
-    /// The name accepted by [`FromStr`]: `imm`, `celf`, `degree`, `pagerank`,
-    /// `random`, `hubs`, `bridges` or `fringes`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Algorithm::Imm => "imm",
-            Algorithm::Celf => "celf",
-            Algorithm::Degree => "degree",
-            Algorithm::PageRank => "pagerank",
-            Algorithm::Random => "random",
-            Algorithm::Hubs => "hubs",
-            Algorithm::Bridges => "bridges",
-            Algorithm::Fringes => "fringes",
-        }
-    }
-}
-
-impl fmt::Display for Algorithm {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Algorithm {
-    type Err = Error;
-
-    /// Parses a name as given by [`Algorithm::name`] (ASCII case-insensitive).
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] (field `algorithm`) for any other text.
-    fn from_str(s: &str) -> Result<Self> {
-        Algorithm::ALL
-            .into_iter()
-            .find(|a| a.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| {
-                Error::invalid(
-                    "algorithm",
-                    format!(
-                        "unknown algorithm `{s}` (expected imm, celf, degree, pagerank, random, hubs, bridges or fringes)"
-                    ),
-                )
-            })
-    }
-}
-
-/// Where IMM's node-selection phase gets its RR sets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ImmSampling {
-    /// Fresh sets, independent of the sampling phase's (Chen 2018's fix of the
-    /// martingale analysis): the `(1 − 1/e − ε)` guarantee holds. About twice the
-    /// sets of [`Reused`](Self::Reused) on typical inputs.
-    #[default]
-    Independent,
-    /// The sampling phase's sets, topped up to `θ` on the same stream: IMM as
-    /// published (Tang, Shi & Xiao 2015) and as most implementations run it
-    /// (PyNetIM's among them). Chen (2018) showed its proof incomplete, so no
-    /// guarantee is reported. For like-for-like comparisons. The signed objective
-    /// always draws fresh signed sets.
-    Reused,
-}
-
-/// How CELF evaluates a seed set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SpreadOracle {
-    /// Monte Carlo with this many runs, every evaluation on the same worlds
-    /// (common random numbers from [`Targeting::seed`]).
-    MonteCarlo {
-        /// Runs per evaluation.
-        runs: u64,
-    },
-    /// The exact expected spread by live-edge enumeration
-    /// ([`crate::propagation::exact`]; tiny graphs, Independent Cascade and Linear
-    /// Threshold only).
-    Exact,
-}
-
-impl Default for SpreadOracle {
-    fn default() -> Self {
-        SpreadOracle::MonteCarlo { runs: 1_000 }
-    }
-}
-
 /// The options of a selection: which strategy, which model and objective, which
 /// customers may not be chosen, and how the result is evaluated.
 ///
 /// Settings are by-value setters on a `Default` (IMM, Independent Cascade,
 /// `ε = 0.1`, `ℓ = 1`, seed 0, CELF on 1,000 Monte Carlo runs, evaluation with
-/// 10,000 runs, heuristics' gains with 1,000 runs, 256 betweenness pivots, λ = 1).
+/// 10,000 runs, heuristics' gains with 1,000 runs, 256 betweenness pivots, λ = 1,
+/// no budgets).
 ///
 /// The selection runs on the current rayon pool; its result does not depend on
-/// the number of threads.
+/// the number of threads. It depends on a timing in one place only: an OPIM
+/// selection under a [`time_budget`](Self::time_budget) stops when the time runs
+/// out, so it is not reproducible (an [`rr_budget`](Self::rr_budget) is).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Targeting {
     algorithm: Algorithm,
@@ -179,6 +58,10 @@ pub struct Targeting {
     exclude: Vec<CustomerId>,
     adversaries: Vec<CustomerId>,
     negative_weight: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    time_budget: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rr_budget: Option<u64>,
     #[serde(skip)]
     progress: Progress,
 }
@@ -207,6 +90,8 @@ impl Targeting {
             exclude: Vec::new(),
             adversaries: Vec::new(),
             negative_weight: 1.0,
+            time_budget: None,
+            rr_budget: None,
             progress: Progress::default(),
         }
     }
@@ -227,15 +112,16 @@ impl Targeting {
         self
     }
 
-    /// IMM's accuracy `ε` in `(0, 1)`.
+    /// IMM's and OPIM's accuracy `ε` in `(0, 1)`: IMM guarantees
+    /// `(1 − 1/e − ε)`, OPIM stops once it certifies that ratio.
     #[must_use]
     pub fn epsilon(mut self, epsilon: f64) -> Self {
         self.epsilon = epsilon;
         self
     }
 
-    /// IMM's confidence exponent `ℓ > 0`: the guarantee holds with probability
-    /// `1 − 1/n^ℓ`.
+    /// IMM's and OPIM's confidence exponent `ℓ > 0`: the guarantee (OPIM's
+    /// certified ratio) holds with probability `1 − 1/n^ℓ`.
     #[must_use]
     pub fn ell(mut self, ell: f64) -> Self {
         self.ell = ell;
@@ -327,6 +213,33 @@ impl Targeting {
     #[must_use]
     pub fn negative_weight(mut self, lambda: f64) -> Self {
         self.negative_weight = lambda;
+        self
+    }
+
+    /// OPIM: draw RR sets until `budget` has passed (not stopping at the
+    /// target `1 − 1/e − ε`: a budget makes the run anytime), and return the
+    /// best selection so far with its certified ratio. The time is checked
+    /// between rounds of 32,768 RR sets and between doublings; the first
+    /// doubling (512 sets) always completes, and the independent evaluation
+    /// comes after. A time-budgeted selection is **not reproducible**: how many
+    /// doublings fit depends on the machine and its load (the only place where
+    /// a timing changes a result of this crate). Its certified ratio never
+    /// decreases with a larger budget on the same machine state, since the RR
+    /// sets of a seed are the same whatever the budget.
+    #[must_use]
+    pub fn time_budget(mut self, budget: Duration) -> Self {
+        self.time_budget = Some(budget);
+        self
+    }
+
+    /// OPIM: draw up to `sets` RR sets (both collections together, at least
+    /// 512; not stopping at the target `1 − 1/e − ε`: a budget makes the run
+    /// anytime), and return the best selection so far with its certified ratio.
+    /// Reproducible: the doublings done are those that fit, so a larger budget
+    /// only adds doublings and the certified ratio never decreases with it.
+    #[must_use]
+    pub fn rr_budget(mut self, sets: u64) -> Self {
+        self.rr_budget = Some(sets);
         self
     }
 
@@ -422,6 +335,33 @@ impl Targeting {
         if self.pivots == 0 {
             return Err(Error::invalid("pivots", "at least one pivot is needed"));
         }
+        let anytime = self.algorithm == Algorithm::Opim;
+        if let Some(sets) = self.rr_budget {
+            if !anytime {
+                return Err(Error::invalid(
+                    "rr_budget",
+                    "budgets apply to the opim algorithm",
+                ));
+            }
+            if sets < MIN_RR_SETS {
+                return Err(Error::invalid(
+                    "rr_budget",
+                    format!("{sets} RR sets: OPIM needs at least {MIN_RR_SETS}"),
+                ));
+            }
+        }
+        if self.time_budget.is_some() && !anytime {
+            return Err(Error::invalid(
+                "time_budget",
+                "budgets apply to the opim algorithm",
+            ));
+        }
+        if anytime && matches!(self.model, Model::Signed { .. }) {
+            return Err(Error::invalid(
+                "model",
+                "OPIM certifies the spread (Independent Cascade, Linear Threshold), not the signed objective: use IMM",
+            ));
+        }
         Ok(())
     }
 
@@ -478,8 +418,29 @@ impl Targeting {
                     (proven && !signed && !constraint.is_budget_and_count()).then(|| Guarantee {
                         ratio: out.ratio,
                         probability: 1.0 - (n.max(1) as f64).powf(-self.ell),
+                        certificate: None,
                     });
                 (out.nodes, Some(out.gains), guarantee, Some(out.stats))
+            }
+            Algorithm::Opim => {
+                let settings = OpimSettings {
+                    epsilon: self.epsilon,
+                    delta: (n.max(2) as f64).powf(-self.ell),
+                    seed: self.seed,
+                    walk: match self.model {
+                        Model::LinearThreshold => Walk::Threshold,
+                        _ => Walk::Cascade,
+                    },
+                    rr_budget: self.rr_budget,
+                    time_budget: self.time_budget,
+                };
+                let out = opim(network, &candidates, &constraint, settings, &cancel_only)?;
+                (
+                    out.nodes,
+                    Some(out.gains),
+                    Some(out.guarantee),
+                    Some(out.stats),
+                )
             }
             Algorithm::Celf => {
                 let picks = match self.oracle {
@@ -512,6 +473,7 @@ impl Targeting {
                 let guarantee = (exact && !constraint.is_budget_and_count()).then_some(Guarantee {
                     ratio,
                     probability: 1.0,
+                    certificate: None,
                 });
                 (picks.nodes, Some(picks.gains), guarantee, None)
             }

@@ -24,15 +24,18 @@
 //!   at which the first adversary appears (no one farther can arrive first).
 //!
 //! Randomness: RR sets are made in fixed units of [`UNIT`]; unit `i` draws from
-//! its own `Xoshiro256PlusPlus` stream derived from `(seed, i)` (the propagation
-//! engine's stream derivation), so the sets, and everything computed from them,
-//! are identical for any number of threads.
+//! its own stream derived from `(seed, i)` (the propagation engine's stream
+//! derivation gives a key; the draws are the wyrand outputs at counters 0, 1, 2,
+//! …: one word of state, so the sampler's hot loop keeps its values in
+//! registers), so the sets, and everything computed from them, are identical for
+//! any number of threads.
 //!
 //! Storage is flat: one `Vec<u32>` of members and one `Vec<u64>` of offsets (plus a
 //! `u32` tag per member and a `u32` per set for the signed walk). Members are in
 //! the sampler's own node numbering (see [`ReverseGraph`]); the caller maps them
 //! back.
 
+mod index;
 mod reverse;
 mod sampler;
 #[cfg(test)]
@@ -40,6 +43,7 @@ mod tests;
 
 use rayon::prelude::*;
 
+pub(crate) use index::InvertedIndex;
 pub(crate) use reverse::ReverseGraph;
 pub(crate) use sampler::Sampler;
 

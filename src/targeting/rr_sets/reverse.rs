@@ -2,8 +2,8 @@
 
 use rand::RngCore;
 
-use crate::propagation::CompiledNetwork;
 use crate::propagation::streams::threshold;
+use crate::propagation::{CompiledNetwork, prefetch};
 
 /// Geometric skipping is used for a node with at least this many in-arcs, and
 /// continues while at least this many remain (fewer: one coin per arc is
@@ -17,18 +17,26 @@ const SKIP_MAX_PROBABILITY: f64 = 0.25;
 /// are dropped (they never carry influence).
 #[derive(Debug)]
 pub(crate) struct ReverseGraph {
-    offsets: Vec<u32>,
+    /// Per node: where its arcs start and how they are drawn, in one 16-byte
+    /// record (one cache access per node visited; they end where the next
+    /// node's start, and a last record closes the array).
+    nodes: Vec<InArcs>,
     /// Per kept in-arc: the source, and `t − 1` where `t = round(p · 2³²) ≥ 1`
     /// (the arc is live when a uniform `u32` is at most this).
     arcs: Vec<(u32, u32)>,
     /// Signed walk: which kept arcs are negative ties.
     pub(super) negative: Vec<bool>,
-    /// Per node: how its in-arcs are drawn.
-    pub(super) draw: Vec<Draw>,
     /// Sampler number -> network node.
     original: Vec<u32>,
     /// Network node -> sampler number.
     renumbered: Vec<u32>,
+}
+
+/// The in-arcs of one node start at `arcs[start]` and are drawn by `draw`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct InArcs {
+    start: u32,
+    draw: Draw,
 }
 
 /// How the in-arcs of one node are drawn.
@@ -39,12 +47,68 @@ pub(super) enum Draw {
     /// Many arcs (at least [`SKIP_MIN_DEGREE`]) of the same small probability
     /// `p` (weighted cascade gives hubs this shape): geometric skipping. One
     /// uniform `U` in `(0, 1]` decides whether any arc is live (`U > q^d`,
-    /// `q = 1 − p`, no logarithm needed when none is) and which is the first
-    /// (`⌊ln U / ln q⌋`, the geometric gap); the next gaps follow the same way.
-    /// (`log_q = ln q` and `none_live = q^d` as `f32`: eight bytes a node.)
+    /// `q = 1 − p`, `none_live = q^d`: no logarithm, not even a read of the
+    /// arcs, when none is) and which is the first (`⌊ln U / ln q⌋`, the
+    /// geometric gap, `log_q = ln q`); the next gaps follow the same way.
     Uniform { log_q: f32, none_live: f32 },
     /// Every arc is live (probability 1).
     All,
+    /// Unequal probabilities, the arcs sorted by decreasing probability (SUBSIM's
+    /// subset sampling for skewed in-probabilities, Guo et al. 2020): one coin
+    /// per arc for the first `dense` arcs (probability above
+    /// [`SKIP_MAX_PROBABILITY`]), then geometric skipping at the probability of
+    /// the next arc, the largest of those left, each candidate kept with its own
+    /// probability over that one (thinning). At least [`SKIP_MIN_DEGREE`] arcs
+    /// follow the dense ones.
+    Sorted { dense: u32 },
+}
+
+/// The probability `(t + 1) / 2³²` of an arc stored with `t`.
+#[inline]
+fn probability(t: u32) -> f64 {
+    (f64::from(t) + 1.0) / (1u64 << 32) as f64
+}
+
+/// How to draw the arcs `kept` of one node (sorting them first when their
+/// probabilities are skewed; `signs` follow their arcs).
+fn plan(kept: &mut [(u32, u32)], signs: &mut [bool]) -> Draw {
+    let Some(&(_, t0)) = kept.first() else {
+        return Draw::Coins;
+    };
+    if kept.iter().all(|a| a.1 == t0) {
+        let p = probability(t0);
+        return if t0 == u32::MAX {
+            Draw::All
+        } else if kept.len() >= SKIP_MIN_DEGREE && p <= SKIP_MAX_PROBABILITY {
+            Draw::Uniform {
+                log_q: (-p).ln_1p() as f32,
+                none_live: ((-p).ln_1p() * kept.len() as f64).exp() as f32,
+            }
+        } else {
+            Draw::Coins
+        };
+    }
+    let small = kept
+        .iter()
+        .filter(|a| probability(a.1) <= SKIP_MAX_PROBABILITY)
+        .count();
+    if small < SKIP_MIN_DEGREE {
+        return Draw::Coins;
+    }
+    // Skewed: by decreasing probability, each sign with its arc.
+    let mut order: Vec<usize> = (0..kept.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(kept.get(i).map_or(0, |a| a.1)));
+    let arcs: Vec<(u32, u32)> = order.iter().filter_map(|&i| kept.get(i).copied()).collect();
+    kept.copy_from_slice(&arcs);
+    if !signs.is_empty() {
+        let old = signs.to_vec();
+        for (slot, &i) in signs.iter_mut().zip(&order) {
+            *slot = old.get(i).copied().unwrap_or(false);
+        }
+    }
+    Draw::Sorted {
+        dense: (kept.len() - small) as u32,
+    }
 }
 
 /// A uniform draw in `(0, 1]` at 53-bit resolution.
@@ -54,7 +118,7 @@ fn uniform_open_closed<R: RngCore>(rng: &mut R) -> f64 {
 }
 
 /// One coin per arc of `arcs` (numbered from `first`), two coins per 64-bit draw.
-#[inline]
+#[inline(always)]
 fn coins<R: RngCore>(
     arcs: &[(u32, u32)],
     first: usize,
@@ -113,6 +177,47 @@ fn breadth_first_order(network: &CompiledNetwork) -> Vec<u32> {
     order
 }
 
+/// Whether a uniform `u32` keeps a candidate of threshold `t` drawn at the
+/// larger threshold `bucket` (probability exactly `(t + 1) / (bucket + 1)`).
+#[inline]
+fn thinned(x: u32, t: u32, bucket: u32) -> bool {
+    u128::from(x) * (u128::from(bucket) + 1) < (u128::from(t) + 1) << 32
+}
+
+/// Geometric skipping with thinning over `arcs`, sorted by decreasing
+/// threshold (numbered from `first`): see [`Draw::Sorted`].
+#[inline]
+fn sorted_skips<R: RngCore>(
+    arcs: &[(u32, u32)],
+    first: usize,
+    rng: &mut R,
+    f: &mut impl FnMut(u32, usize),
+) {
+    let mut i = 0;
+    loop {
+        let remaining = arcs.len().saturating_sub(i);
+        if remaining < SKIP_MIN_DEGREE {
+            coins(arcs.get(i..).unwrap_or(&[]), first + i, rng, f);
+            return;
+        }
+        let Some(&(_, bucket)) = arcs.get(i) else {
+            return;
+        };
+        let p = (f64::from(bucket) + 1.0) / (1u64 << 32) as f64;
+        let gap = uniform_open_closed(rng).ln() / (-p).ln_1p();
+        if gap >= remaining as f64 {
+            return;
+        }
+        i += gap as usize;
+        if let Some(&(s, t)) = arcs.get(i) {
+            if t == bucket || thinned(rng.next_u32(), t, bucket) {
+                f(s, first + i);
+            }
+        }
+        i += 1;
+    }
+}
+
 impl ReverseGraph {
     /// Builds the reverse arrays of `network` (with signs when `signed`).
     ///
@@ -127,21 +232,15 @@ impl ReverseGraph {
                 *slot = new as u32;
             }
         }
-        let mut offsets = Vec::with_capacity(n + 1);
-        let mut arcs: Vec<(u32, u32)> = Vec::new();
-        let mut negative = Vec::new();
-        let mut draw = vec![Draw::Coins; n];
-        offsets.push(0u32);
-        for (new, &v) in original.iter().enumerate() {
+        let mut nodes = Vec::with_capacity(n);
+        let mut arcs: Vec<(u32, u32)> = Vec::with_capacity(network.arc_count());
+        let mut negative = Vec::with_capacity(if signed { network.arc_count() } else { 0 });
+        let probabilities = network.probabilities();
+        for &v in &original {
             let incoming = network.in_arcs(v);
             let first = arcs.len();
             for (&u, &arc) in incoming.sources.iter().zip(incoming.arcs) {
-                let p = network
-                    .probabilities()
-                    .get(arc as usize)
-                    .copied()
-                    .unwrap_or(0.0);
-                let t = threshold(p);
+                let t = threshold(probabilities.get(arc as usize).copied().unwrap_or(0.0));
                 let Some(&u) = renumbered.get(u as usize) else {
                     continue;
                 };
@@ -153,32 +252,22 @@ impl ReverseGraph {
                     negative.push(network.is_negative(arc));
                 }
             }
-            let kept = arcs.get(first..).unwrap_or(&[]);
-            let t0 = kept.first().map_or(0, |a| a.1);
-            if !kept.is_empty() && kept.iter().all(|a| a.1 == t0) {
-                let p = (f64::from(t0) + 1.0) / (1u64 << 32) as f64;
-                let kind = if t0 == u32::MAX {
-                    Draw::All
-                } else if kept.len() >= SKIP_MIN_DEGREE && p <= SKIP_MAX_PROBABILITY {
-                    let log_q = (-p).ln_1p();
-                    Draw::Uniform {
-                        log_q: log_q as f32,
-                        none_live: (log_q * kept.len() as f64).exp() as f32,
-                    }
-                } else {
-                    Draw::Coins
-                };
-                if let Some(d) = draw.get_mut(new) {
-                    *d = kind;
-                }
-            }
-            offsets.push(arcs.len() as u32);
+            let kept = arcs.get_mut(first..).unwrap_or_default();
+            let signs = negative.get_mut(first..).unwrap_or_default();
+            let draw = plan(kept, signs);
+            nodes.push(InArcs {
+                start: first as u32,
+                draw,
+            });
         }
+        nodes.push(InArcs {
+            start: arcs.len() as u32,
+            draw: Draw::Coins,
+        });
         ReverseGraph {
-            offsets,
+            nodes,
             arcs,
             negative,
-            draw,
             original,
             renumbered,
         }
@@ -201,16 +290,37 @@ impl ReverseGraph {
 
     /// Number of nodes.
     pub(crate) fn node_count(&self) -> usize {
-        self.offsets.len().saturating_sub(1)
+        self.nodes.len().saturating_sub(1)
+    }
+
+    /// How the in-arcs of `v` are drawn.
+    #[cfg(test)]
+    pub(super) fn draw(&self, v: u32) -> Option<Draw> {
+        self.nodes.get(v as usize).map(|r| r.draw)
     }
 
     /// The kept in-arc range of `v`.
     #[inline]
     pub(super) fn range(&self, v: u32) -> std::ops::Range<usize> {
         let v = v as usize;
-        match (self.offsets.get(v), self.offsets.get(v + 1)) {
-            (Some(&lo), Some(&hi)) => lo as usize..hi as usize,
+        match (self.nodes.get(v), self.nodes.get(v + 1)) {
+            (Some(r), Some(next)) => r.start as usize..next.start as usize,
             _ => 0..0,
+        }
+    }
+
+    /// Hints the processor to fetch the record of `v` (the sampler calls it
+    /// when it queues `v`, so the record is in cache when `v` is expanded).
+    #[inline(always)]
+    pub(super) fn prefetch(&self, v: u32) {
+        prefetch(&self.nodes, v as usize);
+    }
+
+    /// Hints the processor to fetch the first in-arcs of `v`.
+    #[inline(always)]
+    pub(super) fn prefetch_arcs(&self, v: u32) {
+        if let Some(r) = self.nodes.get(v as usize) {
+            prefetch(&self.arcs, r.start as usize);
         }
     }
 
@@ -222,22 +332,32 @@ impl ReverseGraph {
         rng: &mut R,
         mut f: impl FnMut(u32, usize),
     ) {
-        let range = self.range(v);
-        let first = range.start;
-        match self.draw.get(v as usize).copied().unwrap_or(Draw::Coins) {
-            Draw::Coins => coins(self.arcs.get(range).unwrap_or(&[]), first, rng, &mut f),
+        let (Some(&InArcs { start, draw }), Some(next)) =
+            (self.nodes.get(v as usize), self.nodes.get(v as usize + 1))
+        else {
+            return;
+        };
+        let first = start as usize;
+        let arcs = self.arcs.get(first..next.start as usize).unwrap_or(&[]);
+        match draw {
+            Draw::Coins => coins(arcs, first, rng, &mut f),
             Draw::All => {
-                for (i, &(s, _)) in self.arcs.get(range).unwrap_or(&[]).iter().enumerate() {
+                for (i, &(s, _)) in arcs.iter().enumerate() {
                     f(s, first + i);
                 }
             }
+            Draw::Sorted { dense } => {
+                let dense = (dense as usize).min(arcs.len());
+                let (head, tail) = arcs.split_at(dense);
+                coins(head, first, rng, &mut f);
+                sorted_skips(tail, first + dense, rng, &mut f);
+            }
             Draw::Uniform { log_q, none_live } => {
-                let (log_q, none_live) = (f64::from(log_q), f64::from(none_live));
                 let u = uniform_open_closed(rng);
-                if u <= none_live {
+                if u <= f64::from(none_live) {
                     return; // no live in-arc: the arcs are not even read
                 }
-                let arcs = self.arcs.get(range).unwrap_or(&[]);
+                let log_q = f64::from(log_q);
                 let mut i = ((u.ln() / log_q) as usize).min(arcs.len().saturating_sub(1));
                 loop {
                     if let Some(&(s, _)) = arcs.get(i) {
@@ -275,10 +395,9 @@ impl ReverseGraph {
 
     /// Heap bytes of the reverse arrays.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.offsets.capacity() * 4
+        self.nodes.capacity() * std::mem::size_of::<InArcs>()
             + self.arcs.capacity() * 8
             + self.negative.capacity()
-            + self.draw.capacity() * std::mem::size_of::<Draw>()
             + self.original.capacity() * 4
             + self.renumbered.capacity() * 4
     }

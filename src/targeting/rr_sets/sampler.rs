@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use super::{
     Batch, MAX_DISTANCE, NEGATIVE, NO_ARRIVAL, POSITIVE, ReverseGraph, RrSets, UNIT, Walk, arrival,
 };
-use crate::propagation::streams::unit_stream;
+use crate::propagation::streams::CoinStream;
 
 /// Units generated per parallel round (bounds the temporary memory of a round).
 const UNITS_PER_ROUND: u64 = 128;
@@ -64,6 +64,9 @@ impl Scratch {
 pub(crate) struct Sampler<'a> {
     graph: &'a ReverseGraph,
     walk: Walk,
+    /// Scratch memory, reused across units and calls (a unit takes one from
+    /// the pool and gives it back).
+    pool: Mutex<Vec<Scratch>>,
     /// Signed walk: which nodes are adversaries.
     adversary: Vec<bool>,
 }
@@ -86,6 +89,7 @@ impl<'a> Sampler<'a> {
         Sampler {
             graph,
             walk,
+            pool: Mutex::new(Vec::new()),
             adversary,
         }
     }
@@ -97,24 +101,38 @@ impl<'a> Sampler<'a> {
     /// O(Σ (members + in-arcs scanned)) over the new sets, divided among the rayon
     /// threads.
     pub(crate) fn extend(&self, sets: &mut RrSets, seed: u64, target: u64) {
+        self.extend_until(sets, seed, target, || false);
+    }
+
+    /// As [`extend`](Self::extend), but asks `stop` before each round of
+    /// [`UNITS_PER_ROUND`] units and gives up when it says so. Returns whether
+    /// `sets` reached `target` (the sets of the rounds done are kept either way:
+    /// they are the same sets `extend` would have drawn).
+    pub(crate) fn extend_until(
+        &self,
+        sets: &mut RrSets,
+        seed: u64,
+        target: u64,
+        stop: impl Fn() -> bool,
+    ) -> bool {
         let n = self.graph.node_count();
         if n == 0 {
-            return;
+            return true;
         }
         let mut unit = sets.len() as u64 / UNIT;
         let units = target.div_ceil(UNIT);
-        // Scratch memory is reused across units and rounds (a unit takes one from
-        // the pool and gives it back).
-        let pool: Mutex<Vec<Scratch>> = Mutex::new(Vec::new());
         while unit < units {
+            if stop() {
+                return false;
+            }
             let end = (unit + UNITS_PER_ROUND).min(units);
             let batches: Vec<Batch> = (unit..end)
                 .into_par_iter()
                 .map(|u| {
-                    let spare = pool.lock().ok().and_then(|mut p| p.pop());
+                    let spare = self.pool.lock().ok().and_then(|mut p| p.pop());
                     let mut scratch = spare.unwrap_or_else(|| Scratch::new(n));
                     let batch = self.unit(&mut scratch, seed, u);
-                    if let Ok(mut p) = pool.lock() {
+                    if let Ok(mut p) = self.pool.lock() {
                         p.push(scratch);
                     }
                     batch
@@ -123,18 +141,26 @@ impl<'a> Sampler<'a> {
             sets.append(batches);
             unit = end;
         }
+        true
     }
 
     /// The [`UNIT`] sets of unit `unit`.
     fn unit(&self, scratch: &mut Scratch, seed: u64, unit: u64) -> Batch {
-        let mut rng = unit_stream(seed, unit);
+        let mut rng = CoinStream::new(seed, unit);
         let n = self.graph.node_count() as u32;
         let mut batch = Batch {
             lens: Vec::with_capacity(UNIT as usize),
             ..Batch::default()
         };
-        for _ in 0..UNIT {
-            let root = rng.random_range(0..n);
+        // The roots first, so that the next root's record can be fetched ahead.
+        let mut roots = [0u32; UNIT as usize];
+        for root in roots.iter_mut() {
+            *root = rng.random_range(0..n);
+        }
+        for (i, &root) in roots.iter().enumerate() {
+            if let Some(&next) = roots.get(i + 1) {
+                self.graph.prefetch(next);
+            }
             scratch.next_epoch();
             match self.walk {
                 Walk::Cascade => self.cascade(scratch, &mut rng, root),
@@ -158,8 +184,12 @@ impl<'a> Sampler<'a> {
         let mut head = 0;
         while let Some(&v) = scratch.queue.get(head) {
             head += 1;
+            if let Some(&next) = scratch.queue.get(head) {
+                self.graph.prefetch_arcs(next);
+            }
             self.graph.for_live_in_arcs(v, rng, |u, _| {
                 if scratch.visit(u) {
+                    self.graph.prefetch(u);
                     scratch.queue.push(u);
                 }
             });

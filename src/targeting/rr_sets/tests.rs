@@ -88,7 +88,7 @@ fn uniform_nodes_draw_each_arc_independently_with_its_probability() {
             (p, d) if p <= 0.25 && d >= 16 => "Uniform",
             _ => "Coins",
         };
-        assert!(format!("{:?}", graph.draw[hub as usize]).starts_with(expected_draw));
+        assert!(format!("{:?}", graph.draw(hub).unwrap()).starts_with(expected_draw));
         let mut rng = unit_stream(3, d as u64);
         let draws = 20_000usize;
         let mut live = vec![0u32; d];
@@ -183,4 +183,61 @@ fn signed_sets_record_distance_parity_and_stop_at_the_adversary() {
     if let Some(i) = rooted_at_x {
         assert_eq!(sets.adversary[i], arrival(0, NEGATIVE));
     }
+}
+
+#[test]
+fn skewed_nodes_draw_each_arc_with_its_probability_and_keep_its_sign() {
+    // Three dense arcs, then 30 small unequal ones, some of them distrust ties.
+    let probabilities: Vec<f64> = [0.9, 0.5, 0.3]
+        .into_iter()
+        .chain((0..30).map(|i| 0.002 + 0.008 * f64::from(i % 9)))
+        .collect();
+    let triples: Vec<(String, String, f64)> = probabilities
+        .iter()
+        .enumerate()
+        .map(|(i, &p)| {
+            let signed = if i % 4 == 1 { -p } else { p };
+            (format!("u{i}"), "hub".to_string(), signed)
+        })
+        .collect();
+    let c = CompiledNetwork::from_network(&InfluenceNetwork::from_triples(triples).unwrap());
+    let graph = ReverseGraph::new(&c, true);
+    let hub = graph.renumbered(c.node_of("hub").unwrap()).unwrap();
+    assert_eq!(graph.draw(hub), Some(reverse::Draw::Sorted { dense: 3 }));
+    let index_of = |u: u32| -> usize {
+        let id = c.customer(graph.original(u).unwrap()).unwrap();
+        id.as_str()[1..].parse().unwrap()
+    };
+    let mut rng = unit_stream(8, 1);
+    let draws = 40_000usize;
+    let mut live = vec![0u32; probabilities.len()];
+    let (mut sum, mut sum_sq) = (0.0f64, 0.0f64);
+    for _ in 0..draws {
+        let mut k = 0.0;
+        graph.for_live_in_arcs(hub, &mut rng, |u, arc| {
+            let i = index_of(u);
+            live[i] += 1;
+            assert_eq!(graph.negative[arc], i % 4 == 1, "the sign follows arc {i}");
+            k += 1.0;
+        });
+        sum += k;
+        sum_sq += k * k;
+    }
+    let n = draws as f64;
+    for (i, (&count, &p)) in live.iter().zip(&probabilities).enumerate() {
+        let sd = (n * p * (1.0 - p)).sqrt();
+        assert!(
+            (f64::from(count) - n * p).abs() <= 5.0 * sd + 1e-9,
+            "arc {i} (p = {p}): {count} live of {draws}"
+        );
+    }
+    // Independence: the number of live arcs has the variance of a sum of
+    // independent Bernoulli draws.
+    let mean = sum / n;
+    let variance = sum_sq / n - mean * mean;
+    let expected: f64 = probabilities.iter().map(|p| p * (1.0 - p)).sum();
+    assert!(
+        (variance - expected).abs() <= 0.06 * expected,
+        "variance {variance} vs {expected}"
+    );
 }
