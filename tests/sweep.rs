@@ -365,3 +365,53 @@ fn a_sweep_file_reads_a_relative_network_file_from_its_own_folder() {
     assert_eq!(err.field(), Some("network.file.path"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn value_by_actor_in_a_sweep_is_the_attribution_of_each_run() {
+    let sweep = two_axis_sweep().metrics([
+        Metric::Value(Actor::Customer),
+        Metric::Value(Actor::Brand),
+        Metric::Booked(Actor::Customer),
+        Metric::PresentValue,
+    ]);
+    let runs = 3u32;
+    let summary = sweep.run(0..runs).unwrap().summary();
+    let cells = sweep.cells().unwrap();
+    let cell = 4;
+    let settings = social_loop::propagation::MonteCarloSettings::new(2, 0).unwrap();
+    let by_hand: Vec<(f64, f64, f64, f64)> = (0..runs)
+        .map(|r| {
+            let scenario = sweep.scenario(cell as u64, &cells[cell], r).unwrap();
+            let report = social_loop::sim::Simulation::new(&scenario)
+                .unwrap()
+                .attribution(settings)
+                .run()
+                .unwrap();
+            let values = report.attribution.as_ref().unwrap().per_run[0];
+            let f = |d: social_loop::Decimal| d.to_string().parse::<f64>().unwrap();
+            (
+                f(values.customer),
+                f(values.brand),
+                f(report.totals.value.for_actor(Actor::Customer)),
+                f(report.totals.net_present_value),
+            )
+        })
+        .collect();
+    let mean = |pick: fn(&(f64, f64, f64, f64)) -> f64| {
+        by_hand.iter().map(pick).sum::<f64>() / f64::from(runs)
+    };
+    for (metric, expected) in [
+        (Metric::Value(Actor::Customer), mean(|v| v.0)),
+        (Metric::Value(Actor::Brand), mean(|v| v.1)),
+        (Metric::Booked(Actor::Customer), mean(|v| v.2)),
+        (Metric::PresentValue, mean(|v| v.3)),
+    ] {
+        let got = summary.column(metric).unwrap()[cell].mean.unwrap();
+        assert!(
+            (got - expected).abs() < 1e-6,
+            "{metric}: {got} vs {expected}"
+        );
+    }
+    // The causal value is not the labelled one.
+    assert!((mean(|v| v.0) - mean(|v| v.2)).abs() > 1.0);
+}

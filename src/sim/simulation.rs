@@ -6,7 +6,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
-use super::attribution::{Actors, Attribution, counterfactuals};
+use super::attribution::{ActorValues, Actors, Attribution, counterfactuals};
 use super::book::{self, Discounting};
 use super::period::{
     ActiveEngagement, BlockTally, LAST_BAD, PeriodContext, PeriodDice, PeriodRates, SaleKind,
@@ -239,51 +239,89 @@ impl Simulation {
             Some(settings) => Some(self.attribute(settings)?),
             None => None,
         };
+        let this_run = attribution
+            .as_ref()
+            .and_then(|a| a.per_run.first().copied());
+        let mut report = self.report_with_returns(this_run.as_ref())?;
+        report.attribution = attribution;
+        Ok(report)
+    }
+
+    /// Runs to the horizon, then this run's value by actor: its eight
+    /// counterfactual runs (this run's random numbers, each subset of the
+    /// actors switched on), one after the other on this thread. The report's
+    /// returns on engagement and on change come from it. For sweeps, which
+    /// summarise over their own runs (each its own seed) in parallel.
+    pub(crate) fn run_with_actor_values(mut self) -> Result<(Report, ActorValues)> {
+        self.run_to_horizon()?;
+        let run = self.config.run;
+        let mut values = [Decimal::ZERO; 8];
+        for (mask, value) in values.iter_mut().enumerate() {
+            *value = self.counterfactual_value(run, Actors::of_mask(mask), &|| {})?;
+        }
+        let actors = ActorValues::shapley(u64::from(run), &values)?;
+        let report = self.report_with_returns(Some(&actors))?;
+        Ok((report, actors))
+    }
+
+    /// The report, with the returns on engagement and on change from `run`'s
+    /// value by actor (brand and business value per unit they spent, both
+    /// discounted) when there is one.
+    fn report_with_returns(mut self, run: Option<&ActorValues>) -> Result<Report> {
         let spent = [
             self.spent_by(Actor::Brand)?,
             self.spent_by(Actor::Business)?,
         ];
         let mut report = self.into_report()?;
-        if let Some(a) = attribution {
-            if let Some(run) = a.per_run.first() {
-                let ratio = |created: Decimal, paid: Decimal| {
-                    (!paid.is_zero())
-                        .then(|| created.checked_div(paid))
-                        .flatten()
-                        .map(|r| r.round_dp(ESTIMATE_PLACES))
-                };
-                report.totals.return_on_engagement = ratio(run.brand, spent[0]);
-                report.totals.return_on_change = ratio(run.business, spent[1]);
-            }
-            report.attribution = Some(a);
+        if let Some(run) = run {
+            let ratio = |created: Decimal, paid: Decimal| {
+                (!paid.is_zero())
+                    .then(|| created.checked_div(paid))
+                    .flatten()
+                    .map(|r| r.round_dp(ESTIMATE_PLACES))
+            };
+            report.totals.return_on_engagement = ratio(run.brand, spent[0]);
+            report.totals.return_on_change = ratio(run.business, spent[1]);
         }
         Ok(report)
+    }
+
+    /// The net present value of run `run` of this scenario and population
+    /// with only `actors`' contributions switched on (one period at a time,
+    /// checking the cancel flag; `period_done` after each period).
+    fn counterfactual_value(
+        &self,
+        run: u32,
+        actors: Actors,
+        period_done: &(dyn Fn() + Sync),
+    ) -> Result<Decimal> {
+        let mut cf = Config::clone(&self.config);
+        cf.run = run;
+        cf.actors = actors;
+        let mut sim =
+            Simulation::in_world(Arc::new(cf), Arc::clone(&self.world), Retention::TotalsOnly)?;
+        let cancel = self.progress.cancel_only();
+        while !sim.is_done() {
+            cancel.check()?;
+            sim.step()?;
+            period_done();
+        }
+        sim.present_value()
     }
 
     /// The attribution over `settings.runs()` runs of this simulation's
     /// scenario and population.
     fn attribute(&self, settings: MonteCarloSettings) -> Result<Attribution> {
         let config = &self.config;
-        let world = &self.world;
         let total = settings
             .runs()
             .saturating_mul(8)
             .saturating_mul(u64::from(config.horizon));
         let counter = self.progress.counter(total);
-        let cancel = self.progress.cancel_only();
+        let tick = || counter.tick();
         let runs = settings.install(|| {
             counterfactuals(settings.runs(), |run, actors| {
-                let mut cf = Config::clone(config);
-                cf.run = run;
-                cf.actors = actors;
-                let mut sim =
-                    Simulation::in_world(Arc::new(cf), Arc::clone(world), Retention::TotalsOnly)?;
-                while !sim.is_done() {
-                    cancel.check()?;
-                    sim.step()?;
-                    counter.tick();
-                }
-                sim.present_value()
+                self.counterfactual_value(run, actors, &tick)
             })
         })?;
         Attribution::from_runs(config.seed, config.currency, &runs)

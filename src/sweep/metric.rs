@@ -9,7 +9,7 @@ use super::moments::Fixed;
 use crate::customer::Stage;
 use crate::error::{Error, Result};
 use crate::funnel::FunnelStage;
-use crate::sim::Report;
+use crate::sim::{ActorValues, Report};
 use crate::value::{Actor, ValueKind};
 
 /// One number read from a run's [`Report`], summarised over the runs of each
@@ -20,18 +20,25 @@ use crate::value::{Actor, ValueKind};
 ///
 /// | name | value |
 /// |---|---|
-/// | `net_value` | net value created over the run (ledger grand total) |
-/// | `value.customer`, `value.brand`, `value.business` | value created by one actor |
-/// | `kind.purchase`, `kind.referral_sale`, ... | ledger total of one [`ValueKind`] |
+/// | `net_value` | net cash over the run, undiscounted (the cash book's grand total) |
+/// | `npv` | net present value of the run (each period's net cash discounted at the scenario's rate) |
+/// | `value.customer`, `value.brand`, `value.business` | value **created** by one actor: its Shapley value over the run's eight counterfactual runs (see [`Attribution`](crate::sim::Attribution)), in net present value |
+/// | `booked.customer`, `booked.brand`, `booked.business` | cash book lines **labelled** with one actor (what it was paid or paid; not what it caused) |
+/// | `kind.purchase`, `kind.referral_sale`, ... | cash book total of one [`ValueKind`] |
 /// | `stage.advocate`, `stage.adversary`, ... | customers in a lifecycle stage at the end |
 /// | `funnel.awareness`, ..., `funnel.advocacy` | customers who reached a funnel stage, at the end |
 /// | `nps` | Net Promoter Score at the end (undefined when nobody has bought) |
 /// | `purchases`, `referral_sales` | purchases and referral sales over the run |
 /// | `changes` | business changes commissioned over the run |
-/// | `return_on_engagement`, `return_on_change` | return per unit spent (undefined when nothing was spent) |
+/// | `return_on_engagement`, `return_on_change` | value created by the brand (the business) per unit it spent, both in net present value (undefined when nothing was spent) |
 ///
 /// "At the end" is the last period; a horizon of 0 reads the initial funnel
 /// and leaves stages and NPS undefined.
+///
+/// **Cost.** `value.*` and `return_on_*` are causal: a run that measures any
+/// of them also runs its eight counterfactuals (the same random numbers, each
+/// subset of the actors' contributions switched on), nine runs in all. The
+/// other metrics read the one run.
 ///
 /// ```
 /// use social_loop::sweep::Metric;
@@ -46,11 +53,16 @@ use crate::value::{Actor, ValueKind};
 #[serde(into = "String", try_from = "String")]
 #[non_exhaustive]
 pub enum Metric {
-    /// Net value created over the run.
+    /// Net cash over the run, undiscounted.
     NetValue,
-    /// Value created by one actor over the run.
+    /// Net present value of the run.
+    PresentValue,
+    /// Value created by one actor over the run: its Shapley value over the
+    /// run's eight counterfactual runs, in net present value.
     Value(Actor),
-    /// Ledger total of one kind of value over the run.
+    /// Cash book lines labelled with one actor over the run (not causal).
+    Booked(Actor),
+    /// Cash book total of one kind of value over the run.
     Kind(ValueKind),
     /// Customers in a lifecycle stage at the end.
     Stage(Stage),
@@ -64,21 +76,21 @@ pub enum Metric {
     ReferralSales,
     /// Business changes commissioned over the run.
     Changes,
-    /// Engagement return per unit of engagement cost.
+    /// Value created by the brand per unit it spent (net present values).
     ReturnOnEngagement,
-    /// Change return per unit of change cost.
+    /// Value created by the business per unit it spent (net present values).
     ReturnOnChange,
 }
 
 impl Metric {
-    /// The metrics a sweep reports unless told otherwise: net value, value
-    /// created by customers, advocates and adversaries at the end, NPS,
-    /// customers who have bought (funnel purchase stage) at the end, and
-    /// purchases.
+    /// The metrics a sweep reports unless told otherwise (one run each, no
+    /// counterfactuals): net cash, net present value, advocates and
+    /// adversaries at the end, NPS, customers who have bought (funnel purchase
+    /// stage) at the end, and purchases.
     pub fn defaults() -> Vec<Metric> {
         vec![
             Metric::NetValue,
-            Metric::Value(Actor::Customer),
+            Metric::PresentValue,
             Metric::Stage(Stage::Advocate),
             Metric::Stage(Stage::Adversary),
             Metric::Nps,
@@ -91,7 +103,9 @@ impl Metric {
     pub fn name(&self) -> String {
         match self {
             Metric::NetValue => "net_value".into(),
+            Metric::PresentValue => "npv".into(),
             Metric::Value(a) => format!("value.{}", a.name()),
+            Metric::Booked(a) => format!("booked.{}", a.name()),
             Metric::Kind(k) => format!("kind.{}", k.name()),
             Metric::Stage(s) => format!("stage.{}", s.name()),
             Metric::Funnel(f) => format!("funnel.{}", f.name()),
@@ -104,15 +118,34 @@ impl Metric {
         }
     }
 
-    /// The metric's value in `report`, in fixed point; `None` when it is
-    /// undefined for this run.
-    pub(crate) fn observe(&self, report: &Report) -> Result<Option<Fixed>> {
+    /// Whether the metric needs the run's eight counterfactual runs (its
+    /// value by actor).
+    pub(crate) fn needs_actor_values(&self) -> bool {
+        matches!(
+            self,
+            Metric::Value(_) | Metric::ReturnOnEngagement | Metric::ReturnOnChange
+        )
+    }
+
+    /// The metric's value in `report` (and the run's value by actor, when
+    /// [`needs_actor_values`](Self::needs_actor_values)), in fixed point;
+    /// `None` when it is undefined for this run.
+    pub(crate) fn observe(
+        &self,
+        report: &Report,
+        actors: Option<&ActorValues>,
+    ) -> Result<Option<Fixed>> {
         let totals = &report.totals;
         let last = report.last();
         let name = || self.name();
         Ok(match self {
             Metric::NetValue => Some(Fixed::from_decimal(totals.value.net(), &name())?),
-            Metric::Value(a) => Some(Fixed::from_decimal(totals.value.for_actor(*a), &name())?),
+            Metric::PresentValue => Some(Fixed::from_decimal(totals.net_present_value, &name())?),
+            Metric::Value(a) => match actors {
+                Some(v) => Some(Fixed::from_decimal(v.of(*a), &name())?),
+                None => None,
+            },
+            Metric::Booked(a) => Some(Fixed::from_decimal(totals.value.for_actor(*a), &name())?),
             Metric::Kind(k) => Some(Fixed::from_decimal(totals.value.of(*k), &name())?),
             Metric::Stage(s) => last.map(|p| Fixed::from_count(p.stages.get(*s))),
             Metric::Funnel(f) => Some(Fixed::from_count(
@@ -166,6 +199,7 @@ impl FromStr for Metric {
     fn from_str(s: &str) -> Result<Self> {
         let simple = [
             Metric::NetValue,
+            Metric::PresentValue,
             Metric::Nps,
             Metric::Purchases,
             Metric::ReferralSales,
@@ -176,6 +210,7 @@ impl FromStr for Metric {
         let all = simple
             .into_iter()
             .chain(Actor::ALL.map(Metric::Value))
+            .chain(Actor::ALL.map(Metric::Booked))
             .chain(ValueKind::ALL.map(Metric::Kind))
             .chain(Stage::ALL.map(Metric::Stage))
             .chain(FunnelStage::ALL.map(Metric::Funnel));
@@ -187,7 +222,7 @@ impl FromStr for Metric {
         Err(Error::invalid(
             "metric",
             format!(
-                "unknown metric `{s}`; expected net_value, value.<actor>, kind.<value kind>, \
+                "unknown metric `{s}`; expected net_value, npv, value.<actor>, booked.<actor>, kind.<value kind>, \
                  stage.<stage>, funnel.<funnel stage>, nps, purchases, referral_sales, changes, \
                  return_on_engagement or return_on_change"
             ),

@@ -430,6 +430,7 @@ impl Sweep {
         // Runs check the flag before every period but report nothing
         // themselves: the sweep counts whole runs.
         let cancel_only = progress.cancel_only();
+        let causal = self.metrics.iter().any(Metric::needs_actor_values);
         let width = self.metrics.len();
         let empty = || vec![Moments::default(); width];
         let rows = cells
@@ -454,11 +455,17 @@ impl Sweep {
                         let s = scenario
                             .clone()
                             .seed(self.seeding.run_seed(self.seed, cell, run));
-                        let report = Simulation::new(&s)?.progress(&cancel_only).run()?;
+                        let simulation = Simulation::new(&s)?.progress(&cancel_only);
+                        let (report, actors) = if causal {
+                            let (report, actors) = simulation.run_with_actor_values()?;
+                            (report, Some(actors))
+                        } else {
+                            (simulation.run()?, None)
+                        };
                         let observed = self
                             .metrics
                             .iter()
-                            .map(|m| m.observe(&report))
+                            .map(|m| m.observe(&report, actors.as_ref()))
                             .collect::<Result<Vec<_>>>()?;
                         counter.tick();
                         Ok(observed)
