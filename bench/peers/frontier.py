@@ -71,6 +71,8 @@ OURS = [
     ("opim eps 0.1", ["--algorithm", "opim", "--epsilon", "0.1"]),
     ("opim eps 0.05", ["--algorithm", "opim", "--epsilon", "0.05"]),
     ("opim eps 0.01", ["--algorithm", "opim", "--epsilon", "0.01"]),
+    ("opim 2^17 RR sets", ["--algorithm", "opim", "--rr-budget", "131072"]),
+    ("opim 2^18 RR sets", ["--algorithm", "opim", "--rr-budget", "262144"]),
     ("opim 2^19 RR sets", ["--algorithm", "opim", "--rr-budget", "524288"]),
     ("opim 2^20 RR sets", ["--algorithm", "opim", "--rr-budget", "1048576"]),
     ("opim 2^21 RR sets", ["--algorithm", "opim", "--rr-budget", "2097152"]),
