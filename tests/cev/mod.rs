@@ -1,0 +1,2 @@
+//! Customer engagement value (issue 14).
+mod book;
