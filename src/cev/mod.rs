@@ -48,7 +48,7 @@
 //!   counterfactual runs on common random numbers with groups of customers'
 //!   word of mouth and feedback switched off, so that the customers' CEV adds
 //!   up to the value the [attribution](crate::sim::Attribution) gives the
-//!   customer actor (see [`SimulatedEngagement`]).
+//!   customer actor (see [`SimulatedEngagement`](crate::sim::SimulatedEngagement)).
 //!
 //! **Intervals.** Each part's interval is its own 95% interval; the interval
 //! of `cev` adds the parts' lower bounds and their upper bounds: exact when
@@ -57,9 +57,7 @@
 //! understates the uncertainty for that reason.
 
 mod book;
-// mod simulated;
 mod value;
 
 pub use book::{EngagementOptions, KnowledgeGain};
-// pub use simulated::SimulatedEngagement;
 pub use value::{CustomerEngagementValue, EngagementValues, ValuePart};
