@@ -68,6 +68,8 @@
 //! * [`crm`]: real CRM events in, explained states out.
 //! * [`clv`]: customer value from purchase histories: BG/NBD, Pareto/NBD,
 //!   Gamma-Gamma and shifted-beta-geometric fits, CLV with intervals.
+//! * [`cev`]: customer engagement value, CLV + referral, influence and
+//!   knowledge value per customer, from a CRM book or the value loop.
 //! * [`sweep`] and [`progress`]: parameter sweeps that merge exactly; progress and
 //!   cancellation for long runs.
 //! * [`design`]: the architecture page (modules, data flow, decisions).

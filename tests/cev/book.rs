@@ -33,7 +33,7 @@ fn purchases_only(customers: usize, seed: u64) -> Vec<Event> {
 #[test]
 fn the_synthetic_book_is_valued_and_ranked_by_cev() {
     let mut book = CustomerBook::new();
-    book.import(&SyntheticCrm::new(1_200).seed(4).events().unwrap());
+    book.import(SyntheticCrm::new(1_200).seed(4).events().unwrap());
     let options = options().gain(KnowledgeGain::new(
         "battery".into(),
         Money::new(Decimal::from(5_000), eur()),
@@ -61,7 +61,7 @@ fn the_synthetic_book_is_valued_and_ranked_by_cev() {
 #[test]
 fn no_referral_tie_or_feedback_means_zero_referral_influence_and_knowledge_value() {
     let mut book = CustomerBook::new();
-    book.import(&purchases_only(800, 5));
+    book.import(purchases_only(800, 5));
     let options = options().gain(KnowledgeGain::new(
         "battery".into(),
         Money::new(Decimal::from(1_000), eur()),

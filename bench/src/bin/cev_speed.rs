@@ -66,15 +66,24 @@ fn main() {
         let started = Instant::now();
         pool.install(|| book.customer_values(Default::default()))
             .unwrap();
-        eprintln!("customer_values {:.0} ms", started.elapsed().as_secs_f64() * 1e3);
+        eprintln!(
+            "customer_values {:.0} ms",
+            started.elapsed().as_secs_f64() * 1e3
+        );
         let started = Instant::now();
         let no_draws = social_loop::crm::BookValueOptions::default()
             .value(social_loop::clv::ValueOptions::default().draws(0));
         pool.install(|| book.customer_values(no_draws)).unwrap();
-        eprintln!("customer_values without draws {:.0} ms", started.elapsed().as_secs_f64() * 1e3);
+        eprintln!(
+            "customer_values without draws {:.0} ms",
+            started.elapsed().as_secs_f64() * 1e3
+        );
         let started = Instant::now();
         pool.install(|| book.referral_attribution()).unwrap();
-        eprintln!("referral_attribution {:.0} ms", started.elapsed().as_secs_f64() * 1e3);
+        eprintln!(
+            "referral_attribution {:.0} ms",
+            started.elapsed().as_secs_f64() * 1e3
+        );
     }
     let started = Instant::now();
     let values = pool.install(|| book.engagement_values(&options)).unwrap();
