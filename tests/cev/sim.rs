@@ -92,3 +92,16 @@ fn customers_who_cannot_talk_or_give_feedback_have_no_social_value() {
             .any(|c| c.clv.value > Decimal::ZERO)
     );
 }
+
+#[test]
+fn engagement_values_do_not_depend_on_the_thread_count() {
+    let sim = Simulation::new(&scenario(200)).unwrap();
+    let on = |threads: usize| {
+        let settings = MonteCarloSettings::new(3, 0)
+            .unwrap()
+            .threads(threads)
+            .unwrap();
+        sim.engagement_values(settings).unwrap()
+    };
+    assert_eq!(on(1), on(2));
+}
