@@ -68,6 +68,8 @@
 //! * [`crm`]: real CRM events in, explained states out.
 //! * [`clv`]: customer value from purchase histories: BG/NBD, Pareto/NBD,
 //!   Gamma-Gamma and shifted-beta-geometric fits, CLV with intervals.
+//! * [`cev`]: customer engagement value, CLV + referral, influence and
+//!   knowledge value per customer, from a CRM book or the value loop.
 //! * [`sweep`] and [`progress`]: parameter sweeps that merge exactly; progress and
 //!   cancellation for long runs.
 //! * [`design`]: the architecture page (modules, data flow, decisions).
@@ -91,6 +93,7 @@ mod config;
 pub mod aggregate;
 pub mod brand;
 pub mod business;
+pub mod cev;
 pub mod clv;
 pub mod crm;
 pub mod customer;

@@ -41,7 +41,7 @@ pub struct RunArgs {
     #[arg(value_name = "SCENARIO.json", required_unless_present = "default")]
     file: Option<PathBuf>,
     /// Print the default scenario as JSON and exit.
-    #[arg(long, conflicts_with_all = ["file", "out", "horizon", "seed", "attribution"])]
+    #[arg(long, conflicts_with_all = ["file", "out", "horizon", "seed", "attribution", "cev"])]
     default: bool,
     /// Where report.json and periods.csv go.
     #[arg(long, value_name = "DIR", default_value = "target/run")]
@@ -63,6 +63,14 @@ pub struct RunArgs {
     /// Threads (default: all cores); the numbers do not depend on it.
     #[arg(long, value_name = "T", value_parser = parse_threads)]
     threads: Option<usize>,
+    /// Also write every customer's engagement value (CLV + CRV + CIV + CKV)
+    /// to this CSV (see `crm cev`): 17 runs of the scenario per run.
+    #[arg(long, value_name = "OUT.csv")]
+    cev: Option<PathBuf>,
+    /// Runs of the engagement value (at least 2).
+    #[arg(long, value_name = "N", default_value_t = 10, requires = "cev",
+          value_parser = clap::value_parser!(u64).range(2..))]
+    cev_runs: u64,
 }
 
 /// Reads a scenario file strictly (see [`Scenario::from_json_file`]: a
@@ -242,6 +250,11 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     }
     if let Some(a) = &report.attribution {
         let _ = writeln!(text, "{}", attribution_line(a)?);
+    }
+    if let Some(path) = &args.cev {
+        let lines = crate::cev::simulated(&scenario, args.cev_runs, args.threads, path)
+            .map_err(|Failure(e)| Failure(format!("{name}: {e}")))?;
+        text.push_str(&lines);
     }
     output::print(&text)
 }

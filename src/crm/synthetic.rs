@@ -24,13 +24,21 @@ const DAY: i64 = 86_400_000;
 /// around 0.6, one in five unhappy, around -0.3); customers
 /// join over the period, a third of them referred by an earlier customer in a
 /// good mood (preferring those who already referred, so referral trees are
-/// skewed as in real programmes). Then, at random times: a welcome engagement,
-/// purchases (amounts 5 to 300, one customer in ten pays in USD, the others
+/// skewed as in real programmes). Then: a welcome engagement, purchases with
+/// heterogeneous rates and drop-out as the BG/NBD tells it (Fader, Hardie and
+/// Lee 2005: nine in ten happy customers and three in four unhappy ones buy,
+/// first within two weeks of joining, then at exponential gaps of a rate
+/// drawn from a Gamma distribution of shape 0.8 and mean one purchase in 40
+/// days, up to twice that for the happiest, dropping out after each purchase
+/// with a probability drawn from Beta(1, 3); so a BTYD model can be fitted to
+/// the book, see [`CustomerBook::customer_values`](super::CustomerBook::customer_values);
+/// amounts 5 to 300 around each customer's own usual spend, as the
+/// Gamma-Gamma spend model tells it, one customer in ten pays in USD, the others
 /// in EUR), NPS answers and reviews whose tone follows the mood, support
 /// tickets (more for unhappy customers; four in five resolved a few days
 /// later, some followed by a refund), replies to other customers' posts,
 /// product feedback, an inactivity notice for quiet customers, and now and
-/// then a kind the library does not know (`webinar_attended`). Events are
+/// then a kind the library does not know (`webinar_attended`), at random times. Events are
 /// valid and returned in `(at, id)` order with unique ids.
 ///
 /// ```
@@ -200,9 +208,56 @@ impl Generator<'_> {
         SentimentReading::new(polarity, Probability::saturating(confidence))
     }
 
-    fn amount(&mut self, currency: Currency) -> Money {
-        let cents = (500.0 * (self.rng.random::<f64>() * 4.1).exp()) as i64;
-        Money::new(Decimal::new(cents.min(30_000), 2), currency)
+    /// A customer's spending scale: the rate `ν` of the Gamma-Gamma model
+    /// (Colombo and Jiang 1999), drawn from Gamma(shape 3, mean 0.1), so
+    /// customers differ in what they usually spend.
+    fn spend_rate(&mut self) -> f64 {
+        rand_distr::Gamma::new(3.0, 0.1 / 3.0).map_or(0.1, |g| self.rng.sample(g))
+    }
+
+    /// One amount of a customer with spending rate `nu`: Gamma(shape 4,
+    /// rate `ν`) (mean `4 / ν`, 40 on average), kept within 5 to 300.
+    fn amount(&mut self, currency: Currency, nu: f64) -> Money {
+        let z =
+            rand_distr::Gamma::new(4.0, 1.0 / nu.max(1e-3)).map_or(40.0, |g| self.rng.sample(g));
+        let cents = (z * 100.0).round().clamp(500.0, 30_000.0) as i64;
+        Money::new(Decimal::new(cents, 2), currency)
+    }
+
+    /// When a customer buys, as the BG/NBD story draws it (Fader, Hardie and
+    /// Lee 2005): whether they buy at all (nine in ten happy customers,
+    /// three in four unhappy ones), a first purchase within two weeks of
+    /// joining, then repeat purchases at exponential gaps of rate `λ`, after
+    /// each of which they drop out with probability `p`. `λ` is Gamma
+    /// distributed (shape 0.8, mean one purchase in 40 days, doubled for a
+    /// happy customer's mood of 1) and `p` Beta(1, 3) (mean 0.25), so
+    /// purchase rates are heterogeneous and a BTYD model can be fitted to the
+    /// book ([`CustomerBook::customer_values`](super::CustomerBook::customer_values)).
+    fn purchases(&mut self, mood: f64, joined: i64) -> Vec<i64> {
+        let mut times = Vec::new();
+        let buys = if mood > 0.0 { 0.9 } else { 0.75 };
+        if !self.rng.random_bool(buys) {
+            return times;
+        }
+        let rate_mean = (1.0 + mood.max(0.0)) / 40.0;
+        let (Ok(rates), Ok(drops)) = (
+            rand_distr::Gamma::new(0.8, rate_mean / 0.8),
+            rand_distr::Beta::new(0.6, 1.8),
+        ) else {
+            return times;
+        };
+        let rate: f64 = self.rng.sample(rates);
+        let drop: f64 = self.rng.sample(drops);
+        let mut t = joined + (self.rng.random::<f64>() * 14.0 * DAY as f64) as i64;
+        while t < self.end && times.len() < 200 {
+            times.push(t);
+            if self.rng.random_bool(drop.clamp(0.0, 1.0)) {
+                break;
+            }
+            let gap = -(1.0 - self.rng.random::<f64>()).ln() / rate.max(1e-9);
+            t = t.saturating_add((gap * DAY as f64).min(1e15) as i64);
+        }
+        times
     }
 
     /// The life of one customer from `joined`.
@@ -237,16 +292,17 @@ impl Generator<'_> {
                     .source(Source::new("marketing_automation"))
             },
         );
-        let purchases = self.rng.random_range(0..4) + usize::from(mood > 0.0);
-        for _ in 0..purchases {
-            let t = at(self);
-            let money = self.amount(currency);
+        let purchases = self.purchases(mood, joined);
+        let nu = self.spend_rate();
+        for &t in &purchases {
+            let money = self.amount(currency, nu);
             self.push(t, id, EventKind::Purchase, |e| {
                 e.money(money)
                     .source(Source::new("shop").actor("checkout"))
                     .channel(EventChannel::Other("web".into()))
             });
         }
+        let purchases = purchases.len();
         if self.rng.random_bool(0.45) {
             let t = at(self);
             let score = ((mood + 1.0) * 5.0 + (self.rng.random::<f64>() - 0.5) * 3.0)
@@ -304,7 +360,7 @@ impl Generator<'_> {
                     });
                 }
                 if mood < 0.0 && self.rng.random_bool(0.3) {
-                    let money = self.amount(currency);
+                    let money = self.amount(currency, nu);
                     self.push(later + DAY, id, EventKind::Refund, |e| {
                         e.money(money).source(Source::new("shop").actor("returns"))
                     });

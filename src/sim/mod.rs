@@ -135,6 +135,7 @@
 
 mod attribution;
 mod book;
+mod engagement;
 mod period;
 mod population;
 mod report;
@@ -144,6 +145,7 @@ mod simulation;
 mod talk;
 
 pub use attribution::{ActorValues, Attribution};
+pub use engagement::{GROUPS, SimulatedEngagement};
 pub use report::{
     CustomerAudit, MoveCount, PeriodReport, Report, RunTotals, TransitionCounts, TriggerCount,
 };

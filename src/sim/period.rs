@@ -132,6 +132,12 @@ pub(crate) struct PeriodContext<'a> {
     pub(crate) net: &'a CompiledNetwork,
     /// Bitset of the customers whose full history is kept.
     pub(crate) tracked: &'a [u64],
+    /// Bitset of the customers whose contributions are switched off (their
+    /// feedback does not count; see [`super::engagement`]); empty: nobody's.
+    pub(crate) silenced: &'a [u64],
+    /// Whether to record who bought, who gave feedback and who is credited
+    /// with referral sales ([`BlockTally::credits`]).
+    pub(crate) record: bool,
 }
 
 impl PeriodContext<'_> {
@@ -154,15 +160,39 @@ impl PeriodContext<'_> {
     }
 
     fn is_tracked(&self, node: u32) -> bool {
-        self.tracked
-            .get(node as usize / 64)
-            .is_some_and(|w| (w >> (node % 64)) & 1 == 1)
+        is_set(self.tracked, node)
     }
 
     fn customer(&self, node: Option<u32>) -> crate::customer::CustomerId {
         node.and_then(|n| self.net.customer(n))
             .cloned()
             .unwrap_or_else(|| "unknown".into())
+    }
+}
+
+/// Whether bit `node` of the bitset `bits` is set.
+pub(crate) fn is_set(bits: &[u64], node: u32) -> bool {
+    bits.get(node as usize / 64)
+        .is_some_and(|w| (w >> (node % 64)) & 1 == 1)
+}
+
+/// Who did what in a period, for the engagement value of each customer
+/// (recorded only when asked for).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Credits {
+    /// The customers credited with a referral sale (whoever told the buyer).
+    pub(crate) referral_from: Vec<u32>,
+    /// The customers who gave feedback, once per item.
+    pub(crate) feedback_by: Vec<u32>,
+    /// The customers who bought, with whether at the discounted price.
+    pub(crate) bought: Vec<(u32, bool)>,
+}
+
+impl Credits {
+    pub(crate) fn merge(&mut self, o: Credits) {
+        self.referral_from.extend(o.referral_from);
+        self.feedback_by.extend(o.feedback_by);
+        self.bought.extend(o.bought);
     }
 }
 
@@ -183,6 +213,7 @@ pub(crate) struct BlockTally {
     /// Of which reached the business: (complaints, suggestions).
     pub(crate) feedback_reached: (u64, u64),
     pub(crate) audit: Vec<(u32, Transition)>,
+    pub(crate) credits: Credits,
 }
 
 impl BlockTally {
@@ -206,6 +237,7 @@ impl BlockTally {
         add(&mut self.feedback_given, o.feedback_given);
         add(&mut self.feedback_reached, o.feedback_reached);
         self.audit.extend(o.audit);
+        self.credits.merge(o.credits);
     }
 
     /// Sales of `kind`: (full price, discounted).
@@ -333,8 +365,12 @@ impl Step<'_> {
             }
         }
         if ctx.customers_give_feedback
+            && !is_set(ctx.silenced, node)
             && dice.chance(node, base + slot::FEEDBACK, rates.feedback.get())
         {
+            if ctx.record {
+                self.tally.credits.feedback_by.push(node);
+            }
             let reached = u64::from(dice.chance(node, base + slot::REACH, ctx.feedback_reach));
             if bad {
                 self.tally.feedback_given.0 += 1;
@@ -530,6 +566,12 @@ pub(crate) fn update_block(
             None
         };
         if let Some(kind) = sale {
+            if ctx.record {
+                step.tally.credits.bought.push((node, discount));
+                if let (SaleKind::Referral, Some(from)) = (kind, praise) {
+                    step.tally.credits.referral_from.push(from);
+                }
+            }
             if let Some(c) = step
                 .tally
                 .sales

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 
 use super::attribution::{ActorValues, Actors, Attribution, counterfactuals};
 use super::book::{self, Discounting};
+use super::engagement::Recorded;
 use super::period::{
     ActiveEngagement, BlockTally, LAST_BAD, PeriodContext, PeriodDice, PeriodRates, SaleKind,
     touchpoint_of, update_block,
@@ -71,6 +72,8 @@ pub struct Simulation {
     trails: BTreeMap<u32, AuditTrail>,
     progress: Progress,
     attribution: Option<MonteCarloSettings>,
+    /// Who did what, per customer, when the run records it.
+    recorded: Option<Recorded>,
 }
 
 /// The scenario without its population (which lives in the [`World`]), and
@@ -92,6 +95,10 @@ struct Config {
     seed: u64,
     run: u32,
     actors: Actors,
+    /// Bitset of the customers whose contributions are switched off.
+    silenced: Arc<[u64]>,
+    /// Whether the run records who did what ([`Recorded`]).
+    record: bool,
 }
 
 impl Config {
@@ -120,6 +127,8 @@ impl Config {
             seed: scenario.seed,
             run: 0,
             actors: Actors::ALL,
+            silenced: Arc::from(Vec::new()),
+            record: false,
         }
     }
 }
@@ -190,6 +199,7 @@ impl Simulation {
             trails: BTreeMap::new(),
             progress: Progress::default(),
             attribution: None,
+            recorded: config.record.then(|| Recorded::new(n)),
             config,
             world,
         })
@@ -257,7 +267,9 @@ impl Simulation {
         let run = self.config.run;
         let mut values = [Decimal::ZERO; 8];
         for (mask, value) in values.iter_mut().enumerate() {
-            *value = self.counterfactual_value(run, Actors::of_mask(mask), &|| {})?;
+            *value = self
+                .counterfactual(run, Actors::of_mask(mask), None, false, None)?
+                .0;
         }
         let actors = ActorValues::shapley(u64::from(run), &values)?;
         let report = self.report_with_returns(Some(&actors))?;
@@ -286,45 +298,61 @@ impl Simulation {
         Ok(report)
     }
 
-    /// The net present value of run `run` of this scenario and population
-    /// with only `actors`' contributions switched on (one period at a time,
-    /// checking the cancel flag; `period_done` after each period).
-    fn counterfactual_value(
-        &self,
-        run: u32,
-        actors: Actors,
-        period_done: &(dyn Fn() + Sync),
-    ) -> Result<Decimal> {
-        let mut cf = Config::clone(&self.config);
-        cf.run = run;
-        cf.actors = actors;
-        let mut sim =
-            Simulation::in_world(Arc::new(cf), Arc::clone(&self.world), Retention::TotalsOnly)?;
-        let cancel = self.progress.cancel_only();
-        while !sim.is_done() {
-            cancel.check()?;
-            sim.step()?;
-            period_done();
-        }
-        sim.present_value()
-    }
-
     /// The attribution over `settings.runs()` runs of this simulation's
     /// scenario and population.
     fn attribute(&self, settings: MonteCarloSettings) -> Result<Attribution> {
-        let config = &self.config;
-        let total = settings
-            .runs()
-            .saturating_mul(8)
-            .saturating_mul(u64::from(config.horizon));
+        let runs = settings.install(|| self.attribution_runs(settings.runs(), 0))?;
+        Attribution::from_runs(self.config.seed, self.config.currency, &runs)
+    }
+
+    /// The eight counterfactual values of each run of `0..runs`, on the
+    /// current pool; `extra` more runs per run are announced to the progress
+    /// observer (a caller's own counterfactuals).
+    pub(super) fn attribution_runs(&self, runs: u64, extra: u64) -> Result<Vec<[Decimal; 8]>> {
+        let total = runs
+            .saturating_mul(8 + extra)
+            .saturating_mul(u64::from(self.config.horizon));
         let counter = self.progress.counter(total);
-        let tick = || counter.tick();
-        let runs = settings.install(|| {
-            counterfactuals(settings.runs(), |run, actors| {
-                self.counterfactual_value(run, actors, &tick)
-            })
-        })?;
-        Attribution::from_runs(config.seed, config.currency, &runs)
+        counterfactuals(runs, |run, actors| {
+            let (value, _) = self.counterfactual(run, actors, None, false, Some(&counter))?;
+            Ok(value)
+        })
+    }
+
+    /// Run `run` of this simulation's scenario and population with `actors`'
+    /// contributions on and the customers of `silenced` (a bitset) switched
+    /// off, to the horizon: its net present value and, when `record`, who did
+    /// what. Ticks `counter` after each period; stops when cancelled.
+    pub(super) fn counterfactual(
+        &self,
+        run: u32,
+        actors: Actors,
+        silenced: Option<Arc<[u64]>>,
+        record: bool,
+        counter: Option<&crate::progress::Counter<'_>>,
+    ) -> Result<(Decimal, Option<Recorded>)> {
+        let mut cf = Config::clone(&self.config);
+        cf.run = run;
+        cf.actors = actors;
+        cf.record = record;
+        if let Some(silenced) = silenced {
+            cf.silenced = silenced;
+        }
+        let mut sim =
+            Simulation::in_world(Arc::new(cf), Arc::clone(&self.world), Retention::TotalsOnly)?;
+        while !sim.is_done() {
+            self.progress.check()?;
+            sim.step()?;
+            if let Some(c) = counter {
+                c.tick();
+            }
+        }
+        Ok((sim.present_value()?, sim.recorded.take()))
+    }
+
+    /// The scenario's master seed and currency.
+    pub(super) fn seed_and_currency(&self) -> (u64, Currency) {
+        (self.config.seed, self.config.currency)
     }
 
     /// The next period to run (0 before the first step).
@@ -514,8 +542,13 @@ impl Simulation {
                 listening: &engagements.listening,
                 listen_capture: cfg.rates.listen_capture.get(),
                 feedback_reach: levers.feedback_reach.get(),
+                silenced: &cfg.silenced,
+                record: cfg.record,
             },
         );
+        if let Some(recorded) = self.recorded.as_mut() {
+            recorded.messages(&self.talk.credited);
+        }
 
         // Phase B: every customer.
         let base_bad = cfg.business.bad_experience;
@@ -543,6 +576,8 @@ impl Simulation {
             talk: &self.talk,
             net: &self.world.net,
             tracked: &self.tracked,
+            silenced: &cfg.silenced,
+            record: cfg.record,
         };
         let blocks: Vec<BlockTally> = self
             .states
@@ -558,6 +593,9 @@ impl Simulation {
         let mut tally = BlockTally::default();
         for b in blocks {
             tally.merge(b);
+        }
+        if let Some(recorded) = self.recorded.as_mut() {
+            recorded.period(&tally.credits, &cfg.prices, t, &mut self.discounting)?;
         }
         for (node, transition) in std::mem::take(&mut tally.audit) {
             if let Some(trail) = self.trails.get_mut(&node) {

@@ -9,6 +9,7 @@
 
 use rayon::prelude::*;
 
+use super::period::is_set;
 use super::rng::{BLOCK, Dice, Purpose};
 use crate::customer::CustomerState;
 use crate::propagation::{CompiledNetwork, Model, OneCascade};
@@ -33,6 +34,8 @@ pub(crate) struct Talk {
     negative_from: Vec<u32>,
     /// The customers whose entries are set, to reset them next period.
     set: Vec<u32>,
+    /// Who was credited with each message this period (when recording).
+    pub(crate) credited: Vec<u32>,
 }
 
 /// What one period's talking produced, besides the messages.
@@ -69,6 +72,11 @@ pub(crate) struct TalkParams<'a> {
     pub(crate) listen_capture: f64,
     /// Chance what listening hears reaches the business.
     pub(crate) feedback_reach: f64,
+    /// Bitset of the customers who do not talk (their contributions switched
+    /// off, see [`super::engagement`]); empty: everyone may.
+    pub(crate) silenced: &'a [u64],
+    /// Whether to record who is credited with each message ([`Talk::credited`]).
+    pub(crate) record: bool,
 }
 
 impl Talk {
@@ -80,6 +88,7 @@ impl Talk {
             positive_from: vec![NONE; n],
             negative_from: vec![NONE; n],
             set: Vec::new(),
+            credited: Vec::new(),
         }
     }
 
@@ -114,6 +123,7 @@ impl Talk {
             }
         }
         self.set.clear();
+        self.credited.clear();
         let mut tally = TalkTally::default();
         if !params.customers_talk {
             return tally;
@@ -127,6 +137,9 @@ impl Talk {
                 let (mut positive, mut negative) = (Vec::new(), Vec::new());
                 for (k, (state, &profile)) in states.iter().zip(profiles).enumerate() {
                     let node = (block * BLOCK + k) as u32;
+                    if is_set(params.silenced, node) {
+                        continue;
+                    }
                     let talk = match state.stage().voice() {
                         0 => continue,
                         v if v > 0 => {
@@ -193,6 +206,9 @@ impl Talk {
                 )
             };
             if let Some(f) = slot {
+                if params.record {
+                    self.credited.push(r.from);
+                }
                 *f = r.from;
                 *count += 1;
                 self.set.push(r.node);

@@ -81,6 +81,7 @@ pub use design::{Design, MAX_CELLS, Seeding};
 pub use metric::Metric;
 pub use moments::{MetricSummary, Moments, SCALE};
 pub use shard::{Shard, ShardMerge, SweepPart};
+pub(crate) use summary::write_row as write_csv_row;
 pub use summary::{CellSummary, SweepSummary};
 pub use table::SweepTable;
 

@@ -224,7 +224,9 @@ fn round_half_even(x: f64, decimals: i64) -> String {
     rounded.to_string()
 }
 
-fn write_row<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
+/// Appends one CSV row to `out`, quoting a field as RFC 4180 says when it
+/// holds a comma, a quote or a line break (shared with `cev`'s tables).
+pub(crate) fn write_row<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
     for (i, field) in fields.enumerate() {
         if i > 0 {
             out.push(',');

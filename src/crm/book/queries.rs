@@ -119,6 +119,36 @@ impl CustomerBook {
         self.relations.len()
     }
 
+    /// The customers who gave product feedback on `topic` (before `before`),
+    /// with their number of such events, in order of first appearance.
+    ///
+    /// # Complexity
+    /// O(events).
+    pub(crate) fn feedback_on(
+        &self,
+        topic: &str,
+        before: Option<crate::crm::Timestamp>,
+    ) -> Vec<(CustomerId, u64)> {
+        let limit = before.map_or(i64::MAX, |t| t.unix_millis());
+        let mut out = Vec::new();
+        for (person, name) in self.people.iter().zip(&self.names) {
+            let n = person
+                .events
+                .iter()
+                .filter_map(|&e| self.store.record(e))
+                .filter(|r| {
+                    r.code == Code::Feedback
+                        && r.at < limit
+                        && self.store.string(r.payload) == Some(topic)
+                })
+                .count() as u64;
+            if n > 0 {
+                out.push((name.clone(), n));
+            }
+        }
+        out
+    }
+
     /// Event `id` as it was applied.
     pub fn event(&self, id: &str) -> Option<Event> {
         let n = self.store.ids.get(id)?;

@@ -1,0 +1,3 @@
+//! Customer engagement value (issue 14).
+mod book;
+mod sim;
