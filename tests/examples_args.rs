@@ -28,7 +28,7 @@ fn refused(name: &str, args: &[&str]) -> (Option<i32>, String) {
     )
 }
 
-const EXAMPLES: [&str; 8] = [
+const EXAMPLES: [&str; 9] = [
     "quickstart",
     "who_owns_social",
     "crm_events",
@@ -37,6 +37,7 @@ const EXAMPLES: [&str; 8] = [
     "advocacy_programme",
     "charts",
     "clv_tracking",
+    "engagement_value",
 ];
 
 #[test]
