@@ -91,6 +91,7 @@ mod config;
 pub mod aggregate;
 pub mod brand;
 pub mod business;
+pub mod calibrate;
 pub mod clv;
 pub mod crm;
 pub mod customer;

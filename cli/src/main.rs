@@ -9,6 +9,8 @@
 //! social-loop sweep merge PART.json PART.json --out TABLE.json --csv SUMMARY.csv
 //! social-loop spread --edges FILE --model ic --p 0.1 --seeds a --runs-range 0..5000 --rng-seed 1 --partial PART.json
 //! social-loop spread merge PART.json PART.json
+//! social-loop run SCENARIO.json --events-out events.jsonl
+//! social-loop calibrate --events events.jsonl --at 2023-12-31 --out fitted.json
 //! social-loop customer-value --transactions cdnow_master.txt --format cdnow --calibration-end 1997-09-30 --model bgnbd
 //! ```
 //!
@@ -18,6 +20,7 @@
 //! closed stdout (`social-loop ... | head`) ends the program quietly with 0.
 
 mod bar;
+mod calibrate;
 mod customer_value;
 mod network_args;
 mod output;
@@ -56,6 +59,9 @@ enum Command {
     /// Fit a BTYD model to a purchase log and value every customer (CLV);
     /// prints one JSON line, writes a CSV per customer with --out.
     CustomerValue(customer_value::CustomerValueArgs),
+    /// Fit a scenario to a CRM's events (JSON Lines); writes the scenario,
+    /// prints one JSON line of estimates.
+    Calibrate(calibrate::CalibrateArgs),
 }
 
 /// A failure: what to print on stderr. Every failure exits with code 2.
@@ -76,6 +82,7 @@ fn main() -> ExitCode {
         Command::Run(args) => ("run", run::run(args)),
         Command::Sweep(args) => ("sweep", sweep::run(args)),
         Command::CustomerValue(args) => ("customer-value", customer_value::run(args)),
+        Command::Calibrate(args) => ("calibrate", calibrate::run(args)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

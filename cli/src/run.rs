@@ -63,6 +63,11 @@ pub struct RunArgs {
     /// Threads (default: all cores); the numbers do not depend on it.
     #[arg(long, value_name = "T", value_parser = parse_threads)]
     threads: Option<usize>,
+    /// Also write what the simulation did as CRM events (JSON Lines, the
+    /// `crm::Event` schema; period 0 starts on 2024-01-01): the input of
+    /// `social-loop calibrate`.
+    #[arg(long, value_name = "FILE.jsonl")]
+    events_out: Option<PathBuf>,
 }
 
 /// Reads a scenario file strictly (see [`Scenario::from_json_file`]: a
@@ -214,14 +219,17 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         None
     };
     let report = Simulation::new(&scenario)
+        .map_err(|e| Failure(format!("{name}: {e}")))
         .and_then(|sim| {
-            let sim = sim.progress(&progress);
-            match attribution {
-                Some(settings) => sim.attribution(settings).run(),
-                None => sim.run(),
+            let mut sim = sim.progress(&progress);
+            if let Some(settings) = attribution {
+                sim = sim.attribution(settings);
             }
-        })
-        .map_err(|e| Failure(format!("{name}: {e}")));
+            if let Some(path) = &args.events_out {
+                sim = crate::calibrate::write_events(sim, path)?;
+            }
+            sim.run().map_err(|e| Failure(format!("{name}: {e}")))
+        });
     bar.finish_and_clear();
     let report = report?;
     let elapsed = started.elapsed();

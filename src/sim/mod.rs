@@ -135,6 +135,7 @@
 
 mod attribution;
 mod book;
+mod events;
 mod period;
 mod population;
 mod report;
@@ -144,6 +145,8 @@ mod simulation;
 mod talk;
 
 pub use attribution::{ActorValues, Attribution};
+pub(crate) use events::period_millis;
+pub use events::{EventOptions, INITIAL_STATE, SOURCE_SYSTEM, UNMOVED};
 pub use report::{
     CustomerAudit, MoveCount, PeriodReport, Report, RunTotals, TransitionCounts, TriggerCount,
 };

@@ -4,6 +4,7 @@
 //! Every draw is keyed by (seed, run, period, customer, purpose, slot): see
 //! [`super::rng`].
 
+use super::events::{CauseRecord, NO_DETAIL};
 use super::report::TransitionCounts;
 use super::rng::{BLOCK, Dice, experience as slot};
 use super::scenario::Rates;
@@ -132,6 +133,8 @@ pub(crate) struct PeriodContext<'a> {
     pub(crate) net: &'a CompiledNetwork,
     /// Bitset of the customers whose full history is kept.
     pub(crate) tracked: &'a [u64],
+    /// Whether every cause is kept as a [`CauseRecord`] (for CRM events).
+    pub(crate) record_causes: bool,
 }
 
 impl PeriodContext<'_> {
@@ -183,6 +186,8 @@ pub(crate) struct BlockTally {
     /// Of which reached the business: (complaints, suggestions).
     pub(crate) feedback_reached: (u64, u64),
     pub(crate) audit: Vec<(u32, Transition)>,
+    /// Every cause, in order, when the context records them.
+    pub(crate) causes: Vec<CauseRecord>,
 }
 
 impl BlockTally {
@@ -206,6 +211,7 @@ impl BlockTally {
         add(&mut self.feedback_given, o.feedback_given);
         add(&mut self.feedback_reached, o.feedback_reached);
         self.audit.extend(o.audit);
+        self.causes.extend(o.causes);
     }
 
     /// Sales of `kind`: (full price, discounted).
@@ -237,6 +243,10 @@ struct Step<'s> {
     period: u32,
     probs: &'s TransitionProbabilities,
     tally: &'s mut BlockTally,
+    /// Whether causes are recorded, and the detail of the next one (who
+    /// told them, for word of mouth; whether discounted, for a purchase).
+    record: bool,
+    detail: u32,
 }
 
 impl Step<'_> {
@@ -263,6 +273,11 @@ impl Step<'_> {
                 self.tally.audit.push((self.node, m.with_cause(make())));
             }
         }
+        if self.record {
+            let record = CauseRecord::of(node, trigger, moved.is_some(), self.state, self.detail);
+            self.tally.causes.push(record);
+        }
+        self.detail = NO_DETAIL;
     }
 
     /// One experience at `at`, drawn from `dice` from slot `base` on: bad with
@@ -375,6 +390,8 @@ pub(crate) fn update_block(
             period: t,
             probs: &rates.transitions,
             tally: &mut tally,
+            record: ctx.record_causes,
+            detail: NO_DETAIL,
         };
         let mut contact = false;
         let mut discount = false;
@@ -411,6 +428,7 @@ pub(crate) fn update_block(
             if !d.chance(node, LAND, landing) {
                 if d.chance(node, NOTICE, rates.notice_irrelevant.get()) {
                     step.tally.engagements.1 += 1;
+                    step.detail = u32::from(engagement.kind.lowers_price());
                     step.cause(
                         d,
                         ENGAGEMENT_MOVE,
@@ -446,6 +464,7 @@ pub(crate) fn update_block(
                 }
                 kind => {
                     discount |= kind.lowers_price();
+                    step.detail = u32::from(kind.lowers_price());
                     step.cause(
                         d,
                         ENGAGEMENT_MOVE,
@@ -491,6 +510,7 @@ pub(crate) fn update_block(
                 step.tally.word_of_mouth.1 += 1;
                 NEGATIVE_MOVE
             };
+            step.detail = from.unwrap_or(NO_DETAIL);
             step.cause(dice.heard, slot, Trigger::WordOfMouth(valence), || {
                 Cause::WordOfMouth {
                     valence,
@@ -538,6 +558,7 @@ pub(crate) fn update_block(
             {
                 *c += 1;
             }
+            step.detail = u32::from(discount);
             step.cause(dice.purchase, PURCHASE_MOVE, Trigger::Purchase, || {
                 Cause::Purchase
             });
