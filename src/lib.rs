@@ -68,6 +68,8 @@
 //! * [`crm`]: real CRM events in, explained states out.
 //! * [`clv`]: customer value from purchase histories: BG/NBD, Pareto/NBD,
 //!   Gamma-Gamma and shifted-beta-geometric fits, CLV with intervals.
+//! * [`calibrate`]: a CRM book's own customers in the loop: the loop's rates
+//!   fitted to the book with intervals, and the scenario of those customers.
 //! * [`sweep`] and [`progress`]: parameter sweeps that merge exactly; progress and
 //!   cancellation for long runs.
 //! * [`design`]: the architecture page (modules, data flow, decisions).
