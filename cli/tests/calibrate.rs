@@ -39,7 +39,10 @@ fn calibrate_recovers_the_simulated_parameters_and_writes_a_runnable_scenario() 
     ]);
     let line = json_line(&out);
     let text = String::from_utf8(out.stdout.clone()).unwrap();
-    assert_eq!(keys_in_order(text.trim()), ["customers", "events", "parameters"]);
+    assert_eq!(
+        keys_in_order(text.trim()),
+        ["customers", "events", "parameters"]
+    );
     assert_eq!(line["customers"], 1000);
     let parameters = line["parameters"].as_object().unwrap();
     for (path, e) in parameters {
@@ -51,7 +54,10 @@ fn calibrate_recovers_the_simulated_parameters_and_writes_a_runnable_scenario() 
             &["ci95", "estimate", "reason", "source", "std_err"]
         };
         assert_eq!(keys, expected, "{path}");
-        let (lo, hi) = (e["ci95"][0].as_f64().unwrap(), e["ci95"][1].as_f64().unwrap());
+        let (lo, hi) = (
+            e["ci95"][0].as_f64().unwrap(),
+            e["ci95"][1].as_f64().unwrap(),
+        );
         assert!(lo < hi, "{path}");
     }
     for (path, truth) in [
@@ -63,8 +69,14 @@ fn calibrate_recovers_the_simulated_parameters_and_writes_a_runnable_scenario() 
     ] {
         let e = &parameters[path];
         assert_eq!(e["source"], "fitted", "{path}");
-        let (lo, hi) = (e["ci95"][0].as_f64().unwrap(), e["ci95"][1].as_f64().unwrap());
-        assert!(lo <= truth && truth <= hi, "{path}: {truth} not in [{lo}, {hi}]");
+        let (lo, hi) = (
+            e["ci95"][0].as_f64().unwrap(),
+            e["ci95"][1].as_f64().unwrap(),
+        );
+        assert!(
+            lo <= truth && truth <= hi,
+            "{path}: {truth} not in [{lo}, {hi}]"
+        );
     }
     assert_eq!(parameters["rates.advocate_talk"]["source"], "default");
     // The fitted scenario runs.
@@ -90,5 +102,8 @@ fn an_empty_events_file_is_an_error_naming_it() {
         temp_dir("calibrate_empty").join("f.json").as_os_str(),
     ]);
     let stderr = err_2(&out);
-    assert!(stderr.contains("empty.jsonl") && stderr.contains("empty"), "{stderr}");
+    assert!(
+        stderr.contains("empty.jsonl") && stderr.contains("empty"),
+        "{stderr}"
+    );
 }

@@ -45,7 +45,7 @@
 //! | `rates.conversion` | periods as a prospect without praise that period | purchases |
 //! | `rates.exposure` | periods unaware at the start | exposures |
 //! | `population.initial.<stage>` | customers the book knew at the end of `--at` | in that stage |
-//! | `prices.unit_price` | purchases with an amount in the first currency met | mean amount (a normal interval; a constant price is known to half a cent) |
+//! | `prices.unit_price` | purchases with an amount in the first currency met, in periods without a discount | mean amount (a normal interval; a constant price is known to half a cent) |
 //!
 //! The per-period rates are converted to the scenario's per-week rates
 //! (`1 - (1 - p)^7` for days). A rule with fewer than [`MIN_TRIES`] tries,

@@ -25,8 +25,8 @@ pub(super) fn apply(calibration: &Calibration, scenario: &Scenario) -> Result<Sc
         };
         crate::sweep::set_path(&mut json, path, &value).map_err(|err| err.within("calibration"))?;
     }
-    if let Some(c) = calibration.currency {
-        json["currency"] = Value::from(c.as_str());
+    if let (Some(c), Some(fields)) = (calibration.currency, json.as_object_mut()) {
+        fields.insert("currency".into(), Value::from(c.as_str()));
     }
     // Shares rounded by floating point: make them sum to exactly 1 again.
     if let Some(Value::Object(mix)) = json.pointer_mut("/population/initial") {

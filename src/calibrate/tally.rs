@@ -234,10 +234,17 @@ fn customer(book: &CustomerBook, c: usize, grid: &Grid, t: &mut Tally) {
         let praised = events.iter().any(|&(_, s)| is_praise(s));
         // A discount that landed makes buying more likely: not a try of the
         // own rates.
-        let discounted = events.iter().any(|(r, _)| {
-            r.code == Code::Engagement
-                && r.aux2 != 0
-                && r.engagement_kind() == Some(EngagementKind::Discount)
+        let discounted = events.iter().any(|(r, seen)| match seen {
+            Seen::Unmoved(Trigger::Engagement { relevant: true }) => store
+                .others
+                .get(r.payload as usize)
+                .and_then(|(_, fields)| fields.get("engagement_kind"))
+                .is_some_and(|k| k == "discount"),
+            _ => {
+                r.code == Code::Engagement
+                    && r.aux2 != 0
+                    && r.engagement_kind() == Some(EngagementKind::Discount)
+            }
         });
         let exposed = events.iter().any(|&(_, s)| is_exposure(s));
         let mut purchase_stage = None;
@@ -272,7 +279,9 @@ fn customer(book: &CustomerBook, c: usize, grid: &Grid, t: &mut Tally) {
                 }
                 Seen::Initial(None) | Seen::Nothing => {}
             }
+            // The list price: sales in periods without a discount.
             if r.code == Code::Purchase
+                && !discounted
                 && let Some(m) = store.money_of(&r)
                 && Some(m.currency) == grid.currency
             {

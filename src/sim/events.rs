@@ -301,7 +301,13 @@ impl EventWriter {
                     if matches!(trigger, Trigger::WordOfMouth(_)) {
                         counterpart = from;
                     }
-                    other(UNMOVED, "cause", trigger.name())
+                    let mut kind = other(UNMOVED, "cause", trigger.name());
+                    if let (EventKind::Other { fields, .. }, Trigger::Engagement { .. }, 1) =
+                        (&mut kind, trigger, c.detail)
+                    {
+                        fields.insert("engagement_kind".into(), Value::from("discount"));
+                    }
+                    kind
                 }
                 (_, Trigger::Exposure) => EventKind::SocialPost,
                 (_, Trigger::Engagement { relevant }) => EventKind::EngagementReceived {
