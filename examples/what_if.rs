@@ -78,7 +78,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         ours.get_currency()
     );
     println!(
-        "  {:<30}{:>11}{:>12}{:>8}{:>16}",
+        "  {:<30}{:>11}{:>12}{:>8}{:>20}",
         "what if", "advocates", "adversaries", "NPS", "net present value"
     );
     for (name, scenario) in what_ifs {
@@ -91,7 +91,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             nps += last.nps_score().unwrap_or(0.0) / 5.0;
             value += f64::try_from(report.totals.net_present_value)? / 5.0;
         }
-        println!("  {name:<30}{advocates:>11.1}{adversaries:>12.1}{nps:>8.1}{value:>16.0}");
+        println!("  {name:<30}{advocates:>11.1}{adversaries:>12.1}{nps:>8.1}{value:>20.0}");
     }
     Ok(())
 }

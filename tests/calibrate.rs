@@ -110,14 +110,18 @@ fn rates_with_too_few_moves_keep_their_defaults_with_a_reason() {
     book.import_jsonl(jsonl.as_bytes()).unwrap();
     let fit = Calibration::fit(&book, CalibrationOptions::default()).unwrap();
     assert_eq!((fit.customers, fit.events), (2, 3));
-    let rule = &fit.parameters["rates.transitions.customer+experience_delighted"];
+    // A real CRM's book records no cause without its move: no rule's chance.
+    let rule = &fit.parameters["rates.transitions.prospect+purchase"];
     assert_eq!(rule.source, EstimateSource::Default);
-    assert_eq!(rule.estimate, 0.3);
+    assert_eq!(rule.estimate, 1.0);
+    assert!(rule.reason.as_deref().unwrap().contains("unmoved"));
+    // Too few tries: the default.
+    let repeat = &fit.parameters["purchase_frequency"];
+    assert_eq!(repeat.source, EstimateSource::Default);
+    let reason = repeat.reason.as_deref().unwrap();
     assert!(
-        rule.reason
-            .as_deref()
-            .unwrap()
-            .contains(&format!("at least {MIN_TRIES}"))
+        reason.contains(&format!("at least {MIN_TRIES}")),
+        "{reason}"
     );
     let talk = &fit.parameters["rates.advocate_talk"];
     assert_eq!(talk.source, EstimateSource::Default);

@@ -47,6 +47,10 @@
 //! | `population.initial.<stage>` | customers the book knew at the end of `--at` | in that stage |
 //! | `prices.unit_price` | purchases with an amount in the first currency met, in periods without a discount | mean amount (a normal interval; a constant price is known to half a cent) |
 //!
+//! A book with no `unmoved` event at all (a real CRM's, which records only
+//! what happened) cannot tell a rule's chance from 1: every recorded cause
+//! moves under the book's rules. Its transition rows keep their defaults.
+//!
 //! The per-period rates are converted to the scenario's per-week rates
 //! (`1 - (1 - p)^7` for days). A rule with fewer than [`MIN_TRIES`] tries,
 //! and every parameter the book says nothing about (talk, word-of-mouth tie
@@ -205,10 +209,17 @@ impl Calibration {
         for id in RuleId::all() {
             let c = tally.rules.get(id.index()).copied().unwrap_or_default();
             let default = rates.get_transitions().get(id).get();
-            parameters.insert(
-                format!("rates.transitions.{}", id.name()),
-                binomial(c, MIN_TRIES, default, "causes that met this rule"),
-            );
+            let estimate = if tally.unmoved == 0 {
+                // Every recorded cause moves under the book's rules: without a
+                // record of the causes that did not, a chance is not told from 1.
+                whole_domain(
+                    default,
+                    "the book records no cause without its move (no `unmoved` events), so a rule's chance cannot be told from 1",
+                )
+            } else {
+                binomial(c, MIN_TRIES, default, "causes that met this rule")
+            };
+            parameters.insert(format!("rates.transitions.{}", id.name()), estimate);
         }
         let per_week_rates = [
             (

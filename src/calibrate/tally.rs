@@ -48,6 +48,8 @@ pub(crate) struct Tally {
     pub(crate) stages: [u64; 7],
     /// Purchase amounts (in the first currency met), as f64 sums.
     pub(crate) spend: (u64, f64, f64),
+    /// Causes recorded without their move (`unmoved` events).
+    pub(crate) unmoved: u64,
 }
 
 impl Default for Tally {
@@ -59,6 +61,7 @@ impl Default for Tally {
             exposure: Count::default(),
             stages: [0; 7],
             spend: (0, 0.0, 0.0),
+            unmoved: 0,
         }
     }
 }
@@ -77,6 +80,7 @@ impl Tally {
         self.spend.0 += o.spend.0;
         self.spend.1 += o.spend.1;
         self.spend.2 += o.spend.2;
+        self.unmoved += o.unmoved;
         self
     }
 }
@@ -270,6 +274,7 @@ fn customer(book: &CustomerBook, c: usize, grid: &Grid, t: &mut Tally) {
                     }
                 }
                 Seen::Unmoved(trigger) => {
+                    t.unmoved += 1;
                     let bought_now = state.ever_bought() || trigger == Trigger::Purchase;
                     if let Some(count) = RuleId::find(state.stage(), trigger, bought_now)
                         .and_then(|r| t.rules.get_mut(r.index()))
