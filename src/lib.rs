@@ -70,6 +70,8 @@
 //!   Gamma-Gamma and shifted-beta-geometric fits, CLV with intervals.
 //! * [`cev`]: customer engagement value, CLV + referral, influence and
 //!   knowledge value per customer, from a CRM book or the value loop.
+//! * [`calibrate`]: a CRM book's own customers in the loop: the loop's rates
+//!   fitted to the book with intervals, and the scenario of those customers.
 //! * [`sweep`] and [`progress`]: parameter sweeps that merge exactly; progress and
 //!   cancellation for long runs.
 //! * [`design`]: the architecture page (modules, data flow, decisions).
@@ -93,6 +95,7 @@ mod config;
 pub mod aggregate;
 pub mod brand;
 pub mod business;
+pub mod calibrate;
 pub mod cev;
 pub mod clv;
 pub mod crm;

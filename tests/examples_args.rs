@@ -28,7 +28,7 @@ fn refused(name: &str, args: &[&str]) -> (Option<i32>, String) {
     )
 }
 
-const EXAMPLES: [&str; 9] = [
+const EXAMPLES: [&str; 10] = [
     "quickstart",
     "who_owns_social",
     "crm_events",
@@ -38,6 +38,7 @@ const EXAMPLES: [&str; 9] = [
     "charts",
     "clv_tracking",
     "engagement_value",
+    "what_if",
 ];
 
 #[test]

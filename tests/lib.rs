@@ -5,6 +5,7 @@ mod attribution;
 mod bass;
 mod brand;
 mod business;
+mod calibrate;
 mod cev;
 mod clv;
 mod crm;

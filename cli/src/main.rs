@@ -11,6 +11,8 @@
 //! social-loop spread merge PART.json PART.json
 //! social-loop crm cev --events events.jsonl --out cev.csv
 //! social-loop run examples/scenario.json --cev cev.csv
+//! social-loop run SCENARIO.json --events-out events.jsonl
+//! social-loop calibrate --events events.jsonl --at 2023-12-31 --out fitted.json
 //! social-loop customer-value --transactions cdnow_master.txt --format cdnow --calibration-end 1997-09-30 --model bgnbd
 //! ```
 //!
@@ -20,6 +22,7 @@
 //! closed stdout (`social-loop ... | head`) ends the program quietly with 0.
 
 mod bar;
+mod calibrate;
 mod cev;
 mod customer_value;
 mod network_args;
@@ -62,6 +65,9 @@ enum Command {
     /// CRM tools: `crm cev` values every customer of an event file (CLV +
     /// referral, influence and knowledge value); writes a CSV.
     Crm(cev::CrmArgs),
+    /// Fit a scenario to a CRM's events (JSON Lines); writes the scenario,
+    /// prints one JSON line of estimates.
+    Calibrate(calibrate::CalibrateArgs),
 }
 
 /// A failure: what to print on stderr. Every failure exits with code 2.
@@ -83,6 +89,7 @@ fn main() -> ExitCode {
         Command::Sweep(args) => ("sweep", sweep::run(args)),
         Command::CustomerValue(args) => ("customer-value", customer_value::run(args)),
         Command::Crm(args) => ("crm", cev::run_crm(args)),
+        Command::Calibrate(args) => ("calibrate", calibrate::run(args)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

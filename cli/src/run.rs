@@ -71,6 +71,11 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = 10, requires = "cev",
           value_parser = clap::value_parser!(u64).range(2..))]
     cev_runs: u64,
+    /// Also write what the simulation did as CRM events (JSON Lines, the
+    /// `crm::Event` schema; period 0 starts on 2024-01-01): the input of
+    /// `social-loop calibrate`.
+    #[arg(long, value_name = "FILE.jsonl")]
+    events_out: Option<PathBuf>,
 }
 
 /// Reads a scenario file strictly (see [`Scenario::from_json_file`]: a
@@ -222,14 +227,17 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         None
     };
     let report = Simulation::new(&scenario)
+        .map_err(|e| Failure(format!("{name}: {e}")))
         .and_then(|sim| {
-            let sim = sim.progress(&progress);
-            match attribution {
-                Some(settings) => sim.attribution(settings).run(),
-                None => sim.run(),
+            let mut sim = sim.progress(&progress);
+            if let Some(settings) = attribution {
+                sim = sim.attribution(settings);
             }
-        })
-        .map_err(|e| Failure(format!("{name}: {e}")));
+            if let Some(path) = &args.events_out {
+                sim = crate::calibrate::write_events(sim, path)?;
+            }
+            sim.run().map_err(|e| Failure(format!("{name}: {e}")))
+        });
     bar.finish_and_clear();
     let report = report?;
     let elapsed = started.elapsed();

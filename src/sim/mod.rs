@@ -136,6 +136,7 @@
 mod attribution;
 mod book;
 mod engagement;
+mod events;
 mod period;
 mod population;
 mod report;
@@ -146,6 +147,8 @@ mod talk;
 
 pub use attribution::{ActorValues, Attribution};
 pub use engagement::{GROUPS, SimulatedEngagement};
+pub(crate) use events::period_millis;
+pub use events::{EventOptions, INITIAL_STATE, SOURCE_SYSTEM, UNMOVED};
 pub use report::{
     CustomerAudit, MoveCount, PeriodReport, Report, RunTotals, TransitionCounts, TriggerCount,
 };

@@ -4,6 +4,7 @@
 //! Every draw is keyed by (seed, run, period, customer, purpose, slot): see
 //! [`super::rng`].
 
+use super::events::{CauseRecord, NO_DETAIL};
 use super::report::TransitionCounts;
 use super::rng::{BLOCK, Dice, experience as slot};
 use super::scenario::Rates;
@@ -138,6 +139,8 @@ pub(crate) struct PeriodContext<'a> {
     /// Whether to record who bought, who gave feedback and who is credited
     /// with referral sales ([`BlockTally::credits`]).
     pub(crate) record: bool,
+    /// Whether every cause is kept as a [`CauseRecord`] (for CRM events).
+    pub(crate) record_causes: bool,
 }
 
 impl PeriodContext<'_> {
@@ -214,6 +217,8 @@ pub(crate) struct BlockTally {
     pub(crate) feedback_reached: (u64, u64),
     pub(crate) audit: Vec<(u32, Transition)>,
     pub(crate) credits: Credits,
+    /// Every cause, in order, when the context records them.
+    pub(crate) causes: Vec<CauseRecord>,
 }
 
 impl BlockTally {
@@ -238,6 +243,7 @@ impl BlockTally {
         add(&mut self.feedback_reached, o.feedback_reached);
         self.audit.extend(o.audit);
         self.credits.merge(o.credits);
+        self.causes.extend(o.causes);
     }
 
     /// Sales of `kind`: (full price, discounted).
@@ -269,6 +275,10 @@ struct Step<'s> {
     period: u32,
     probs: &'s TransitionProbabilities,
     tally: &'s mut BlockTally,
+    /// Whether causes are recorded, and the detail of the next one (who
+    /// told them, for word of mouth; whether discounted, for a purchase).
+    record: bool,
+    detail: u32,
 }
 
 impl Step<'_> {
@@ -295,6 +305,11 @@ impl Step<'_> {
                 self.tally.audit.push((self.node, m.with_cause(make())));
             }
         }
+        if self.record {
+            let record = CauseRecord::of(node, trigger, moved.is_some(), self.state, self.detail);
+            self.tally.causes.push(record);
+        }
+        self.detail = NO_DETAIL;
     }
 
     /// One experience at `at`, drawn from `dice` from slot `base` on: bad with
@@ -411,6 +426,8 @@ pub(crate) fn update_block(
             period: t,
             probs: &rates.transitions,
             tally: &mut tally,
+            record: ctx.record_causes,
+            detail: NO_DETAIL,
         };
         let mut contact = false;
         let mut discount = false;
@@ -447,6 +464,7 @@ pub(crate) fn update_block(
             if !d.chance(node, LAND, landing) {
                 if d.chance(node, NOTICE, rates.notice_irrelevant.get()) {
                     step.tally.engagements.1 += 1;
+                    step.detail = u32::from(engagement.kind.lowers_price());
                     step.cause(
                         d,
                         ENGAGEMENT_MOVE,
@@ -482,6 +500,7 @@ pub(crate) fn update_block(
                 }
                 kind => {
                     discount |= kind.lowers_price();
+                    step.detail = u32::from(kind.lowers_price());
                     step.cause(
                         d,
                         ENGAGEMENT_MOVE,
@@ -527,6 +546,7 @@ pub(crate) fn update_block(
                 step.tally.word_of_mouth.1 += 1;
                 NEGATIVE_MOVE
             };
+            step.detail = from.unwrap_or(NO_DETAIL);
             step.cause(dice.heard, slot, Trigger::WordOfMouth(valence), || {
                 Cause::WordOfMouth {
                     valence,
@@ -580,6 +600,7 @@ pub(crate) fn update_block(
             {
                 *c += 1;
             }
+            step.detail = u32::from(discount);
             step.cause(dice.purchase, PURCHASE_MOVE, Trigger::Purchase, || {
                 Cause::Purchase
             });

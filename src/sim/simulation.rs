@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use super::attribution::{ActorValues, Actors, Attribution, counterfactuals};
 use super::book::{self, Discounting};
 use super::engagement::Recorded;
+use super::events::{EventOptions, EventWriter};
 use super::period::{
     ActiveEngagement, BlockTally, LAST_BAD, PeriodContext, PeriodDice, PeriodRates, SaleKind,
     touchpoint_of, update_block,
@@ -74,6 +75,8 @@ pub struct Simulation {
     attribution: Option<MonteCarloSettings>,
     /// Who did what, per customer, when the run records it.
     recorded: Option<Recorded>,
+    events: Option<EventWriter>,
+    pending: Vec<crate::crm::Event>,
 }
 
 /// The scenario without its population (which lives in the [`World`]), and
@@ -200,9 +203,50 @@ impl Simulation {
             progress: Progress::default(),
             attribution: None,
             recorded: config.record.then(|| Recorded::new(n)),
+            events: None,
+            pending: Vec::new(),
             config,
             world,
         })
+    }
+
+    /// Records what the run does as the events a CRM would record (see
+    /// [`EventOptions`] for the mapping): the network's ties and every
+    /// customer's state now first, then each period's causes as it runs.
+    /// [`take_events`](Self::take_events) hands them over.
+    ///
+    /// ```
+    /// use social_loop::crm::CustomerBook;
+    /// use social_loop::sim::{EventOptions, GeneratedNetwork, NetworkSpec, Scenario, Simulation};
+    /// let scenario = Scenario::default()
+    ///     .network(NetworkSpec::Generated(GeneratedNetwork::micro_communities(200, 20, 4.0)?))
+    ///     .horizon(3);
+    /// let mut sim = Simulation::new(&scenario)?.record_events(EventOptions::default())?;
+    /// sim.run_to_horizon()?;
+    /// let mut book = CustomerBook::new();
+    /// for event in sim.take_events() {
+    ///     book.apply(&event);
+    /// }
+    /// assert_eq!(book.customer_count(), 200);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Overflow`] when the discounted price does not fit a `Decimal`;
+    /// [`Error::InvalidParameter`] when a timestamp falls outside the years
+    /// 0 to 9999.
+    pub fn record_events(mut self, options: EventOptions) -> Result<Self> {
+        let cfg = &*self.config;
+        let writer = EventWriter::new(options, cfg.period, &cfg.prices, cfg.currency)?;
+        self.pending = writer.initial(&self.world.net, &self.states)?;
+        self.events = Some(writer);
+        Ok(self)
+    }
+
+    /// The events recorded since the last call (none unless
+    /// [`record_events`](Self::record_events) was asked for).
+    pub fn take_events(&mut self) -> Vec<crate::crm::Event> {
+        std::mem::take(&mut self.pending)
     }
 
     /// Tells `progress` after each period that [`run_to_horizon`](Self::run_to_horizon)
@@ -578,6 +622,7 @@ impl Simulation {
             tracked: &self.tracked,
             silenced: &cfg.silenced,
             record: cfg.record,
+            record_causes: self.events.is_some(),
         };
         let blocks: Vec<BlockTally> = self
             .states
@@ -601,6 +646,10 @@ impl Simulation {
             if let Some(trail) = self.trails.get_mut(&node) {
                 trail.record(transition)?;
             }
+        }
+        if let Some(writer) = &self.events {
+            let events = writer.period(t, &self.world.net, &tally.causes)?;
+            self.pending.extend(events);
         }
 
         // Money.

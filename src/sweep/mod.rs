@@ -76,6 +76,7 @@ mod shard;
 mod summary;
 mod table;
 
+pub(crate) use axis::set_path;
 pub use axis::{Axis, Levels};
 pub use design::{Design, MAX_CELLS, Seeding};
 pub use metric::Metric;
