@@ -32,28 +32,19 @@ use social_loop::sim::{GeneratedNetwork, NetworkSpec, Scenario, Simulation};
 use social_loop::value::MoneyEstimate;
 use social_loop::{CustomerId, Decimal};
 
-/// Strict arguments: `--runs N` and `--eval N` (at least 2), `--top K` (at least 1).
-fn args() -> Result<(u64, u32, usize), String> {
-    let (mut runs, mut eval, mut top) = (6u64, 10u32, 20usize);
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let value = it.next().ok_or(format!("{flag} needs a value"))?;
-        let number: u32 = value
-            .parse()
-            .map_err(|_| format!("{flag}: `{value}` is not a whole number"))?;
-        match flag.as_str() {
-            "--runs" if number >= 2 => runs = u64::from(number),
-            "--eval" if number >= 2 => eval = number,
-            "--top" if number >= 1 => top = number as usize,
-            "--runs" | "--eval" | "--top" => return Err(format!("{flag}: {number} is too few")),
-            other => {
-                return Err(format!(
-                    "unknown argument `{other}` (use --runs, --eval, --top)"
-                ));
-            }
-        }
-    }
-    Ok((runs, eval, top))
+/// Who is worth most, counting influence: top customers by CLV next to top
+/// by CRV + CIV, and a programme chosen by CEV against one chosen by CLV.
+#[derive(clap::Parser)]
+struct Args {
+    /// Runs of the simulated company's engagement value, at least 2.
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u64).range(2..))]
+    runs: u64,
+    /// Paired held-out runs that evaluate the two programmes, at least 2.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(2..))]
+    eval: u32,
+    /// Customers each programme invites, at least 1.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
+    top: u64,
 }
 
 /// The top `n` by CLV and by CRV + CIV, side by side, and their overlap.
@@ -103,10 +94,8 @@ fn with_programme(
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (runs, eval, top) = args().map_err(|e| {
-        eprintln!("engagement_value: {e}");
-        std::process::exit(2)
-    })?;
+    let Args { runs, eval, top } = clap::Parser::parse();
+    let top = usize::try_from(top)?;
 
     println!("## A CRM book: 3,000 synthetic customers (EUR)");
     let mut book = CustomerBook::new();

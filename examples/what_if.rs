@@ -26,6 +26,7 @@ use social_loop::crm::{CustomerBook, SyntheticCrm};
 use social_loop::sim::{Scenario, run};
 
 fn main() -> Result<(), Box<dyn Error>> {
+    <common::NoArguments as clap::Parser>::parse();
     let events = SyntheticCrm::new(2_000).days(182).seed(7).events()?;
     let mut book = CustomerBook::new();
     let imported = book.import(&events);
