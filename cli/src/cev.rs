@@ -32,6 +32,7 @@ use social_loop::clv::ValueOptions;
 use social_loop::crm::{BookValueOptions, CustomerBook, Money};
 use social_loop::propagation::MonteCarloSettings;
 use social_loop::sim::{Scenario, Simulation};
+use social_loop::targeting::ReachOfEach;
 
 use crate::network_args::parse_threads;
 use crate::{Failure, output};
@@ -69,10 +70,11 @@ struct CrmCevArgs {
     /// feedback on it: `TOPIC=AMOUNT:CURRENCY` (repeatable), e.g. `battery=5000:EUR`.
     #[arg(long, value_name = "TOPIC=AMOUNT:CUR", value_parser = parse_gain)]
     gain: Vec<KnowledgeGain>,
-    /// Monte Carlo runs of each customer's reach.
-    #[arg(long, value_name = "N", default_value_t = 200,
-          value_parser = clap::value_parser!(u64).range(2..))]
-    reach_runs: u64,
+    /// Reverse-reachable sets per customer for everyone's reach (the
+    /// standard error of a reach `1 + r` is about `√(r / N)`).
+    #[arg(long, value_name = "N", default_value_t = 64,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    reach_sets: u32,
     /// Parameter draws of the CLV interval.
     #[arg(long, value_name = "N", default_value_t = 100)]
     draws: u32,
@@ -131,7 +133,7 @@ fn crm_cev(args: &CrmCevArgs) -> Result<(), Failure> {
             None => eprintln!("social-loop crm cev: warning: {name}: {position}: {reason}"),
         }
     }
-    let mut reach = MonteCarloSettings::new(args.reach_runs, 0)?;
+    let mut reach = ReachOfEach::default().sets_per_customer(args.reach_sets)?;
     if let Some(t) = args.threads {
         reach = reach
             .threads(t)

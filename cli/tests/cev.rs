@@ -50,7 +50,7 @@ fn crm_cev_writes_the_csv_of_every_customer_ranked() {
         "battery=5000:EUR".as_ref(),
         "--draws".as_ref(),
         "20".as_ref(),
-        "--reach-runs".as_ref(),
+        "--reach-sets".as_ref(),
         "50".as_ref(),
     ]);
     let stdout = ok_stdout(&out);

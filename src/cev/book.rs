@@ -11,7 +11,8 @@ use crate::crm::{BookValueOptions, Currency, CustomerBook, Money, Timestamp};
 use crate::customer::{CustomerId, Stage, Topic};
 use crate::error::{Error, Result};
 use crate::probability::Probability;
-use crate::propagation::{CompiledNetwork, InfluencerRanking, Model, MonteCarloSettings};
+use crate::propagation::CompiledNetwork;
+use crate::targeting::ReachOfEach;
 use crate::value::ESTIMATE_PLACES;
 
 /// The gain a business change brought, to be shared among the customers whose
@@ -77,8 +78,9 @@ impl KnowledgeGain {
 ///   the referred customers' CLV intervals (their bounds added).
 /// * **CIV** of `i` = `± c · v̄ · (E[reach_i] − 1)`: the customers `i`'s word
 ///   of mouth is expected to reach on the book's influence network (the
-///   Independent Cascade from `i` alone, by the propagation engine's
-///   [`InfluencerRanking`], with [`reach`](Self::reach)'s settings; ties from
+///   Independent Cascade from `i` alone, every customer's at once from one
+///   collection of reverse-reachable sets by [`ReachOfEach`], with
+///   [`reach`](Self::reach)'s sample size and seed; ties from
 ///   referrals, replies and explicit ties, see [`CustomerBook`]), times the
 ///   conversion `c` ([`influence_conversion`](Self::influence_conversion):
 ///   the share of a reached customer's value that the talk adds), times the
@@ -87,7 +89,9 @@ impl KnowledgeGain {
 ///   in each influenced customer's purchases; a book has no such measurement,
 ///   so the crate models it. A referred customer reached by the referrer's
 ///   talk is counted here too: CIV is the extra they buy, CRV their own CLV.
-///   The interval is from the reach's 95% interval (not `v̄`'s).
+///   The interval is from the reach's 95% interval (binomial, not `v̄`'s).
+///   A customer whose reach beyond themselves is estimated at 0 (no one
+///   else's RR set held them) gets CIV = 0.
 /// * **CKV**: each [`KnowledgeGain`] is shared equally among the product
 ///   feedback events on its topic (before its date), and each customer gets
 ///   the shares of their events, in the gain's currency (exact: the shares
@@ -107,13 +111,14 @@ impl KnowledgeGain {
 /// set `s` from such a survey or a holdout of your referral programme);
 /// `c = 0.1` (the value loop's default referral conversion,
 /// [`Rates::referral_conversion`](crate::sim::Rates::referral_conversion): a
-/// judgement, not a measurement); 200 runs of the reach from seed 0; no gains.
+/// judgement, not a measurement); the reach from 64 RR sets per customer,
+/// seed 0 (standard error about `√((reach − 1) / 64)`); no gains.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EngagementOptions {
     value: BookValueOptions,
     referred_anyway: Probability,
     influence_conversion: Probability,
-    reach: MonteCarloSettings,
+    reach: ReachOfEach,
     gains: Vec<KnowledgeGain>,
 }
 
@@ -123,7 +128,7 @@ impl Default for EngagementOptions {
             value: BookValueOptions::default(),
             referred_anyway: Probability::ZERO,
             influence_conversion: Probability::saturating(0.1),
-            reach: MonteCarloSettings::const_new(200, 0),
+            reach: ReachOfEach::default(),
             gains: Vec::new(),
         }
     }
@@ -148,9 +153,10 @@ impl EngagementOptions {
         self.influence_conversion = c;
         self
     }
-    /// The Monte Carlo settings of every customer's reach (runs, seed, threads).
+    /// How every customer's reach is estimated (RR sets per customer, seed,
+    /// threads; see [`ReachOfEach`] for the accuracy).
     #[must_use]
-    pub fn reach(mut self, settings: MonteCarloSettings) -> Self {
+    pub fn reach(mut self, settings: ReachOfEach) -> Self {
         self.reach = settings;
         self
     }
@@ -213,11 +219,12 @@ impl CustomerBook {
     /// # Errors
     /// As [`customer_values`](Self::customer_values) (a currency whose
     /// purchases a BTYD model cannot be fitted to fails the whole book), and
-    /// [`InfluencerRanking::rank_all`]; [`Error::Overflow`].
+    /// [`ReachOfEach::estimate`]; [`Error::Overflow`].
     ///
     /// # Complexity
-    /// O(events) plus the CLV fits, plus `reach.runs()` cascades from every
-    /// customer with an outgoing tie, in parallel on the settings' threads.
+    /// O(events) plus the CLV fits, plus `s · n` reverse-reachable sets of
+    /// the network's `n` customers (`s` = [`ReachOfEach::sets_per_customer`]),
+    /// in parallel on the reach's threads.
     pub fn engagement_values(&self, options: &EngagementOptions) -> Result<EngagementValues> {
         let overflow = || Error::overflow("an engagement value");
         let fitted = self.customer_values(options.value)?;
@@ -268,10 +275,7 @@ impl CustomerBook {
         let network = self.network();
         if !conversion.is_zero() && network.tie_count() > 0 {
             let compiled = CompiledNetwork::from_network(network);
-            let ranked = InfluencerRanking::spread(Model::IndependentCascade)
-                .settings(options.reach)
-                .top(usize::MAX)
-                .rank_all(&compiled)?;
+            let ranked = options.reach.estimate(&compiled)?;
             for influencer in ranked {
                 let beyond = |x: f64| Decimal::try_from(x - 1.0).map(round);
                 let (Ok(mean), Ok(low), Ok(high)) = (

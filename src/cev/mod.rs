@@ -40,8 +40,9 @@
 //!
 //! * **A CRM book** ([`CustomerBook::engagement_values`](crate::crm::CustomerBook::engagement_values),
 //!   see [`EngagementOptions`]): CLV by the fitted BTYD model, CRV from the
-//!   referral forest, CIV from the book's influence network by the
-//!   propagation engine's expected reach, CKV from product feedback linked to
+//!   referral forest, CIV from the book's influence network by every
+//!   customer's expected Independent Cascade reach (all at once from one
+//!   collection of reverse-reachable sets, [`ReachOfEach`](crate::targeting::ReachOfEach)), CKV from product feedback linked to
 //!   the gains of business changes ([`KnowledgeGain`]). Where and why it
 //!   departs from the paper is on [`EngagementOptions`].
 //! * **The value loop** ([`Simulation::engagement_values`](crate::sim::Simulation::engagement_values)):

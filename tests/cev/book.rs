@@ -7,7 +7,7 @@ use social_loop::clv::ValueOptions;
 use social_loop::crm::{
     BookValueOptions, Currency, CustomerBook, Event, EventId, EventKind, Money, SyntheticCrm,
 };
-use social_loop::propagation::MonteCarloSettings;
+use social_loop::targeting::ReachOfEach;
 
 fn eur() -> Currency {
     Currency::new("EUR").unwrap()
@@ -16,7 +16,7 @@ fn eur() -> Currency {
 fn options() -> EngagementOptions {
     EngagementOptions::default()
         .value(BookValueOptions::default().value(ValueOptions::default().draws(20)))
-        .reach(MonteCarloSettings::new(100, 3).unwrap())
+        .reach(ReachOfEach::default().seed(3))
 }
 
 /// The synthetic CRM's purchases and refunds only: no referral, tie or feedback.
