@@ -26,9 +26,10 @@ use crate::network::{InfluenceNetwork, TieSign};
 ///   ties were added. The *arc index* (position in that range) is the arc's stable
 ///   name: the targets, the probabilities and
 ///   the sign bitset are all indexed by it.
-/// * **In-arcs** (a reverse CSR, for Linear Threshold enumeration and reverse
-///   reachability) are built lazily on first use
-///   and cached.
+/// * **In-arcs** (a reverse CSR, for Linear Threshold enumeration and in-degrees)
+///   are built lazily on first use and cached. The RR-set samplers of targeting
+///   do not use them: they lay out their own reverse arrays from the out-arcs in
+///   one pass.
 ///
 /// # Precision
 /// Probabilities (Independent Cascade probabilities, Linear Threshold weights) are

@@ -148,9 +148,10 @@ fn coins<R: RngCore>(
 
 /// The nodes in breadth-first order over in-arcs (from node 0, then from each
 /// node not yet reached, in node order): a node's influencers get nearby
-/// numbers, so a reverse search reads nearby memory.
-fn breadth_first_order(network: &CompiledNetwork) -> Vec<u32> {
-    let n = network.node_count();
+/// numbers, so a reverse search reads nearby memory. `in_arcs` lists every
+/// node's in-arcs (source first) from `offsets[v]` to `offsets[v + 1]`.
+fn breadth_first_order(offsets: &[u32], in_arcs: &[(u32, u32)]) -> Vec<u32> {
+    let n = offsets.len().saturating_sub(1);
     let mut seen = vec![false; n];
     let mut order = Vec::with_capacity(n);
     for start in 0..n as u32 {
@@ -164,7 +165,7 @@ fn breadth_first_order(network: &CompiledNetwork) -> Vec<u32> {
         order.push(start);
         while let Some(&v) = order.get(head) {
             head += 1;
-            for &u in network.in_arcs(v).sources {
+            for &(u, _) in in_range(offsets, in_arcs, v) {
                 if let Some(s) = seen.get_mut(u as usize) {
                     if !*s {
                         *s = true;
@@ -175,6 +176,15 @@ fn breadth_first_order(network: &CompiledNetwork) -> Vec<u32> {
         }
     }
     order
+}
+
+/// The entries of `items` that belong to node `v` under `offsets`.
+fn in_range<'a, T>(offsets: &[u32], items: &'a [T], v: u32) -> &'a [T] {
+    let v = v as usize;
+    match (offsets.get(v), offsets.get(v + 1)) {
+        (Some(&lo), Some(&hi)) => items.get(lo as usize..hi as usize).unwrap_or(&[]),
+        _ => &[],
+    }
 }
 
 /// Whether a uniform `u32` keeps a candidate of threshold `t` drawn at the
@@ -219,39 +229,79 @@ fn sorted_skips<R: RngCore>(
 }
 
 impl ReverseGraph {
-    /// Builds the reverse arrays of `network` (with signs when `signed`).
+    /// Builds the reverse arrays of `network` (with signs when `signed`), in
+    /// one pass over its out-arcs: each kept arc is read once, in order, and
+    /// written to its target's in-arcs (a counting sort), and a last pass lays
+    /// those out in the breadth-first numbering. The compiled network's own
+    /// reverse arrays are not needed (nor built).
     ///
     /// # Complexity
     /// O(n + m).
     pub(crate) fn new(network: &CompiledNetwork, signed: bool) -> Self {
         let n = network.node_count();
-        let original = breadth_first_order(network);
+        let (targets, probabilities) = (network.targets(), network.probabilities());
+        // Kept in-arcs per node, then where each node's start.
+        let mut offsets = vec![0u32; n + 1];
+        for (&v, &p) in targets.iter().zip(probabilities) {
+            if threshold(p) != 0 {
+                if let Some(count) = offsets.get_mut(v as usize + 1) {
+                    *count += 1;
+                }
+            }
+        }
+        for i in 0..n {
+            let before = offsets.get(i).copied().unwrap_or(0);
+            if let Some(slot) = offsets.get_mut(i + 1) {
+                *slot += before;
+            }
+        }
+        // In-arcs by target in network numbering, sources in node order.
+        let kept = offsets.last().copied().unwrap_or(0) as usize;
+        let mut by_target = vec![(0u32, 0u32); kept];
+        let mut signs_by_target = vec![false; if signed { kept } else { 0 }];
+        let mut cursor: Vec<u32> = offsets.get(..n).unwrap_or(&[]).to_vec();
+        for u in 0..n as u32 {
+            for arc in network.arc_range(u) {
+                let (Some(&v), Some(&p)) = (targets.get(arc), probabilities.get(arc)) else {
+                    continue;
+                };
+                let t = threshold(p);
+                let Some(slot) = cursor.get_mut(v as usize) else {
+                    continue;
+                };
+                if t == 0 {
+                    continue;
+                }
+                let at = *slot as usize;
+                *slot += 1;
+                if let Some(entry) = by_target.get_mut(at) {
+                    *entry = (u, (t - 1) as u32);
+                }
+                if let Some(sign) = signs_by_target.get_mut(at) {
+                    *sign = network.is_negative(arc as u32);
+                }
+            }
+        }
+        drop(cursor);
+        let original = breadth_first_order(&offsets, &by_target);
         let mut renumbered = vec![0u32; n];
         for (new, &v) in original.iter().enumerate() {
             if let Some(slot) = renumbered.get_mut(v as usize) {
                 *slot = new as u32;
             }
         }
-        let mut nodes = Vec::with_capacity(n);
-        let mut arcs: Vec<(u32, u32)> = Vec::with_capacity(network.arc_count());
-        let mut negative = Vec::with_capacity(if signed { network.arc_count() } else { 0 });
-        let probabilities = network.probabilities();
+        // Laid out in the breadth-first numbering, with a draw plan per node.
+        let mut nodes = Vec::with_capacity(n + 1);
+        let mut arcs: Vec<(u32, u32)> = Vec::with_capacity(kept);
+        let mut negative = Vec::with_capacity(signs_by_target.len());
         for &v in &original {
-            let incoming = network.in_arcs(v);
             let first = arcs.len();
-            for (&u, &arc) in incoming.sources.iter().zip(incoming.arcs) {
-                let t = threshold(probabilities.get(arc as usize).copied().unwrap_or(0.0));
-                let Some(&u) = renumbered.get(u as usize) else {
-                    continue;
-                };
-                if t == 0 {
-                    continue;
-                }
-                arcs.push((u, (t - 1) as u32));
-                if signed {
-                    negative.push(network.is_negative(arc));
-                }
-            }
+            arcs.extend(
+                in_range(&offsets, &by_target, v)
+                    .iter()
+                    .map(|&(u, t)| (renumbered.get(u as usize).copied().unwrap_or(u), t)),
+            );
+            negative.extend_from_slice(in_range(&offsets, &signs_by_target, v));
             let kept = arcs.get_mut(first..).unwrap_or_default();
             let signs = negative.get_mut(first..).unwrap_or_default();
             let draw = plan(kept, signs);
