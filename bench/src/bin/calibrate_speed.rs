@@ -18,18 +18,26 @@ use social_loop::calibrate::{Calibration, CalibrationOptions, EstimateSource};
 use social_loop::crm::CustomerBook;
 use social_loop::sim::{EventOptions, GeneratedNetwork, NetworkSpec, Scenario, Simulation};
 
+/// Calibration of a large simulated company's CRM events, timed.
+#[derive(clap::Parser)]
+struct Args {
+    /// Customers of the simulated company.
+    #[arg(long, default_value_t = 100_000)]
+    customers: usize,
+    /// Events to record (at least this many).
+    #[arg(long, default_value_t = 1_000_000)]
+    events: usize,
+    /// Threads of the rayon pool.
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
+}
+
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let flag = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
-    let customers: usize =
-        flag("--customers").map_or(100_000, |v| v.parse().expect("--customers N"));
-    let wanted: usize = flag("--events").map_or(1_000_000, |v| v.parse().expect("--events N"));
-    let threads: usize = flag("--threads").map_or(2, |v| v.parse().expect("--threads T"));
+    let Args {
+        customers,
+        events: wanted,
+        threads,
+    } = clap::Parser::parse();
     let scenario = Scenario::default()
         .network(NetworkSpec::Generated(
             GeneratedNetwork::micro_communities(customers, 50, 4.0).unwrap(),

@@ -23,19 +23,34 @@ use social_loop::cev::{EngagementOptions, KnowledgeGain};
 use social_loop::crm::{Currency, CustomerBook, Money, SyntheticCrm};
 use social_loop::targeting::ReachOfEach;
 
+/// Customer engagement value of a large synthetic CRM book, timed.
+#[derive(clap::Parser)]
+struct Args {
+    /// Customers of the synthetic book.
+    #[arg(long, default_value_t = 100_000)]
+    customers: usize,
+    /// Events kept (the first in time order).
+    #[arg(long, default_value_t = 1_000_000)]
+    events: usize,
+    /// Threads of the rayon pool.
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
+    /// Days the synthetic book covers.
+    #[arg(long, default_value_t = 730)]
+    days: u32,
+    /// Also time the parts (CLV, referrals, reach) apart.
+    #[arg(long, value_name = "ANY")]
+    parts: Option<String>,
+}
+
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let flag = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
-    let customers: usize =
-        flag("--customers").map_or(100_000, |v| v.parse().expect("--customers N"));
-    let wanted: usize = flag("--events").map_or(1_000_000, |v| v.parse().expect("--events N"));
-    let threads: usize = flag("--threads").map_or(2, |v| v.parse().expect("--threads T"));
-    let days: u32 = flag("--days").map_or(730, |v| v.parse().expect("--days N"));
+    let Args {
+        customers,
+        events: wanted,
+        threads,
+        days,
+        parts,
+    } = clap::Parser::parse();
     let mut events = SyntheticCrm::new(customers)
         .days(days)
         .seed(1)
@@ -57,7 +72,7 @@ fn main() {
             "battery".into(),
             Money::new(Decimal::from(50_000), Currency::new("EUR").unwrap()),
         ));
-    if flag("--parts").is_some() {
+    if parts.is_some() {
         let started = Instant::now();
         pool.install(|| book.customer_values(Default::default()))
             .unwrap();

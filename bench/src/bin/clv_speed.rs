@@ -21,24 +21,33 @@ use std::time::Instant;
 
 use social_loop::clv::{BgNbd, BgNbdSimulation, TransactionModel};
 
+/// A BG/NBD fit and predictions on a simulated base, timed.
+#[derive(clap::Parser)]
+struct Args {
+    /// Customers of the simulated base.
+    #[arg(long, default_value_t = 100_000)]
+    customers: usize,
+    /// Threads of the rayon pool.
+    #[arg(long, default_value_t = 1)]
+    threads: usize,
+    /// Also write the base as a CSV (for the peer's side of the comparison).
+    #[arg(long, value_name = "FILE.csv")]
+    csv: Option<String>,
+}
+
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let flag = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
-    let customers: usize =
-        flag("--customers").map_or(100_000, |v| v.parse().expect("--customers N"));
-    let threads: usize = flag("--threads").map_or(1, |v| v.parse().expect("--threads T"));
+    let Args {
+        customers,
+        threads,
+        csv,
+    } = clap::Parser::parse();
     let truth = BgNbd::new(0.2426, 4.4135, 0.7929, 2.4258).unwrap();
     let base = BgNbdSimulation::new(truth, customers)
         .whole_periods(true)
         .seed(1)
         .summaries()
         .unwrap();
-    if let Some(path) = flag("--csv") {
+    if let Some(path) = csv {
         let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("--csv file"));
         writeln!(out, "x,t_x,T").unwrap();
         for c in &base.customers {
