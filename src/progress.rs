@@ -10,7 +10,8 @@
 //! [`Simulation`](crate::sim::Simulation) (periods),
 //! [`InfluencerRanking`](crate::propagation::InfluencerRanking) (customers) and
 //! [`Sweep`](crate::sweep::Sweep) (runs). (The model fits have none: a BG/NBD
-//! on a million customers takes about two seconds.) The operation calls the
+//! fit with predictions on a million customers takes under half a second on
+//! one thread; see BENCHMARKS.md.) The operation calls the
 //! callback with a [`Completed`] count after each unit of work and checks the
 //! flag before each one; once the flag is set it stops at the next check and
 //! returns [`Error::Cancelled`].
