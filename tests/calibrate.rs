@@ -1,6 +1,6 @@
 //! Simulated companies as CRM events, and calibration from a book (issue 15).
 
-use social_loop::crm::CustomerBook;
+use social_loop::crm::{CustomerBook, EventKind};
 use social_loop::customer::StageCounts;
 use social_loop::sim::{
     EventOptions, GeneratedNetwork, NetworkSpec, Rates, Report, Scenario, Simulation,
@@ -55,41 +55,76 @@ fn book_of(events: &[social_loop::crm::Event]) -> CustomerBook {
     book
 }
 
+/// The round trip of point 1: stages, funnel, revenue and NPS exactly, for a
+/// company without criticism and for one with it (default adversary talk,
+/// distrusted ties that turn praise into criticism).
 #[test]
-fn events_out_imported_into_a_book_give_the_reports_stages_funnel_and_revenue() {
-    let scenario = small_company(600, 20, 7);
-    let (report, events) = run_with_events(&scenario);
-    let book = book_of(&events);
-    let last = report.last().unwrap();
-    assert_eq!(book.customer_count(), 600);
-    // Stage counts, exactly.
-    let stages: StageCounts = book.stage_counts();
-    for stage in Stage::ALL {
-        assert_eq!(stages[stage], last.stages[stage], "{stage}");
-    }
-    assert_eq!(book.funnel(), last.funnel);
-    // Revenue, exactly: the sales of the cash book.
-    let sales = report.ledger.total_of(ValueKind::Sale);
-    assert!(sales > Decimal::ZERO);
-    let revenue = book.revenue().unwrap();
-    assert_eq!(revenue.purchases.get(report.currency), sales);
-    // Purchases, one event each.
-    let purchases: u64 = report.periods.iter().map(|p| p.purchases).sum();
-    let recorded = events
-        .iter()
-        .filter(|e| e.kind == social_loop::crm::EventKind::Purchase && e.money.is_some())
-        .count() as u64;
-    assert_eq!(recorded, purchases);
-    // NPS: the same customers answer (those who ever bought), but the book's
-    // sentiment is not the simulation's (it starts everyone neutral, and a
-    // cause drawn without its move has no effect there), so the scores differ.
-    let mut nps = social_loop::customer::NpsTally::default();
-    for (_, state) in book.customers() {
-        if state.ever_bought() {
-            nps.add_class(state.nps_class());
+fn events_out_imported_into_a_book_give_the_reports_stages_funnel_revenue_and_nps() {
+    let mut critical = GeneratedNetwork::micro_communities(600, 25, 6.0).unwrap();
+    critical.distrust = p(0.2);
+    let critical = small_company(600, 20, 11)
+        .network(NetworkSpec::Generated(critical))
+        .rates(Rates::default().contact(p(0.1)));
+    for (scenario, criticism) in [(small_company(600, 20, 7), false), (critical, true)] {
+        let (report, events) = run_with_events(&scenario);
+        let book = book_of(&events);
+        let last = report.last().unwrap();
+        assert_eq!(book.customer_count(), 600);
+        // Stage counts, exactly.
+        let stages: StageCounts = book.stage_counts();
+        for stage in Stage::ALL {
+            assert_eq!(stages[stage], last.stages[stage], "{stage}");
         }
+        assert_eq!(book.funnel(), last.funnel);
+        // Revenue, exactly: the sales of the cash book.
+        let sales = report.ledger.total_of(ValueKind::Sale);
+        assert!(sales > Decimal::ZERO);
+        let revenue = book.revenue().unwrap();
+        assert_eq!(revenue.purchases.get(report.currency), sales);
+        // Purchases, one event each.
+        let purchases: u64 = report.periods.iter().map(|p| p.purchases).sum();
+        let recorded = events
+            .iter()
+            .filter(|e| e.kind == EventKind::Purchase && e.money.is_some())
+            .count() as u64;
+        assert_eq!(recorded, purchases);
+        // Criticism, one event each, when the run had any.
+        let told: u64 = report.periods.iter().map(|p| p.word_of_mouth.1).sum();
+        let written = events
+            .iter()
+            .filter(|e| e.kind == EventKind::Criticism)
+            .count() as u64;
+        assert_eq!(told > 0, criticism, "criticism in the run");
+        assert!(
+            written <= told && (written > 0) == criticism,
+            "{written} of {told}"
+        );
+        // NPS, exactly: every buyer's latest answer is the report's class.
+        let nps = book.nps();
+        assert_eq!(nps.measured, last.nps);
+        assert_eq!(nps.measured.score(), last.nps_score());
+        assert!(last.nps.respondents() > 0);
     }
-    assert_eq!(nps.respondents(), last.nps.respondents());
+}
+
+/// The NPS of every period, not only the last: the book cut at each
+/// period's end answers the report's NPS of that period.
+#[test]
+fn the_books_measured_nps_is_the_reports_in_every_period() {
+    let (report, events) = run_with_events(&small_company(300, 8, 3));
+    let period = 7 * 86_400_000; // a week
+    let start = social_loop::sim::EventOptions::default()
+        .get_start()
+        .unix_millis();
+    for (t, row) in report.periods.iter().enumerate() {
+        let end = start + (t as i64 + 1) * period;
+        let cut: Vec<_> = events
+            .iter()
+            .filter(|e| e.at.unix_millis() < end)
+            .cloned()
+            .collect();
+        assert_eq!(book_of(&cut).nps().measured, row.nps, "period {t}");
+    }
 }
 
 #[test]
