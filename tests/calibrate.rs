@@ -188,8 +188,8 @@ fn rates_with_too_few_moves_keep_their_defaults_with_a_reason() {
 fn known_company(seed: u64) -> Scenario {
     let json = r#"{
         "network": {"generated": {"model": {"kind": "micro_communities", "communities": 12, "size": 25,
-                    "friends_inside": 3.0, "friends_outside": 1.0}, "tie_probability": 0.05, "distrust": 0.0}},
-        "rates": {"adversary_talk": 0.0, "exposure": 0.04, "conversion": 0.06, "contact": 0.15,
+                    "friends_inside": 3.0, "friends_outside": 1.0}, "tie_probability": 0.15, "distrust": 0.0}},
+        "rates": {"advocate_talk": 0.35, "adversary_talk": 0.25, "programme_talk": 0.0, "exposure": 0.04, "conversion": 0.06, "contact": 0.15,
                   "transitions": {"customer+experience_delighted": 0.4, "prospect+experience_disappointed": 0.35}},
         "prices": {"discount": "0"},
         "purchase_frequency": 0.12, "horizon": 16
@@ -259,6 +259,9 @@ fn fitted_intervals_cover_the_true_parameters_at_their_rate() {
         "rates.transitions.prospect+experience_disappointed",
         "population.initial.unaware",
         "prices.unit_price",
+        "rates.advocate_talk",
+        "rates.adversary_talk",
+        "network.generated.tie_probability",
     ] {
         assert!(
             tally.get(path).is_some_and(|t| t.0 >= replications / 2),

@@ -65,6 +65,7 @@
 
 mod interval;
 mod scenario;
+mod talk;
 mod tally;
 
 use std::collections::BTreeMap;
@@ -80,6 +81,10 @@ use tally::{Grid, count};
 
 /// Fewer tries than this leave a rate at its default.
 pub const MIN_TRIES: u64 = 10;
+
+/// The JSON path of the word-of-mouth tie probability (of a generated
+/// network).
+pub const TIE_PROBABILITY: &str = "network.generated.tie_probability";
 
 /// Where an estimate comes from.
 #[non_exhaustive]
@@ -268,17 +273,32 @@ impl Calibration {
             "prices.unit_price".to_string(),
             mean(tally.spend, f64::try_from(price).unwrap_or(40.0)),
         );
-        let not_recorded = [
-            (
-                "rates.advocate_talk",
+        let tie_default = match defaults.get_network() {
+            crate::sim::NetworkSpec::Generated(g) => g.tie_probability.get(),
+            _ => 0.05,
+        };
+        let word_of_mouth = talk::fit(
+            &talk::gather(book, &grid, &tally),
+            [
                 rates.get_advocate_talk().get(),
-                "an advocate's talk is not an event of the book; only the word of mouth that reached someone is",
-            ),
-            (
-                "rates.adversary_talk",
                 rates.get_adversary_talk().get(),
-                "an adversary's talk is not an event of the book, and criticism has no event kind of its own",
-            ),
+                tie_default,
+            ],
+        );
+        let [praise, criticism, tie] = word_of_mouth;
+        for (path, e) in [
+            ("rates.advocate_talk", praise),
+            ("rates.adversary_talk", criticism),
+        ] {
+            let e = if e.source == EstimateSource::Fitted {
+                per_week(e, options.period)
+            } else {
+                e
+            };
+            parameters.insert(path.to_string(), e);
+        }
+        parameters.insert(TIE_PROBABILITY.to_string(), tie);
+        let not_recorded = [
             (
                 "rates.contact",
                 rates.get_contact().get(),

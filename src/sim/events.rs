@@ -36,9 +36,10 @@
 //! causes changed their answer.
 //!
 //! Timestamps: period `t`'s events of a customer are at `start + t x period +
-//! 1 s`, one millisecond apart in the order they happened, its NPS answers
-//! one second before the period ends; the starting states an hour before
-//! `start`, the ties two hours before.
+//! 1 s`, one millisecond apart in the order they happened, its NPS answers a
+//! minute later (inside the period, so that the book's last event is in the
+//! last period); the starting states an hour before `start`, the ties two
+//! hours before.
 //!
 //! **What the round trip keeps.** Stage counts, the funnel and revenue of the
 //! book equal the report's when every purchase row has probability 1 (the
@@ -403,7 +404,7 @@ impl EventWriter {
             }
             out.push(e);
         }
-        let end = self.start + i64::from(t + 1) * period_millis(self.period) - 1_000;
+        let end = base + 60_000;
         for (node, state) in states.iter().enumerate() {
             let Some(kind) = self.answer(node, state) else {
                 continue;
