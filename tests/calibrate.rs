@@ -158,8 +158,16 @@ fn rates_with_too_few_moves_keep_their_defaults_with_a_reason() {
         reason.contains(&format!("at least {MIN_TRIES}")),
         "{reason}"
     );
-    let talk = &fit.parameters["rates.advocate_talk"];
-    assert_eq!(talk.source, EstimateSource::Default);
+    for path in [
+        "rates.advocate_talk",
+        "rates.adversary_talk",
+        "network.generated.tie_probability",
+    ] {
+        let talk = &fit.parameters[path];
+        assert_eq!(talk.source, EstimateSource::Default, "{path}");
+        let reason = talk.reason.as_deref().unwrap();
+        assert!(reason.contains("word-of-mouth contacts"), "{reason}");
+    }
     for (path, e) in &fit.parameters {
         assert!(
             e.estimate.is_finite() && e.std_err.is_finite() && e.std_err > 0.0,
@@ -313,4 +321,61 @@ fn the_fitted_scenario_reproduces_the_funnel_by_period() {
     let share = inside as f64 / f64::from(cells);
     eprintln!("funnel cells inside the refits' range: {inside}/{cells}");
     assert!(share >= 0.9, "{inside}/{cells}");
+}
+
+/// A real CRM's book (the synthetic CRM: no `unmoved` events): the per-period
+/// rates of leaving a stage by a cause are fitted from the time in each
+/// stage, censored at the book's end; the rows' chances given their causes
+/// are not identifiable and keep their defaults with the reason; every
+/// estimate is finite with an interval of positive width (point 7).
+#[test]
+fn a_book_without_unmoved_events_fits_the_stage_rates_and_says_why_the_rows_are_defaults() {
+    use social_loop::calibrate::{Calibration, CalibrationOptions, EstimateSource};
+    let events = social_loop::crm::SyntheticCrm::new(3_000)
+        .seed(5)
+        .events()
+        .unwrap();
+    let mut book = CustomerBook::new();
+    book.import(&events);
+    let fit = Calibration::fit(&book, CalibrationOptions::default()).unwrap();
+    for (path, e) in &fit.parameters {
+        eprintln!(
+            "{path}: {:.4} se {:.4} {:?} {:?}",
+            e.estimate, e.std_err, e.ci95, e.source
+        );
+        assert!(
+            e.estimate.is_finite() && e.std_err.is_finite() && e.std_err > 0.0,
+            "{path}"
+        );
+        assert!(e.ci95[0] < e.ci95[1], "{path}: {:?}", e.ci95);
+        assert!(
+            e.covers(e.estimate) || e.source == EstimateSource::Default,
+            "{path}"
+        );
+        assert_eq!(
+            e.source == EstimateSource::Default,
+            e.reason.is_some(),
+            "{path}"
+        );
+        if path.starts_with("rates.transitions.") {
+            assert_eq!(e.source, EstimateSource::Default, "{path}");
+            let reason = e.reason.as_deref().unwrap();
+            assert!(
+                reason.contains("unmoved") && reason.contains("time in a stage"),
+                "{reason}"
+            );
+        }
+    }
+    for path in ["purchase_frequency", "rates.exposure", "rates.conversion"] {
+        let e = &fit.parameters[path];
+        assert_eq!(e.source, EstimateSource::Fitted, "{path}");
+        assert!((0.0..1.0).contains(&e.estimate), "{path}");
+    }
+    // Referrals on the network fit the talk of advocates; no adversary is
+    // ever credited (the synthetic CRM records no criticism): the edge.
+    let praise = &fit.parameters["rates.advocate_talk"];
+    assert_eq!(praise.source, EstimateSource::Fitted);
+    let criticism = &fit.parameters["rates.adversary_talk"];
+    assert_eq!(criticism.source, EstimateSource::Default);
+    assert!(criticism.reason.as_deref().unwrap().contains("edge"));
 }

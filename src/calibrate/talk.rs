@@ -36,6 +36,9 @@ pub(crate) struct TalkData {
     pub(crate) voiced: [u64; 2],
 }
 
+/// A fitted logit beyond this is at the edge of `[0, 1]` (`p < 5e-5`).
+const EDGE: f64 = 10.0;
+
 const REACHED: u8 = 1;
 const CREDITED: u8 = 2;
 const VOICED: u8 = 4;
@@ -310,6 +313,15 @@ pub(crate) fn fit(data: &TalkData, defaults: [f64; 3]) -> [Estimate; 3] {
             .ok()
             .and_then(|c| c.get(i).and_then(|row| row.get(i)).copied());
         match var {
+            // The likelihood is largest at 0 or 1 (for example no adversary
+            // was credited with a contact): the logit's curvature says
+            // nothing there.
+            _ if theta.abs() > EDGE => whole_domain(
+                default,
+                &format!(
+                    "the likelihood is largest at the edge of [0, 1] for {what} (for example no potential speaker was credited with a contact)"
+                ),
+            ),
             Some(v) if v.is_finite() && v > 0.0 && theta.is_finite() => {
                 let se = v.sqrt();
                 let p = expit(theta);
