@@ -258,28 +258,14 @@ impl TalkData {
     }
 }
 
-/// The fitted word of mouth: the talk rates per period (praise,
-/// criticism) and the tie probability, each fitted or its default with the
-/// reason.
-pub(crate) fn fit(data: &TalkData, defaults: [f64; 3]) -> [Estimate; 3] {
-    let [praise, criticism, tie] = defaults;
-    let default_all = |reason: String| {
-        [
-            whole_domain(praise, &reason),
-            whole_domain(criticism, &reason),
-            whole_domain(tie, &reason),
-        ]
-    };
-    if data.contacts < MIN_TRIES {
-        return default_all(format!(
-            "only {} word-of-mouth contacts (referrals and criticism with who told them) on the book's network (at least {MIN_TRIES} needed)",
-            data.contacts
-        ));
-    }
-    let sides: Vec<usize> = (0..2)
-        .filter(|&s| data.voiced.get(s).is_some_and(|&v| v >= MIN_TRIES))
-        .collect();
-    // Parameters: the fitted sides' talk logits, then the tie logit.
+/// The maximum of the likelihood over the talk logits of `sides` and the
+/// tie logit (last), with the covariance of the logits (or the index of a
+/// flat direction).
+fn maximise(
+    data: &TalkData,
+    sides: &[usize],
+    talk: [f64; 2],
+) -> (Vec<f64>, Result<Vec<Vec<f64>>, usize>) {
     let rates = |x: &[f64]| -> [Option<f64>; 2] {
         let mut a = [None, None];
         for (i, &s) in sides.iter().enumerate() {
@@ -299,13 +285,56 @@ pub(crate) fn fit(data: &TalkData, defaults: [f64; 3]) -> [Estimate; 3] {
     let start_p = data.contacts as f64 / (data.contacts + data.dead).max(1) as f64;
     let mut start: Vec<f64> = sides
         .iter()
-        .map(|&s| logit([praise, criticism].get(s).copied().unwrap_or(0.3)))
+        .map(|&s| logit(talk.get(s).copied().unwrap_or(0.3)))
         .collect();
     start.push(logit(start_p));
-    let found = optimise::minimise(&objective, start, 1e-8);
-    let x = found.phi;
-    let hessian = curvature::hessian(&objective, &x, scale);
-    let covariance = curvature::covariance(&hessian);
+    let x = optimise::minimise(&objective, start, 1e-8).phi;
+    let covariance = curvature::covariance(&curvature::hessian(&objective, &x, scale));
+    (x, covariance)
+}
+
+/// The fitted word of mouth: the talk rates per period (praise,
+/// criticism) and the tie probability, each fitted or its default with the
+/// reason.
+pub(crate) fn fit(data: &TalkData, defaults: [f64; 3]) -> [Estimate; 3] {
+    let [praise, criticism, tie] = defaults;
+    let default_all = |reason: String| {
+        [
+            whole_domain(praise, &reason),
+            whole_domain(criticism, &reason),
+            whole_domain(tie, &reason),
+        ]
+    };
+    if data.contacts < MIN_TRIES {
+        return default_all(format!(
+            "only {} word-of-mouth contacts (referrals and criticism with who told them) on the book's network (at least {MIN_TRIES} needed)",
+            data.contacts
+        ));
+    }
+    let mut sides: Vec<usize> = (0..2)
+        .filter(|&s| data.voiced.get(s).is_some_and(|&v| v >= MIN_TRIES))
+        .collect();
+    // A talk rate whose likelihood is largest at 0 or 1 (no potential
+    // speaker of that side credited with a contact) is left out and the
+    // rest fitted again: the logit's curvature says nothing at the edge.
+    let mut edge = [false, false];
+    let (x, covariance) = loop {
+        let (x, covariance) = maximise(data, &sides, [praise, criticism]);
+        let out = sides
+            .iter()
+            .enumerate()
+            .find(|&(i, _)| x.get(i).is_some_and(|t| t.abs() > EDGE));
+        match out {
+            Some((i, &s)) => {
+                if let Some(e) = edge.get_mut(s) {
+                    *e = true;
+                }
+                sides.remove(i);
+            }
+            None => break (x, covariance),
+        }
+    };
+    let k = sides.len();
     let estimate = |i: usize, default: f64, what: &str| -> Estimate {
         let theta = x.get(i).copied().unwrap_or(0.0);
         let var = covariance
@@ -313,14 +342,9 @@ pub(crate) fn fit(data: &TalkData, defaults: [f64; 3]) -> [Estimate; 3] {
             .ok()
             .and_then(|c| c.get(i).and_then(|row| row.get(i)).copied());
         match var {
-            // The likelihood is largest at 0 or 1 (for example no adversary
-            // was credited with a contact): the logit's curvature says
-            // nothing there.
             _ if theta.abs() > EDGE => whole_domain(
                 default,
-                &format!(
-                    "the likelihood is largest at the edge of [0, 1] for {what} (for example no potential speaker was credited with a contact)"
-                ),
+                &format!("the likelihood is largest at the edge of [0, 1] for {what}"),
             ),
             Some(v) if v.is_finite() && v > 0.0 && theta.is_finite() => {
                 let se = v.sqrt();
@@ -345,14 +369,20 @@ pub(crate) fn fit(data: &TalkData, defaults: [f64; 3]) -> [Estimate; 3] {
     };
     let mut out = default_all(String::new());
     for (s, (slot, default)) in out.iter_mut().zip([praise, criticism]).enumerate() {
+        let who = if s == 0 { "advocates" } else { "adversaries" };
         *slot = match sides.iter().position(|&f| f == s) {
             Some(i) => estimate(i, default, "the talk rate"),
+            None if edge.get(s) == Some(&true) => whole_domain(
+                default,
+                &format!(
+                    "the likelihood of the talk rate of {who} is largest at the edge of [0, 1] (no or every one of them credited with a contact)"
+                ),
+            ),
             None => whole_domain(
                 default,
                 &format!(
-                    "only {} periods of {} in the book (at least {MIN_TRIES} needed)",
+                    "only {} periods of {who} in the book (at least {MIN_TRIES} needed)",
                     data.voiced.get(s).copied().unwrap_or(0),
-                    if s == 0 { "advocates" } else { "adversaries" }
                 ),
             ),
         };
