@@ -235,7 +235,12 @@ impl Calibration {
     /// [`Error::InvalidParameter`] (field `book`) when the book has no events.
     ///
     /// # Complexity
-    /// O(events + customers), parallel over customers on the rayon pool.
+    /// O(events + customers), parallel over customers on the rayon pool; then
+    /// the word of mouth, on one thread: the book's network compiled once
+    /// (O(ties)), and per period the out-ties of that period's talkers and
+    /// potential speakers (O(periods x advocates and adversaries x their
+    /// ties) at most), then a three-parameter optimisation on statistics
+    /// grouped by kind.
     pub fn fit(book: &CustomerBook, options: CalibrationOptions) -> Result<Calibration> {
         let origin = book.store().records.iter().map(|r| r.at).min();
         let (Some(origin), Some(latest)) = (origin, book.latest()) else {
