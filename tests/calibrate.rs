@@ -1,6 +1,6 @@
 //! Simulated companies as CRM events, and calibration from a book (issue 15).
 
-use social_loop::crm::CustomerBook;
+use social_loop::crm::{CustomerBook, EventKind};
 use social_loop::customer::StageCounts;
 use social_loop::sim::{
     EventOptions, GeneratedNetwork, NetworkSpec, Rates, Report, Scenario, Simulation,
@@ -55,41 +55,76 @@ fn book_of(events: &[social_loop::crm::Event]) -> CustomerBook {
     book
 }
 
+/// The round trip of point 1: stages, funnel, revenue and NPS exactly, for a
+/// company without criticism and for one with it (default adversary talk,
+/// distrusted ties that turn praise into criticism).
 #[test]
-fn events_out_imported_into_a_book_give_the_reports_stages_funnel_and_revenue() {
-    let scenario = small_company(600, 20, 7);
-    let (report, events) = run_with_events(&scenario);
-    let book = book_of(&events);
-    let last = report.last().unwrap();
-    assert_eq!(book.customer_count(), 600);
-    // Stage counts, exactly.
-    let stages: StageCounts = book.stage_counts();
-    for stage in Stage::ALL {
-        assert_eq!(stages[stage], last.stages[stage], "{stage}");
-    }
-    assert_eq!(book.funnel(), last.funnel);
-    // Revenue, exactly: the sales of the cash book.
-    let sales = report.ledger.total_of(ValueKind::Sale);
-    assert!(sales > Decimal::ZERO);
-    let revenue = book.revenue().unwrap();
-    assert_eq!(revenue.purchases.get(report.currency), sales);
-    // Purchases, one event each.
-    let purchases: u64 = report.periods.iter().map(|p| p.purchases).sum();
-    let recorded = events
-        .iter()
-        .filter(|e| e.kind == social_loop::crm::EventKind::Purchase && e.money.is_some())
-        .count() as u64;
-    assert_eq!(recorded, purchases);
-    // NPS: the same customers answer (those who ever bought), but the book's
-    // sentiment is not the simulation's (it starts everyone neutral, and a
-    // cause drawn without its move has no effect there), so the scores differ.
-    let mut nps = social_loop::customer::NpsTally::default();
-    for (_, state) in book.customers() {
-        if state.ever_bought() {
-            nps.add_class(state.nps_class());
+fn events_out_imported_into_a_book_give_the_reports_stages_funnel_revenue_and_nps() {
+    let mut critical = GeneratedNetwork::micro_communities(600, 25, 6.0).unwrap();
+    critical.distrust = p(0.2);
+    let critical = small_company(600, 20, 11)
+        .network(NetworkSpec::Generated(critical))
+        .rates(Rates::default().contact(p(0.1)));
+    for (scenario, criticism) in [(small_company(600, 20, 7), false), (critical, true)] {
+        let (report, events) = run_with_events(&scenario);
+        let book = book_of(&events);
+        let last = report.last().unwrap();
+        assert_eq!(book.customer_count(), 600);
+        // Stage counts, exactly.
+        let stages: StageCounts = book.stage_counts();
+        for stage in Stage::ALL {
+            assert_eq!(stages[stage], last.stages[stage], "{stage}");
         }
+        assert_eq!(book.funnel(), last.funnel);
+        // Revenue, exactly: the sales of the cash book.
+        let sales = report.ledger.total_of(ValueKind::Sale);
+        assert!(sales > Decimal::ZERO);
+        let revenue = book.revenue().unwrap();
+        assert_eq!(revenue.purchases.get(report.currency), sales);
+        // Purchases, one event each.
+        let purchases: u64 = report.periods.iter().map(|p| p.purchases).sum();
+        let recorded = events
+            .iter()
+            .filter(|e| e.kind == EventKind::Purchase && e.money.is_some())
+            .count() as u64;
+        assert_eq!(recorded, purchases);
+        // Criticism, one event each, when the run had any.
+        let told: u64 = report.periods.iter().map(|p| p.word_of_mouth.1).sum();
+        let written = events
+            .iter()
+            .filter(|e| e.kind == EventKind::Criticism)
+            .count() as u64;
+        assert_eq!(told > 0, criticism, "criticism in the run");
+        assert!(
+            written <= told && (written > 0) == criticism,
+            "{written} of {told}"
+        );
+        // NPS, exactly: every buyer's latest answer is the report's class.
+        let nps = book.nps();
+        assert_eq!(nps.measured, last.nps);
+        assert_eq!(nps.measured.score(), last.nps_score());
+        assert!(last.nps.respondents() > 0);
     }
-    assert_eq!(nps.respondents(), last.nps.respondents());
+}
+
+/// The NPS of every period, not only the last: the book cut at each
+/// period's end answers the report's NPS of that period.
+#[test]
+fn the_books_measured_nps_is_the_reports_in_every_period() {
+    let (report, events) = run_with_events(&small_company(300, 8, 3));
+    let period = 7 * 86_400_000; // a week
+    let start = social_loop::sim::EventOptions::default()
+        .get_start()
+        .unix_millis();
+    for (t, row) in report.periods.iter().enumerate() {
+        let end = start + (t as i64 + 1) * period;
+        let cut: Vec<_> = events
+            .iter()
+            .filter(|e| e.at.unix_millis() < end)
+            .cloned()
+            .collect();
+        assert_eq!(book_of(&cut).nps().measured, row.nps, "period {t}");
+    }
 }
 
 #[test]
@@ -123,8 +158,16 @@ fn rates_with_too_few_moves_keep_their_defaults_with_a_reason() {
         reason.contains(&format!("at least {MIN_TRIES}")),
         "{reason}"
     );
-    let talk = &fit.parameters["rates.advocate_talk"];
-    assert_eq!(talk.source, EstimateSource::Default);
+    for path in [
+        "rates.advocate_talk",
+        "rates.adversary_talk",
+        "network.generated.tie_probability",
+    ] {
+        let talk = &fit.parameters[path];
+        assert_eq!(talk.source, EstimateSource::Default, "{path}");
+        let reason = talk.reason.as_deref().unwrap();
+        assert!(reason.contains("word-of-mouth contacts"), "{reason}");
+    }
     for (path, e) in &fit.parameters {
         assert!(
             e.estimate.is_finite() && e.std_err.is_finite() && e.std_err > 0.0,
@@ -153,8 +196,8 @@ fn rates_with_too_few_moves_keep_their_defaults_with_a_reason() {
 fn known_company(seed: u64) -> Scenario {
     let json = r#"{
         "network": {"generated": {"model": {"kind": "micro_communities", "communities": 12, "size": 25,
-                    "friends_inside": 3.0, "friends_outside": 1.0}, "tie_probability": 0.05, "distrust": 0.0}},
-        "rates": {"adversary_talk": 0.0, "exposure": 0.04, "conversion": 0.06, "contact": 0.15,
+                    "friends_inside": 3.0, "friends_outside": 1.0}, "tie_probability": 0.15, "distrust": 0.0}},
+        "rates": {"advocate_talk": 0.35, "adversary_talk": 0.25, "programme_talk": 0.0, "exposure": 0.04, "conversion": 0.06, "contact": 0.15,
                   "transitions": {"customer+experience_delighted": 0.4, "prospect+experience_disappointed": 0.35}},
         "prices": {"discount": "0"},
         "purchase_frequency": 0.12, "horizon": 16
@@ -224,6 +267,9 @@ fn fitted_intervals_cover_the_true_parameters_at_their_rate() {
         "rates.transitions.prospect+experience_disappointed",
         "population.initial.unaware",
         "prices.unit_price",
+        "rates.advocate_talk",
+        "rates.adversary_talk",
+        "network.generated.tie_probability",
     ] {
         assert!(
             tally.get(path).is_some_and(|t| t.0 >= replications / 2),
@@ -275,4 +321,61 @@ fn the_fitted_scenario_reproduces_the_funnel_by_period() {
     let share = inside as f64 / f64::from(cells);
     eprintln!("funnel cells inside the refits' range: {inside}/{cells}");
     assert!(share >= 0.9, "{inside}/{cells}");
+}
+
+/// A real CRM's book (the synthetic CRM: no `unmoved` events): the per-period
+/// rates of leaving a stage by a cause are fitted from the time in each
+/// stage, censored at the book's end; the rows' chances given their causes
+/// are not identifiable and keep their defaults with the reason; every
+/// estimate is finite with an interval of positive width (point 7).
+#[test]
+fn a_book_without_unmoved_events_fits_the_stage_rates_and_says_why_the_rows_are_defaults() {
+    use social_loop::calibrate::{Calibration, CalibrationOptions, EstimateSource};
+    let events = social_loop::crm::SyntheticCrm::new(3_000)
+        .seed(5)
+        .events()
+        .unwrap();
+    let mut book = CustomerBook::new();
+    book.import(&events);
+    let fit = Calibration::fit(&book, CalibrationOptions::default()).unwrap();
+    for (path, e) in &fit.parameters {
+        eprintln!(
+            "{path}: {:.4} se {:.4} {:?} {:?}",
+            e.estimate, e.std_err, e.ci95, e.source
+        );
+        assert!(
+            e.estimate.is_finite() && e.std_err.is_finite() && e.std_err > 0.0,
+            "{path}"
+        );
+        assert!(e.ci95[0] < e.ci95[1], "{path}: {:?}", e.ci95);
+        assert!(
+            e.covers(e.estimate) || e.source == EstimateSource::Default,
+            "{path}"
+        );
+        assert_eq!(
+            e.source == EstimateSource::Default,
+            e.reason.is_some(),
+            "{path}"
+        );
+        if path.starts_with("rates.transitions.") {
+            assert_eq!(e.source, EstimateSource::Default, "{path}");
+            let reason = e.reason.as_deref().unwrap();
+            assert!(
+                reason.contains("unmoved") && reason.contains("time in a stage"),
+                "{reason}"
+            );
+        }
+    }
+    for path in ["purchase_frequency", "rates.exposure", "rates.conversion"] {
+        let e = &fit.parameters[path];
+        assert_eq!(e.source, EstimateSource::Fitted, "{path}");
+        assert!((0.0..1.0).contains(&e.estimate), "{path}");
+    }
+    // Referrals on the network fit the talk of advocates; no adversary is
+    // ever credited (the synthetic CRM records no criticism): the edge.
+    let praise = &fit.parameters["rates.advocate_talk"];
+    assert_eq!(praise.source, EstimateSource::Fitted);
+    let criticism = &fit.parameters["rates.adversary_talk"];
+    assert_eq!(criticism.source, EstimateSource::Default);
+    assert!(criticism.reason.as_deref().unwrap().contains("edge"));
 }

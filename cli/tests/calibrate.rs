@@ -69,6 +69,8 @@ fn calibrate_recovers_the_simulated_parameters_and_writes_a_runnable_scenario() 
         ("rates.exposure", 0.03),
         ("rates.transitions.customer+experience_delighted", 0.3),
         ("population.initial.unaware", 0.6),
+        ("rates.advocate_talk", 0.3),
+        ("network.generated.tie_probability", 0.05),
     ] {
         let e = &parameters[path];
         assert_eq!(e["source"], "fitted", "{path}");
@@ -81,7 +83,8 @@ fn calibrate_recovers_the_simulated_parameters_and_writes_a_runnable_scenario() 
             "{path}: {estimate} +- {std_err} is far from {truth}"
         );
     }
-    assert_eq!(parameters["rates.advocate_talk"]["source"], "default");
+    // No adversary talks in this company: no criticism to fit its rate on.
+    assert_eq!(parameters["rates.adversary_talk"]["source"], "default");
     // The fitted scenario runs.
     let out = social_loop([
         "run".as_ref(),

@@ -6,7 +6,7 @@ use super::{Estimate, EstimateSource};
 use crate::sim::Period;
 
 /// The 97.5% point of the standard normal.
-const Z: f64 = 1.959_963_984_540_054;
+pub(crate) const Z: f64 = 1.959_963_984_540_054;
 
 /// The standard deviation of a uniform guess on `[0, 1]`.
 const UNIFORM_SD: f64 = 0.288_675_134_594_812_9;

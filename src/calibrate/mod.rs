@@ -47,17 +47,69 @@
 //! | `population.initial.<stage>` | customers the book knew at the end of `--at` | in that stage |
 //! | `prices.unit_price` | purchases with an amount in the first currency met, in periods without a discount | mean amount (a normal interval; a constant price is known to half a cent) |
 //!
-//! A book with no `unmoved` event at all (a real CRM's, which records only
-//! what happened) cannot tell a rule's chance from 1: every recorded cause
-//! moves under the book's rules. Its transition rows keep their defaults.
+//! **Word of mouth** (`rates.advocate_talk`, `rates.adversary_talk`,
+//! `network.generated.tie_probability`) is fitted jointly by maximum
+//! likelihood, from the word-of-mouth contacts of each period (`referral`,
+//! `criticism` and their `unmoved` causes, with who told them) on the book's
+//! network. The simulation's mechanism (see [`crate::sim`] and
+//! [`crate::propagation`]'s one cascade per period): each advocate
+//! (adversary) at the period's start talks with chance `a+` (`a-`); the
+//! talkers start one cascade in which every tie carries the talk with the tie
+//! probability `p` and every customer reached passes it on; a reached
+//! customer is credited to one of the talkers with a live tie into them.
+//! So, per period, with the talkers known from the contacts (the reached and
+//! the credited):
+//!
+//! * a listener who could not talk (not an advocate or adversary) with `m`
+//!   ties from talkers was reached with chance `1 - (1 - p)^m`, and credited
+//!   to a given one of them with `(1 - (1 - p)^m) / m`;
+//! * a potential speaker credited with a contact and not reached talked
+//!   (`a`); one reached did not (talkers are never reached): `(1 - a)` times
+//!   the reach of a listener;
+//! * a potential speaker neither credited nor reached either did not talk
+//!   and no tie from a talker reached them, `(1 - a)(1 - p)^m`, or talked and
+//!   none of their ties carried it to an unreached listener, and every
+//!   reached listener they have a tie to was credited to another talker,
+//!   `a (1 - p)^d` times, per such listener, the ratio of its credit chance
+//!   with one more talker to without.
+//!
+//! The product over periods is maximised over the logits (argmin's
+//! Nelder-Mead then BFGS, as the CLV fits); the standard errors come from the
+//! observed information (a finite-difference Hessian) on the logit scale, the
+//! 95% interval is the logit-Wald one mapped back (inside `(0, 1)`, never
+//! zero-width). Approximations, documented: the connectivity of the cascade
+//! is not required of the reached (each listener's reach is taken alone),
+//! silent potential speakers who share a listener are taken one at a time,
+//! ties between two silent potential speakers carry no information, one `p`
+//! serves every tie (as in a generated network), an advocacy programme's
+//! raised talk is not told apart (the book does not say which advocates it
+//! landed on), and the signed cascade's sides share the activation. The
+//! coverage test shows the intervals covering at their rate. Fewer than
+//! [`MIN_TRIES`] contacts leave all three at their defaults; fewer than
+//! [`MIN_TRIES`] periods of advocates (adversaries) leave that talk rate at
+//! its default; a flat or not concave likelihood leaves the parameter at its
+//! default, each with the reason.
+//!
+//! **Books without `unmoved` events.** A book with no `unmoved` event at all
+//! (a real CRM's, which records only what happened) cannot tell a rule's
+//! chance from 1, and the time its customers spend in each stage does not
+//! help: the book's stages are its own rules applied to its events, every
+//! recorded cause with a row moves its customer, so a stay in a stage ends
+//! exactly at the first such cause and the competing-risks rate of leaving a
+//! stage by a cause (moves by it over the periods at risk, censored at the
+//! book's end) is the rate at which that cause occurs. Where the scenario
+//! has that rate as a parameter it is fitted so (`rates.exposure`,
+//! `rates.conversion`, `purchase_frequency` are exactly these censored
+//! per-period rates); a row's chance *given* its cause is not identifiable,
+//! and the transition rows keep their defaults with that reason.
 //!
 //! The per-period rates are converted to the scenario's per-week rates
-//! (`1 - (1 - p)^7` for days). A rule with fewer than [`MIN_TRIES`] tries,
-//! and every parameter the book says nothing about (talk, word-of-mouth tie
-//! strength, contact, shares of delight and outrage, feedback), keeps its
-//! documented default with `"source": "default"`, a `reason`, the whole
-//! domain `[0, 1]` as its interval and the standard deviation of a uniform
-//! guess on it.
+//! (`1 - (1 - p)^7` for days), the talk rates too (the tie probability is per
+//! cascade, not per time). A rule with fewer than [`MIN_TRIES`] tries,
+//! and every parameter the book says nothing about (contact, shares of
+//! delight and outrage, feedback), keeps its documented default with
+//! `"source": "default"`, a `reason`, the whole domain `[0, 1]` as its
+//! interval and the standard deviation of a uniform guess on it.
 //!
 //! Events whose source actor is [`INITIAL_STATE`](crate::sim::INITIAL_STATE)
 //! (written by a simulation for its starting population) set a customer's
@@ -65,6 +117,7 @@
 
 mod interval;
 mod scenario;
+mod talk;
 mod tally;
 
 use std::collections::BTreeMap;
@@ -80,6 +133,10 @@ use tally::{Grid, count};
 
 /// Fewer tries than this leave a rate at its default.
 pub const MIN_TRIES: u64 = 10;
+
+/// The JSON path of the word-of-mouth tie probability (of a generated
+/// network).
+pub const TIE_PROBABILITY: &str = "network.generated.tie_probability";
 
 /// Where an estimate comes from.
 #[non_exhaustive]
@@ -178,7 +235,12 @@ impl Calibration {
     /// [`Error::InvalidParameter`] (field `book`) when the book has no events.
     ///
     /// # Complexity
-    /// O(events + customers), parallel over customers on the rayon pool.
+    /// O(events + customers), parallel over customers on the rayon pool; then
+    /// the word of mouth, on one thread: the book's network compiled once
+    /// (O(ties)), and per period the out-ties of that period's talkers and
+    /// potential speakers (O(periods x advocates and adversaries x their
+    /// ties) at most), then a three-parameter optimisation on statistics
+    /// grouped by kind.
     pub fn fit(book: &CustomerBook, options: CalibrationOptions) -> Result<Calibration> {
         let origin = book.store().records.iter().map(|r| r.at).min();
         let (Some(origin), Some(latest)) = (origin, book.latest()) else {
@@ -214,7 +276,7 @@ impl Calibration {
                 // record of the causes that did not, a chance is not told from 1.
                 whole_domain(
                     default,
-                    "the book records no cause without its move (no `unmoved` events), so a rule's chance cannot be told from 1",
+                    "the book records no cause without its move (no `unmoved` events): under the book's rules every recorded cause moves its customer, so the time in a stage ends at the first such cause and measures how often the cause occurs (fitted as rates.exposure, rates.conversion, purchase_frequency), not this rule's chance given the cause",
                 )
             } else {
                 binomial(c, MIN_TRIES, default, "causes that met this rule")
@@ -268,17 +330,32 @@ impl Calibration {
             "prices.unit_price".to_string(),
             mean(tally.spend, f64::try_from(price).unwrap_or(40.0)),
         );
-        let not_recorded = [
-            (
-                "rates.advocate_talk",
+        let tie_default = match defaults.get_network() {
+            crate::sim::NetworkSpec::Generated(g) => g.tie_probability.get(),
+            _ => 0.05,
+        };
+        let word_of_mouth = talk::fit(
+            &talk::gather(book, &grid, &tally),
+            [
                 rates.get_advocate_talk().get(),
-                "an advocate's talk is not an event of the book; only the word of mouth that reached someone is",
-            ),
-            (
-                "rates.adversary_talk",
                 rates.get_adversary_talk().get(),
-                "an adversary's talk is not an event of the book, and criticism has no event kind of its own",
-            ),
+                tie_default,
+            ],
+        );
+        let [praise, criticism, tie] = word_of_mouth;
+        for (path, e) in [
+            ("rates.advocate_talk", praise),
+            ("rates.adversary_talk", criticism),
+        ] {
+            let e = if e.source == EstimateSource::Fitted {
+                per_week(e, options.period)
+            } else {
+                e
+            };
+            parameters.insert(path.to_string(), e);
+        }
+        parameters.insert(TIE_PROBABILITY.to_string(), tie);
+        let not_recorded = [
             (
                 "rates.contact",
                 rates.get_contact().get(),

@@ -18,6 +18,10 @@ pub(super) fn apply(calibration: &Calibration, scenario: &Scenario) -> Result<Sc
         if e.source != EstimateSource::Fitted {
             continue;
         }
+        // An explicit network keeps its ties' own probabilities.
+        if path == super::TIE_PROBABILITY && json.pointer("/network/generated").is_none() {
+            continue;
+        }
         let value = if path == "prices.unit_price" {
             Value::from(format!("{:.2}", e.estimate.max(0.0)))
         } else {

@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 
 use crate::brand::EngagementKind;
-use crate::crm::{Code, CustomerBook, Stored, effect};
+use crate::crm::{Code, CustomerBook, NONE, Stored, effect};
 use crate::customer::{CustomerState, RULE_COUNT, RuleId, Stage, Trigger, Valence};
 use crate::sim::{INITIAL_STATE, UNMOVED};
 
@@ -50,6 +50,29 @@ pub(crate) struct Tally {
     pub(crate) spend: (u64, f64, f64),
     /// Causes recorded without their move (`unmoved` events).
     pub(crate) unmoved: u64,
+    /// The periods each customer could speak (advocate or adversary at the
+    /// period's start).
+    pub(crate) spells: Vec<Spell>,
+    /// Every word-of-mouth contact with who told it.
+    pub(crate) contacts: Vec<Contact>,
+}
+
+/// A customer with a voice from period `from` to `to` (excluded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Spell {
+    pub(crate) customer: u32,
+    pub(crate) negative: bool,
+    pub(crate) from: i64,
+    pub(crate) to: i64,
+}
+
+/// Word of mouth that reached `customer` in `period`, credited to `from`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Contact {
+    pub(crate) period: i64,
+    pub(crate) customer: u32,
+    pub(crate) from: u32,
+    pub(crate) negative: bool,
 }
 
 impl Default for Tally {
@@ -62,6 +85,8 @@ impl Default for Tally {
             stages: [0; 7],
             spend: (0, 0.0, 0.0),
             unmoved: 0,
+            spells: Vec::new(),
+            contacts: Vec::new(),
         }
     }
 }
@@ -81,6 +106,8 @@ impl Tally {
         self.spend.1 += o.spend.1;
         self.spend.2 += o.spend.2;
         self.unmoved += o.unmoved;
+        self.spells.extend(o.spells);
+        self.contacts.extend(o.contacts);
         self
     }
 }
@@ -181,6 +208,30 @@ fn quiet(t: &mut Tally, stage: Stage, periods: i64) {
     }
 }
 
+/// The customer numbered `c` holds `stage` from period `from` on: closes
+/// the open spell with a voice when the voice changes, opens one for an
+/// advocate or an adversary.
+fn speaks(t: &mut Tally, c: usize, open: &mut Option<(bool, i64)>, stage: Stage, from: i64) {
+    let voice = match stage.voice() {
+        0 => None,
+        v => Some(v < 0),
+    };
+    if open.map(|(negative, _)| negative) == voice {
+        return;
+    }
+    if let Some((negative, start)) = open.take()
+        && from > start
+    {
+        t.spells.push(Spell {
+            customer: c as u32,
+            negative,
+            from: start,
+            to: from,
+        });
+    }
+    *open = voice.map(|negative| (negative, from));
+}
+
 /// Counts the customer numbered `c`.
 fn customer(book: &CustomerBook, c: usize, grid: &Grid, t: &mut Tally) {
     let Some(person) = book.people().get(c) else {
@@ -199,6 +250,8 @@ fn customer(book: &CustomerBook, c: usize, grid: &Grid, t: &mut Tally) {
     let mut stage_at_date = Stage::Unaware;
     // The first period the customer is counted in: after their starting state.
     let mut next_period: Option<i64> = None;
+    // The open spell with a voice: (negative, from period).
+    let mut voice: Option<(bool, i64)> = None;
     let mut i = 0;
     while let Some(&(first, _)) = records.get(i) {
         let period = grid.period_of(first.at);
@@ -230,6 +283,9 @@ fn customer(book: &CustomerBook, c: usize, grid: &Grid, t: &mut Tally) {
             }
         }
         let events = events.get(lead..).unwrap_or(&[]);
+        if lead > 0 {
+            speaks(t, c, &mut voice, state.stage(), period);
+        }
         if events.is_empty() {
             next_period = Some(period);
             continue;
@@ -260,6 +316,17 @@ fn customer(book: &CustomerBook, c: usize, grid: &Grid, t: &mut Tally) {
             }
             if is_drift(seen) && purchase_stage.is_none() {
                 purchase_stage = Some(state.stage());
+            }
+            if let Seen::Cause(Trigger::WordOfMouth(v)) | Seen::Unmoved(Trigger::WordOfMouth(v)) =
+                seen
+                && r.counterpart != NONE
+            {
+                t.contacts.push(Contact {
+                    period,
+                    customer: c as u32,
+                    from: r.counterpart,
+                    negative: v == Valence::Negative,
+                });
             }
             match seen {
                 Seen::Initial(Some(trigger)) => {
@@ -310,10 +377,12 @@ fn customer(book: &CustomerBook, c: usize, grid: &Grid, t: &mut Tally) {
             _ => {}
         }
         next_period = Some(period + 1);
+        speaks(t, c, &mut voice, state.stage(), period + 1);
     }
     if let Some(from) = next_period {
         quiet(t, state.stage(), grid.periods - from);
     }
+    speaks(t, c, &mut voice, Stage::Unaware, grid.periods);
     if known_at_date && let Some(s) = t.stages.get_mut(stage_at_date.index()) {
         *s += 1;
     }

@@ -74,7 +74,7 @@ mod value;
 
 pub use attribution::{Attribution, ReferralCredit};
 pub use book::{BookNps, BookOptions, CustomerBook, Forgotten, IdPolicy, Revenue};
-pub(crate) use book::{Code, Stored, effect};
+pub(crate) use book::{Code, NONE, Stored, effect};
 pub use durable::{Durability, DurableBook, GROUP_COMMIT, LoadReport, TornTail};
 pub use event::{
     Event, EventChannel, EventId, EventKind, MAX_ID_BYTES, Polarity, SCHEMA_VERSION,

@@ -309,9 +309,15 @@ impl Generator<'_> {
                 .round()
                 .clamp(0.0, 10.0) as u8;
             if let Ok(score) = LikelihoodToRecommend::new(score) {
-                self.push(t, id, EventKind::NpsResponse { score }, |e| {
-                    e.source(Source::new("survey"))
-                });
+                self.push(
+                    t,
+                    id,
+                    EventKind::NpsResponse {
+                        score,
+                        experience: true,
+                    },
+                    |e| e.source(Source::new("survey")),
+                );
             }
         }
         let reviews = self.rng.random_range(0..3);

@@ -13,7 +13,7 @@
 //! | experience | `review` with a sentiment reading: delighted positive 0.9, satisfied positive 0.25, disappointed negative 0.25, outraged negative 0.9 |
 //! | service recovery | `ticket_resolved` |
 //! | praise | `referral` whose counterpart is who told them |
-//! | criticism | other kind `word_of_mouth` with `valence: negative` (the schema has no kind the book reads as criticism: see below) |
+//! | criticism | `criticism` whose counterpart is who told them |
 //! | purchase | `purchase` with the price paid (full or discounted) |
 //! | no contact | `inactivity` with the period's days |
 //!
@@ -26,15 +26,27 @@
 //! other kind `initial_state`, then the events that lead from unaware to that
 //! stage, actor `initial_state`). The source system is `social_loop`.
 //!
+//! **NPS answers.** The report's NPS counts every customer who ever bought by
+//! the likelihood to recommend their sentiment implies. A CRM surveys its
+//! buyers: each customer who has bought answers `nps_response` with that
+//! score, `experience: false` (the answer measures what the recorded events
+//! did; it is not a new experience, so the book does not move them on it),
+//! when they are first a buyer (with the starting state, or at the end of
+//! the period they first buy) and again at the end of every period whose
+//! causes changed their answer.
+//!
 //! Timestamps: period `t`'s events of a customer are at `start + t x period +
-//! 1 s`, one millisecond apart in the order they happened; the starting states
-//! an hour before `start`, the ties two hours before.
+//! 1 s`, one millisecond apart in the order they happened, its NPS answers a
+//! minute later (inside the period, so that the book's last event is in the
+//! last period); the starting states an hour before `start`, the ties two
+//! hours before.
 //!
 //! **What the round trip keeps.** Stage counts, the funnel and revenue of the
-//! book equal the report's when no criticism moved anyone (the book has no
-//! event kind for criticism) and every purchase row has probability 1 (the
-//! defaults). The book's sentiment, and so its NPS, differs: the book starts
-//! everyone neutral and an `unmoved` cause has no sentiment effect there.
+//! book equal the report's when every purchase row has probability 1 (the
+//! defaults); the book's measured NPS (each buyer's latest answer) equals
+//! the report's NPS in every period. The book's modelled NPS (from its own
+//! replay of sentiment) does not: the book starts everyone neutral and an
+//! `unmoved` cause has no sentiment effect there.
 
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
@@ -61,6 +73,8 @@ pub const SOURCE_SYSTEM: &str = "social_loop";
 pub const INITIAL_STATE: &str = "initial_state";
 /// The other kind of a cause drawn without its move.
 pub const UNMOVED: &str = "unmoved";
+/// "Not answered yet" in [`EventWriter::answered`].
+const NO_ANSWER: u8 = u8::MAX;
 
 /// How a cause ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,6 +173,8 @@ pub(crate) struct EventWriter {
     pub(crate) currency: Currency,
     pub(crate) full_price: Decimal,
     pub(crate) discounted_price: Decimal,
+    /// Per customer: their latest NPS answer, or [`NO_ANSWER`].
+    answered: Vec<u8>,
 }
 
 impl EventWriter {
@@ -177,6 +193,7 @@ impl EventWriter {
             currency,
             full_price: prices.unit_price,
             discounted_price,
+            answered: Vec::new(),
         })
     }
 
@@ -184,9 +201,10 @@ impl EventWriter {
         Timestamp::from_unix_millis(millis)
     }
 
-    /// The network's ties and every customer's starting state.
+    /// The network's ties and every customer's starting state (with the NPS
+    /// answer of those who have bought).
     pub(crate) fn initial(
-        &self,
+        &mut self,
         net: &CompiledNetwork,
         states: &[CustomerState],
     ) -> Result<Vec<Event>> {
@@ -248,6 +266,9 @@ impl EventWriter {
                 (Stage::Lapsed, true) => kinds.push(EventKind::Inactivity { days: 56 }),
                 _ => {}
             }
+            if let Some(answer) = self.answer(node, state) {
+                kinds.push(answer);
+            }
             for (seq, kind) in kinds.into_iter().enumerate() {
                 let sentiment = match &kind {
                     EventKind::Review { .. } if state.stage() == Stage::Adversary => {
@@ -268,12 +289,35 @@ impl EventWriter {
         Ok(out)
     }
 
-    /// The events of period `t`'s causes (in the order they happened).
+    /// The NPS answer of customer `node` in `state` when it is due: they
+    /// have bought, and the answer differs from their latest (remembered).
+    fn answer(&mut self, node: usize, state: &CustomerState) -> Option<EventKind> {
+        if !state.ever_bought() {
+            return None;
+        }
+        if self.answered.len() <= node {
+            self.answered.resize(node + 1, NO_ANSWER);
+        }
+        let score = state.likelihood_to_recommend();
+        let last = self.answered.get_mut(node)?;
+        if *last == score.get() {
+            return None;
+        }
+        *last = score.get();
+        Some(EventKind::NpsResponse {
+            score,
+            experience: false,
+        })
+    }
+
+    /// The events of period `t`'s causes (in the order they happened), then
+    /// the NPS answers due at its end (`states` after the period).
     pub(crate) fn period(
-        &self,
+        &mut self,
         t: u32,
         net: &CompiledNetwork,
         causes: &[CauseRecord],
+        states: &[CustomerState],
     ) -> Result<Vec<Event>> {
         let base = self.start + i64::from(t) * period_millis(self.period) + 1_000;
         let days = (period_millis(self.period) / 86_400_000).max(1) as u32;
@@ -330,8 +374,11 @@ impl EventWriter {
                     counterpart = from;
                     EventKind::Referral
                 }
-                (_, Trigger::WordOfMouth(valence)) => {
+                (_, Trigger::WordOfMouth(Valence::Negative)) if from.is_some() => {
                     counterpart = from;
+                    EventKind::Criticism
+                }
+                (_, Trigger::WordOfMouth(valence)) => {
                     other("word_of_mouth", "valence", valence.name())
                 }
                 (_, Trigger::Purchase) => {
@@ -356,6 +403,18 @@ impl EventWriter {
                 e = e.money(m);
             }
             out.push(e);
+        }
+        let end = base + 60_000;
+        for (node, state) in states.iter().enumerate() {
+            let Some(kind) = self.answer(node, state) else {
+                continue;
+            };
+            let customer = net
+                .customer(node as u32)
+                .cloned()
+                .ok_or_else(|| Error::UnknownCustomer(CustomerId::new(node.to_string())))?;
+            let id = EventId::new(format!("nps-p{t}-{node}"))?;
+            out.push(Event::new(id, self.at(end)?, customer, kind).source(source.clone()));
         }
         Ok(out)
     }

@@ -237,7 +237,7 @@ impl Simulation {
     /// 0 to 9999.
     pub fn record_events(mut self, options: EventOptions) -> Result<Self> {
         let cfg = &*self.config;
-        let writer = EventWriter::new(options, cfg.period, &cfg.prices, cfg.currency)?;
+        let mut writer = EventWriter::new(options, cfg.period, &cfg.prices, cfg.currency)?;
         self.pending = writer.initial(&self.world.net, &self.states)?;
         self.events = Some(writer);
         Ok(self)
@@ -647,8 +647,8 @@ impl Simulation {
                 trail.record(transition)?;
             }
         }
-        if let Some(writer) = &self.events {
-            let events = writer.period(t, &self.world.net, &tally.causes)?;
+        if let Some(writer) = &mut self.events {
+            let events = writer.period(t, &self.world.net, &tally.causes, &self.states)?;
             self.pending.extend(events);
         }
 

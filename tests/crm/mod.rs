@@ -54,6 +54,7 @@ fn voice(polarity: Polarity, confidence: f64) -> SentimentReading {
 fn nps(score: u8) -> EventKind {
     EventKind::NpsResponse {
         score: LikelihoodToRecommend::new(score).unwrap(),
+        experience: true,
     }
 }
 

@@ -175,3 +175,69 @@ fn a_stored_book_with_a_bad_or_repeated_event_does_not_load() {
     let err = serde_json::from_value::<CustomerBook>(stored).unwrap_err();
     assert!(err.to_string().contains("record 1: schema"), "{err}");
 }
+
+// ------------------------------------- criticism and measuring NPS answers ---
+
+#[test]
+fn criticism_is_negative_word_of_mouth_and_a_measuring_answer_moves_no_one() {
+    // JSON: the new kind and field read and write back; an answer without
+    // `experience` is one (the schema before the field).
+    let line = r#"{"id":"c1","at":"2024-03-01T00:00:00Z","customer":"bob","counterpart":"ann","kind":{"type":"criticism"}}"#;
+    let criticism: Event = serde_json::from_str(line).unwrap();
+    assert_eq!(criticism.kind, EventKind::Criticism);
+    assert!(
+        serde_json::to_string(&criticism)
+            .unwrap()
+            .contains(r#"{"type":"criticism"}"#)
+    );
+    let old: EventKind =
+        serde_json::from_value(json!({"type": "nps_response", "score": 9})).unwrap();
+    assert_eq!(old, nps(9));
+    let measuring = EventKind::NpsResponse {
+        score: LikelihoodToRecommend::new(2).unwrap(),
+        experience: false,
+    };
+    let written = serde_json::to_value(&measuring).unwrap();
+    assert_eq!(
+        written,
+        json!({"type": "nps_response", "score": 2, "experience": false})
+    );
+    assert_eq!(
+        serde_json::from_value::<EventKind>(written).unwrap(),
+        measuring
+    );
+    assert_eq!(
+        serde_json::to_value(nps(9)).unwrap(),
+        json!({"type": "nps_response", "score": 9})
+    );
+    // Criticism needs who said it.
+    let mut book = CustomerBook::new();
+    let outcome = book.apply(&ev("c0", 0, "bob", EventKind::Criticism));
+    assert!(matches!(outcome, Outcome::Rejected { .. }), "{outcome:?}");
+    // An answer that only measures sets the sentiment, not the stage.
+    book.apply(&ev("p1", 1, "bob", EventKind::Purchase));
+    let before = book.state("bob").unwrap();
+    book.apply(&ev("m1", 2, "bob", measuring.clone()));
+    let after = book.state("bob").unwrap();
+    assert_eq!(
+        after.stage(),
+        before.stage(),
+        "a measuring answer is not a move"
+    );
+    assert_eq!(after.likelihood_to_recommend().get(), 2);
+    assert_eq!(book.nps().measured.detractors, 1);
+    // The same answer as an experience moves bob (customer+experience_outraged).
+    let mut other = CustomerBook::new();
+    other.apply(&ev("p1", 1, "bob", EventKind::Purchase));
+    other.apply(&ev("m1", 2, "bob", nps(2)));
+    assert_ne!(other.stage("bob").unwrap(), before.stage());
+    // Criticism from ann: the row customer+word_of_mouth_negative (every row
+    // fires in a book) makes bob an adversary; it is no evidence of a tie.
+    let mut heard = CustomerBook::new();
+    heard.apply(&ev("p1", 1, "bob", EventKind::Purchase));
+    heard.apply(&ev("c1", 2, "bob", EventKind::Criticism).counterpart("ann"));
+    let why = heard.state("bob").unwrap().why().unwrap();
+    assert_eq!(why.trigger.name(), "word_of_mouth_negative");
+    assert_eq!(heard.stage("bob").unwrap(), Stage::Adversary);
+    assert_eq!(heard.relationship_count(), 0);
+}

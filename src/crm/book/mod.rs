@@ -71,7 +71,8 @@ pub(crate) struct Person {
 /// | `refund` | complaint (sales) | refund (`money`, not negative) |
 /// | `referral` | positive word of mouth from the counterpart | tie counterpart → customer; the first referral names the customer's referrer |
 /// | `review`, `social_post` | experience of the quality of the tone: sentiment `±confidence`, else stars `(stars − 3) / 2`, through [`ExperienceQuality::from_score`](crate::customer::ExperienceQuality::from_score); exposure when neither is known | with a counterpart, tie counterpart → customer (a reply) |
-/// | `nps_response` | experience: 9-10 delighted, 7-8 satisfied, 4-6 disappointed, 0-3 outraged; then the sentiment is set to the answer | the measured NPS |
+/// | `criticism` | negative word of mouth from the counterpart | |
+/// | `nps_response` | experience: 9-10 delighted, 7-8 satisfied, 4-6 disappointed, 0-3 outraged (none with `experience: false`); then the sentiment is set to the answer | the measured NPS |
 /// | `ticket_opened` | complaint (customer service) | the ticket is open until resolved |
 /// | `ticket_resolved` | service recovery | closes the ticket |
 /// | `engagement_received` | `listen`: none; `conversation`, `service_recovery`: service recovery; otherwise an engagement, relevant or not | |

@@ -70,10 +70,13 @@ pub(crate) fn effect(r: &Stored) -> Option<Effect> {
         Code::Purchase => Effect::of(Trigger::Purchase),
         Code::Refund => Effect::of(Trigger::Complaint).at(Touchpoint::Sales),
         Code::Referral => Effect::of(Trigger::WordOfMouth(Valence::Positive)),
+        Code::Criticism => Effect::of(Trigger::WordOfMouth(Valence::Negative)),
         Code::Review | Code::SocialPost => match voice_score(r) {
             Some(score) => Effect::experience(score),
             None => Effect::of(Trigger::Exposure),
         },
+        // An answer that only measures (not an experience) moves no one.
+        Code::Nps if r.aux2 != 0 => return None,
         Code::Nps => Effect::of(Trigger::Experience(nps_quality(r.aux))),
         Code::TicketOpened => Effect::of(Trigger::Complaint).at(Touchpoint::CustomerService),
         Code::TicketResolved => Effect::of(Trigger::ServiceRecovery),

@@ -34,6 +34,7 @@ pub(crate) enum Code {
     Inactivity,
     Tie,
     Other,
+    Criticism,
 }
 
 /// One applied event, without its id (the id's number in [`Store::ids`] is
@@ -42,7 +43,8 @@ pub(crate) enum Code {
 /// `payload` holds, by kind: the ticket, engagement or topic string number,
 /// the days of inactivity, the index of a tie or of an other-kind payload.
 /// `aux` holds the star rating, the NPS score or the engagement kind + 1;
-/// `aux2` whether an engagement was relevant.
+/// `aux2` whether an engagement was relevant, or 1 for an NPS answer that
+/// is not an experience.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Stored {
     pub at: i64,
@@ -161,8 +163,10 @@ impl Store {
                 Code::Review
             }
             EventKind::SocialPost => Code::SocialPost,
-            EventKind::NpsResponse { score } => {
+            EventKind::Criticism => Code::Criticism,
+            EventKind::NpsResponse { score, experience } => {
                 aux = score.get();
+                aux2 = u8::from(!*experience);
                 Code::Nps
             }
             EventKind::TicketOpened { ticket } => {
@@ -284,8 +288,10 @@ impl Store {
                 rating: (r.aux != 0).then_some(r.aux),
             },
             Code::SocialPost => EventKind::SocialPost,
+            Code::Criticism => EventKind::Criticism,
             Code::Nps => EventKind::NpsResponse {
                 score: LikelihoodToRecommend::new(r.aux).ok()?,
+                experience: r.aux2 == 0,
             },
             Code::TicketOpened => EventKind::TicketOpened {
                 ticket: text(r.payload)?,

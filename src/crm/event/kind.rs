@@ -32,6 +32,11 @@ pub enum EventKind {
     Refund,
     /// The customer was referred by the counterpart (required).
     Referral,
+    /// The counterpart (required) spoke against the brand to the customer:
+    /// negative word of mouth, the opposite of a referral (for example a
+    /// complaint shared with a friend, or a simulation's criticism). It is
+    /// not evidence of a tie.
+    Criticism,
     /// The customer wrote a review, optionally rated 1 to 5 stars; with a
     /// counterpart it replies to that person's review.
     Review {
@@ -46,6 +51,15 @@ pub enum EventKind {
     NpsResponse {
         /// The answer.
         score: LikelihoodToRecommend,
+        /// Whether the answer reports an experience the book has not seen
+        /// otherwise (`true`, the default when absent: the book applies it
+        /// as one). `false` for an answer that only measures how the
+        /// customer feels after the events already recorded (a relationship
+        /// survey, or a simulation's answers, see
+        /// [`crate::sim::EventOptions`]): it sets the customer's sentiment
+        /// and counts in the measured NPS, without a move. In JSON
+        /// `"experience": false`, written only when `false`.
+        experience: bool,
     },
     /// The customer opened a support ticket.
     TicketOpened {
@@ -100,6 +114,7 @@ enum Known {
     Purchase,
     Refund,
     Referral,
+    Criticism,
     Review {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         rating: Option<u8>,
@@ -107,6 +122,8 @@ enum Known {
     SocialPost,
     NpsResponse {
         score: LikelihoodToRecommend,
+        #[serde(default = "yes", skip_serializing_if = "is_true")]
+        experience: bool,
     },
     TicketOpened {
         ticket: String,
@@ -145,10 +162,11 @@ fn is_true(b: &bool) -> bool {
 
 impl EventKind {
     /// The names of the known kinds, as written in `type`.
-    pub const KNOWN: [&'static str; 12] = [
+    pub const KNOWN: [&'static str; 13] = [
         "purchase",
         "refund",
         "referral",
+        "criticism",
         "review",
         "social_post",
         "nps_response",
@@ -167,6 +185,7 @@ impl EventKind {
             EventKind::Purchase => "purchase",
             EventKind::Refund => "refund",
             EventKind::Referral => "referral",
+            EventKind::Criticism => "criticism",
             EventKind::Review { .. } => "review",
             EventKind::SocialPost => "social_post",
             EventKind::NpsResponse { .. } => "nps_response",
@@ -184,7 +203,7 @@ impl EventKind {
     fn fields_of(kind: &str) -> &'static [&'static str] {
         match kind {
             "review" => &["rating"],
-            "nps_response" => &["score"],
+            "nps_response" => &["score", "experience"],
             "ticket_opened" | "ticket_resolved" => &["ticket"],
             "engagement_received" => &["engagement", "engagement_kind", "relevant"],
             "product_feedback" => &["topic"],
@@ -249,9 +268,13 @@ impl EventKind {
         Ok((EventKind::Other { kind, fields }, Vec::new()))
     }
 
-    /// Whether the kind needs the event's counterpart (referral, tie).
+    /// Whether the kind needs the event's counterpart (referral, criticism,
+    /// tie).
     pub fn needs_counterpart(&self) -> bool {
-        matches!(self, EventKind::Referral | EventKind::Tie { .. })
+        matches!(
+            self,
+            EventKind::Referral | EventKind::Criticism | EventKind::Tie { .. }
+        )
     }
 
     fn to_known(&self) -> Option<Known> {
@@ -259,9 +282,12 @@ impl EventKind {
             EventKind::Purchase => Known::Purchase,
             EventKind::Refund => Known::Refund,
             EventKind::Referral => Known::Referral,
+            EventKind::Criticism => Known::Criticism,
             EventKind::Review { rating } => Known::Review { rating },
             EventKind::SocialPost => Known::SocialPost,
-            EventKind::NpsResponse { score } => Known::NpsResponse { score },
+            EventKind::NpsResponse { score, experience } => {
+                Known::NpsResponse { score, experience }
+            }
             EventKind::TicketOpened { ticket } => Known::TicketOpened { ticket },
             EventKind::TicketResolved { ticket } => Known::TicketResolved { ticket },
             EventKind::EngagementReceived {
@@ -287,9 +313,12 @@ impl From<Known> for EventKind {
             Known::Purchase => EventKind::Purchase,
             Known::Refund => EventKind::Refund,
             Known::Referral => EventKind::Referral,
+            Known::Criticism => EventKind::Criticism,
             Known::Review { rating } => EventKind::Review { rating },
             Known::SocialPost => EventKind::SocialPost,
-            Known::NpsResponse { score } => EventKind::NpsResponse { score },
+            Known::NpsResponse { score, experience } => {
+                EventKind::NpsResponse { score, experience }
+            }
             Known::TicketOpened { ticket } => EventKind::TicketOpened { ticket },
             Known::TicketResolved { ticket } => EventKind::TicketResolved { ticket },
             Known::EngagementReceived {

@@ -148,7 +148,7 @@ impl CustomerBook {
                     t.entry(key).or_default().add(n);
                 }
                 Code::Inactivity => t.entry("inactive").or_default().add(n),
-                Code::Tie | Code::Other => {}
+                Code::Tie | Code::Other | Code::Criticism => {}
             }
             if let (Some(m), Some(e)) = (made, effect(r))
                 && let Some(rule) = m.rule()

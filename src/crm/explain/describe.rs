@@ -54,6 +54,7 @@ pub(super) fn because(store: &Store, r: &Stored, cause: &Cause) -> String {
         Code::Purchase => "purchase".to_string(),
         Code::Refund => "refund".to_string(),
         Code::Referral => "referral".to_string(),
+        Code::Criticism => "criticism".to_string(),
         Code::Review => match (r.sentiment(), r.aux) {
             (Some(s), _) => format!("review, {} {:.2}", s.polarity.name(), s.confidence.get()),
             (None, 1) => "review, 1 star".to_string(),
