@@ -18,7 +18,9 @@
 //! reason, at most ten) and goes on with the rest, then fits CLV (BG/NBD and
 //! Gamma-Gamma, weeks, margin 30%, 10% a year, no horizon), takes CRV from
 //! the referrals, CIV from the book's influence network and CKV from
-//! `--gain`s. It prints the top customers with where their CEV comes from.
+//! `--gain`s. A currency whose purchases cannot be fitted is skipped, with a
+//! warning on stderr naming it and why; the other currencies are written. It
+//! prints the top customers with where their CEV comes from.
 
 use std::fmt::Write as _;
 use std::io::BufReader;
@@ -150,6 +152,9 @@ fn crm_cev(args: &CrmCevArgs) -> Result<(), Failure> {
     let values = book
         .engagement_values(&options)
         .map_err(|e| Failure(format!("{name}: {e}")))?;
+    for skipped in &values.skipped {
+        eprintln!("social-loop crm cev: warning: {name}: skipped the currency {skipped}");
+    }
     output::write_file(&args.out, &values.to_csv())?;
     let mut text = String::new();
     let _ = writeln!(

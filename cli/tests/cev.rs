@@ -79,6 +79,45 @@ fn crm_cev_writes_the_csv_of_every_customer_ranked() {
 }
 
 #[test]
+fn crm_cev_skips_a_currency_it_cannot_fit_and_says_so_on_stderr() {
+    let mut text: String = SyntheticCrm::new(400)
+        .seed(1)
+        .events()
+        .unwrap()
+        .iter()
+        .map(|e| serde_json::to_string(e).unwrap() + "\n")
+        .collect();
+    // Three customers who paid once each in GBP: no model fits GBP.
+    for i in 0..3 {
+        text.push_str(&format!(
+            "{{\"id\":\"gbp-{i}\",\"at\":\"2024-05-01T10:00:00Z\",\"customer\":\"brit-{i}\",\"kind\":{{\"type\":\"purchase\"}},\"money\":{{\"amount\":\"25.00\",\"currency\":\"GBP\"}}}}\n"
+        ));
+    }
+    let file = temp_file("cev", "gbp.jsonl", &text);
+    let out_csv = temp_dir("cev").join("gbp.csv");
+    let out = social_loop([
+        "crm".as_ref(),
+        "cev".as_ref(),
+        "--events".as_ref(),
+        file.as_os_str(),
+        "--out".as_ref(),
+        out_csv.as_os_str(),
+        "--draws".as_ref(),
+        "20".as_ref(),
+    ]);
+    ok_stdout(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning:")
+            && stderr.contains("skipped the currency GBP (3 customers): the fit failed on "),
+        "{stderr}"
+    );
+    let rows = check_csv(&out_csv);
+    assert!(rows.len() > 300, "{} rows", rows.len());
+    assert!(rows.iter().all(|r| r[1] == "EUR" || r[1] == "USD"), "no GBP row");
+}
+
+#[test]
 fn crm_cev_names_a_missing_file_and_a_bad_gain() {
     let out_csv = temp_dir("cev").join("never.csv");
     let err = err_2(&social_loop([

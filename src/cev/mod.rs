@@ -61,4 +61,4 @@ mod book;
 mod value;
 
 pub use book::{EngagementOptions, KnowledgeGain};
-pub use value::{CustomerEngagementValue, EngagementValues, ValuePart};
+pub use value::{CustomerEngagementValue, EngagementValues, SkipCause, SkippedCurrency, ValuePart};

@@ -2,7 +2,7 @@
 
 use social_loop::Decimal;
 use social_loop::Probability;
-use social_loop::cev::{EngagementOptions, EngagementValues, KnowledgeGain, ValuePart};
+use social_loop::cev::{EngagementOptions, EngagementValues, KnowledgeGain, SkipCause, ValuePart};
 use social_loop::clv::ValueOptions;
 use social_loop::crm::{
     BookValueOptions, Currency, CustomerBook, Event, EventId, EventKind, Money, SyntheticCrm,
@@ -153,4 +153,56 @@ fn a_change_gain_is_shared_by_feedback_events_exactly() {
     assert_eq!(ckv(1), ValuePart::exact("33.333333".parse().unwrap()));
     let ranked = EngagementValues::new(values.customers.clone());
     assert_eq!(ranked, values);
+}
+
+#[test]
+fn a_currency_whose_fit_fails_is_skipped_with_its_reason_and_the_rest_is_valued() {
+    let mut book = CustomerBook::new();
+    book.import(SyntheticCrm::new(400).seed(1).events().unwrap());
+    // Three customers who paid once each in GBP: no repeat purchase, so no
+    // BTYD model can be fitted to GBP.
+    let gbp = Currency::new("GBP").unwrap();
+    for i in 0..3 {
+        let at = "2024-05-01T10:00:00Z".parse().unwrap();
+        let event = Event::new(
+            EventId::new(format!("gbp-{i}")).unwrap(),
+            at,
+            format!("brit-{i}"),
+            EventKind::Purchase,
+        )
+        .money(Money::new(Decimal::new(2_500, 2), gbp));
+        book.apply(&event);
+    }
+    let fit = book.customer_values(BookValueOptions::default());
+    assert!(fit.is_err(), "the premise: GBP cannot be fitted");
+    let options = options().gain(KnowledgeGain::new(
+        "battery".into(),
+        Money::new(Decimal::from(100), gbp),
+    ));
+    let values = book.engagement_values(&options).unwrap();
+    assert_eq!(values.skipped.len(), 1, "{:?}", values.skipped);
+    let skipped = &values.skipped[0];
+    assert_eq!((skipped.currency, skipped.customers), (gbp, 3));
+    let error = fit.unwrap_err();
+    match &skipped.cause {
+        SkipCause::Fit { field, reason } => {
+            assert_eq!(Some(field.as_str()), error.field());
+            assert_eq!(Some(reason.as_str()), error.reason());
+        }
+        other => panic!("expected a fit failure, got {other:?}"),
+    }
+    assert!(skipped.to_string().starts_with("GBP (3 customers): the fit failed on "));
+    // Nothing in GBP, not even the GBP gain's CKV; EUR valued as alone.
+    assert_eq!(values.of(gbp).count(), 0);
+    let mut eur_only = CustomerBook::new();
+    eur_only.import(SyntheticCrm::new(400).seed(1).events().unwrap());
+    let alone = eur_only.engagement_values(&options).unwrap();
+    assert!(alone.skipped.is_empty());
+    let eur_entries = |v: &EngagementValues| v.of(eur()).cloned().collect::<Vec<_>>();
+    assert!(eur_entries(&values).len() > 300);
+    assert_eq!(eur_entries(&values), eur_entries(&alone));
+    // The CSV keeps its columns and has no GBP row.
+    let csv = values.to_csv();
+    assert!(csv.starts_with("customer,currency,clv,crv,civ,ckv,cev,cev_lo,cev_hi\n"));
+    assert!(!csv.contains(",GBP,"));
 }
