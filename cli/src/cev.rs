@@ -203,17 +203,7 @@ pub fn simulated(
     let cev = Simulation::new(scenario)?.engagement_values(settings)?;
     output::write_file(out, &cev.values.to_csv())?;
     let mut text = String::new();
-    let _ = writeln!(
-        text,
-        "customers' CRV + CIV + CKV {} (95% CI {} to {}) against the customer actor's attribution {} (95% CI {} to {}), {} runs",
-        cev.social_total.mean.round_dp(2),
-        cev.social_total.ci95[0].round_dp(2),
-        cev.social_total.ci95[1].round_dp(2),
-        cev.attribution.customer.mean.round_dp(2),
-        cev.attribution.customer.ci95[0].round_dp(2),
-        cev.attribution.customer.ci95[1].round_dp(2),
-        cev.attribution.runs
-    );
+    let _ = writeln!(text, "{cev}");
     text.push_str(&top_lines(&cev.values, 3));
     let _ = writeln!(text, "wrote {}", out.display());
     Ok(text)

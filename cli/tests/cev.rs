@@ -114,7 +114,10 @@ fn crm_cev_skips_a_currency_it_cannot_fit_and_says_so_on_stderr() {
     );
     let rows = check_csv(&out_csv);
     assert!(rows.len() > 300, "{} rows", rows.len());
-    assert!(rows.iter().all(|r| r[1] == "EUR" || r[1] == "USD"), "no GBP row");
+    assert!(
+        rows.iter().all(|r| r[1] == "EUR" || r[1] == "USD"),
+        "no GBP row"
+    );
 }
 
 #[test]

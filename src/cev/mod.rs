@@ -58,7 +58,9 @@
 //! understates the uncertainty for that reason.
 
 mod book;
+mod programme;
 mod value;
 
 pub use book::{EngagementOptions, KnowledgeGain};
+pub use programme::Programme;
 pub use value::{CustomerEngagementValue, EngagementValues, SkipCause, SkippedCurrency, ValuePart};

@@ -492,7 +492,11 @@ impl Simulation {
     /// targets by name (`programmes`: the programmes' indices in
     /// `engagements.active`): `1 − Π (1 − programme_talk × landing)` over the
     /// programmes, with the customer's own landing where they are targeted.
-    fn programme_targets(&self, engagements: &Engagements, programmes: &[usize]) -> Vec<(u32, f64)> {
+    fn programme_targets(
+        &self,
+        engagements: &Engagements,
+        programmes: &[usize],
+    ) -> Vec<(u32, f64)> {
         let profiles = self.world.profiles.len();
         let talk = self.config.rates.programme_talk.get();
         let mut out: Vec<(u32, f64)> = Vec::new();

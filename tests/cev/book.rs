@@ -5,7 +5,8 @@ use social_loop::Probability;
 use social_loop::cev::{EngagementOptions, EngagementValues, KnowledgeGain, SkipCause, ValuePart};
 use social_loop::clv::ValueOptions;
 use social_loop::crm::{
-    BookValueOptions, Currency, CustomerBook, Event, EventId, EventKind, Money, SyntheticCrm,
+    BookValueOptions, Currency, CustomerBook, Event, EventId, EventKind, ExplainOptions,
+    Explanation, Money, SyntheticCrm,
 };
 use social_loop::targeting::ReachOfEach;
 
@@ -191,7 +192,11 @@ fn a_currency_whose_fit_fails_is_skipped_with_its_reason_and_the_rest_is_valued(
         }
         other => panic!("expected a fit failure, got {other:?}"),
     }
-    assert!(skipped.to_string().starts_with("GBP (3 customers): the fit failed on "));
+    assert!(
+        skipped
+            .to_string()
+            .starts_with("GBP (3 customers): the fit failed on ")
+    );
     // Nothing in GBP, not even the GBP gain's CKV; EUR valued as alone.
     assert_eq!(values.of(gbp).count(), 0);
     let mut eur_only = CustomerBook::new();
@@ -205,4 +210,49 @@ fn a_currency_whose_fit_fails_is_skipped_with_its_reason_and_the_rest_is_valued(
     let csv = values.to_csv();
     assert!(csv.starts_with("customer,currency,clv,crv,civ,ckv,cev,cev_lo,cev_hi\n"));
     assert!(!csv.contains(",GBP,"));
+}
+
+#[test]
+fn the_books_explanation_says_where_a_customers_engagement_value_comes_from() {
+    let mut book = CustomerBook::new();
+    book.import(SyntheticCrm::new(1_200).seed(4).events().unwrap());
+    let values = book.engagement_values(&options()).unwrap();
+    // A referrer: their CEV has a referral part.
+    let referrer = values
+        .of(eur())
+        .find(|c| c.crv.value > Decimal::ZERO && c.clv.value > Decimal::ZERO)
+        .unwrap();
+    let id = referrer.customer.as_str();
+    let plain = book.explain(id, ExplainOptions::default()).unwrap();
+    assert!(plain.engagement.is_empty());
+    assert!(!plain.to_string().contains("engagement value"));
+    let why = plain.clone().with_engagement(&values);
+    let expected: Vec<_> = values
+        .customers
+        .iter()
+        .filter(|c| c.customer.as_str() == id)
+        .cloned()
+        .collect();
+    assert_eq!(why.engagement, expected);
+    assert_eq!(why.engagement[0].cev.value, referrer.cev.value);
+    // Everything else is the plain explanation, and the text adds the parts.
+    let mut stripped = why.clone();
+    stripped.engagement.clear();
+    assert_eq!(stripped, plain);
+    let text = why.to_string();
+    assert!(text.starts_with(&plain.to_string()), "{text}");
+    let line = format!("  {referrer}\n");
+    assert!(text.ends_with(&line), "{text}");
+    assert!(
+        text.contains(&format!("CRV {} (", referrer.crv.value)),
+        "{text}"
+    );
+    // It travels as JSON, and a plain explanation's JSON has no such field.
+    let json = serde_json::to_string(&why).unwrap();
+    assert_eq!(serde_json::from_str::<Explanation>(&json).unwrap(), why);
+    assert!(
+        !serde_json::to_string(&plain)
+            .unwrap()
+            .contains("\"engagement\":")
+    );
 }
