@@ -492,6 +492,9 @@ impl Simulation {
     /// targets by name (`programmes`: the programmes' indices in
     /// `engagements.active`): `1 − Π (1 − programme_talk × landing)` over the
     /// programmes, with the customer's own landing where they are targeted.
+    ///
+    /// # Complexity
+    /// O(t · p) for t customers targeted by name and p programmes.
     fn programme_targets(
         &self,
         engagements: &Engagements,
@@ -500,8 +503,12 @@ impl Simulation {
         let profiles = self.world.profiles.len();
         let talk = self.config.rates.programme_talk.get();
         let mut out: Vec<(u32, f64)> = Vec::new();
-        for &(node, index, _) in &engagements.overrides {
-            if !programmes.contains(&index) || out.last().is_some_and(|l| l.0 == node) {
+        // The overrides are sorted by (node, engagement): one run per node.
+        for own in engagements.overrides.chunk_by(|a, b| a.0 == b.0) {
+            let Some(&(node, _, _)) = own.first() else {
+                continue;
+            };
+            if !own.iter().any(|o| programmes.contains(&o.1)) {
                 continue;
             }
             let profile = self
@@ -510,10 +517,9 @@ impl Simulation {
                 .get(node as usize)
                 .map_or(0, |&p| usize::from(p));
             let missed = programmes.iter().fold(1.0, |missed, &e| {
-                let landing = engagements
-                    .overrides
+                let landing = own
                     .iter()
-                    .find(|o| o.0 == node && o.1 == e)
+                    .find(|o| o.1 == e)
                     .map(|o| o.2)
                     .or_else(|| engagements.relevance.get(e * profiles + profile).copied())
                     .unwrap_or(0.0);
