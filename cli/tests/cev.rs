@@ -29,6 +29,24 @@ fn check_csv(path: &std::path::Path) -> Vec<Vec<String>> {
     rows
 }
 
+/// `social-loop crm cev --events EVENTS --out OUT EXTRA...`.
+fn crm_cev(
+    events: &std::path::Path,
+    out: &std::path::Path,
+    extra: &[&str],
+) -> std::process::Output {
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        "crm".as_ref(),
+        "cev".as_ref(),
+        "--events".as_ref(),
+        events.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ];
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
+    social_loop(args)
+}
+
 #[test]
 fn crm_cev_writes_the_csv_of_every_customer_ranked() {
     let events = SyntheticCrm::new(1_200).seed(4).events().unwrap();
@@ -39,20 +57,18 @@ fn crm_cev_writes_the_csv_of_every_customer_ranked() {
         + "{\"id\":\"broken\"}\n";
     let file = temp_file("cev", "events.jsonl", &text);
     let out_csv = temp_dir("cev").join("book.csv");
-    let out = social_loop([
-        "crm".as_ref(),
-        "cev".as_ref(),
-        "--events".as_ref(),
-        file.as_os_str(),
-        "--out".as_ref(),
-        out_csv.as_os_str(),
-        "--gain".as_ref(),
-        "battery=5000:EUR".as_ref(),
-        "--draws".as_ref(),
-        "20".as_ref(),
-        "--reach-sets".as_ref(),
-        "50".as_ref(),
-    ]);
+    let out = crm_cev(
+        &file,
+        &out_csv,
+        &[
+            "--gain",
+            "battery=5000:EUR",
+            "--draws",
+            "20",
+            "--reach-sets",
+            "50",
+        ],
+    );
     let stdout = ok_stdout(&out);
     assert!(
         stdout.contains("(1 rejected)") && stdout.contains("wrote"),
@@ -95,16 +111,7 @@ fn crm_cev_skips_a_currency_it_cannot_fit_and_says_so_on_stderr() {
     }
     let file = temp_file("cev", "gbp.jsonl", &text);
     let out_csv = temp_dir("cev").join("gbp.csv");
-    let out = social_loop([
-        "crm".as_ref(),
-        "cev".as_ref(),
-        "--events".as_ref(),
-        file.as_os_str(),
-        "--out".as_ref(),
-        out_csv.as_os_str(),
-        "--draws".as_ref(),
-        "20".as_ref(),
-    ]);
+    let out = crm_cev(&file, &out_csv, &["--draws", "20"]);
     ok_stdout(&out);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
