@@ -3,7 +3,7 @@
 
 use social_loop::brand::{
     AgencyEffects, Department, Engagement, EngagementKind, EngagementPlan, InHouseEffects,
-    Ownership, OwnershipEffects, Schedule,
+    Ownership, OwnershipEffects, Schedule, Target,
 };
 use social_loop::business::{Change, ChangeKind, ChangePolicy};
 use social_loop::customer::{Cause, Channel, ExperienceQuality, Profile, Trigger, Valence};
@@ -111,6 +111,41 @@ fn an_advocacy_programme_makes_a_satisfied_customer_an_advocate() {
         .unwrap();
     sim.step().unwrap();
     assert_eq!(sim.customer("c3").unwrap().stage(), Stage::Customer);
+}
+
+#[test]
+fn an_advocacy_programme_aimed_at_an_advocate_by_name_raises_their_talk() {
+    // Before: the programme's talk boost was taken per profile from the
+    // landing on a customer it does not name (0 with the default
+    // targeting_miss), so a programme aimed at an advocate never made them
+    // talk more: nobody talked.
+    let aimed = |id: &str| {
+        Engagement::builder(EngagementKind::AdvocacyProgramme, Channel::SocialFeed)
+            .topics(["how-to"])
+            .target(Target::Customer(id.into()))
+            .schedule(Schedule::every(0, 1).unwrap())
+            .cost(Decimal::new(5, 0))
+            .owner(Department::Marketing)
+            .build()
+            .unwrap()
+    };
+    let scenario = still(200, Stage::Advocate)
+        .engagements(EngagementPlan::new(vec![aimed("c5"), aimed("c17")]))
+        .ownership(Ownership::CoOp)
+        .ownership_effects(co_op(1.0))
+        .rates(quiet().programme_talk(Probability::ONE));
+    let mut sim = Simulation::new(&scenario).unwrap();
+    for _ in 0..4 {
+        // Lands for sure (relevance 1) and talk + (1 - talk) x 1 x 1 = 1:
+        // exactly the two named advocates talk, every week.
+        assert_eq!(sim.step().unwrap().speakers, (2, 0));
+    }
+    // Half the boost: each named advocate talks in about half the weeks.
+    let half = scenario.rates(quiet().programme_talk(p(0.5)));
+    let mut sim = Simulation::new(&half).unwrap();
+    let talked: u64 = (0..200).map(|_| sim.step().unwrap().speakers.0).sum();
+    // 400 Bernoulli(0.5) draws: mean 200, sd 10; 5 sd either side.
+    assert!((150..=250).contains(&talked), "{talked} of 400");
 }
 
 #[test]

@@ -18,7 +18,9 @@
 //! reason, at most ten) and goes on with the rest, then fits CLV (BG/NBD and
 //! Gamma-Gamma, weeks, margin 30%, 10% a year, no horizon), takes CRV from
 //! the referrals, CIV from the book's influence network and CKV from
-//! `--gain`s. It prints the top customers with where their CEV comes from.
+//! `--gain`s. A currency whose purchases cannot be fitted is skipped, with a
+//! warning on stderr naming it and why; the other currencies are written. It
+//! prints the top customers with where their CEV comes from.
 
 use std::fmt::Write as _;
 use std::io::BufReader;
@@ -150,6 +152,9 @@ fn crm_cev(args: &CrmCevArgs) -> Result<(), Failure> {
     let values = book
         .engagement_values(&options)
         .map_err(|e| Failure(format!("{name}: {e}")))?;
+    for skipped in &values.skipped {
+        eprintln!("social-loop crm cev: warning: {name}: skipped the currency {skipped}");
+    }
     output::write_file(&args.out, &values.to_csv())?;
     let mut text = String::new();
     let _ = writeln!(
@@ -198,17 +203,7 @@ pub fn simulated(
     let cev = Simulation::new(scenario)?.engagement_values(settings)?;
     output::write_file(out, &cev.values.to_csv())?;
     let mut text = String::new();
-    let _ = writeln!(
-        text,
-        "customers' CRV + CIV + CKV {} (95% CI {} to {}) against the customer actor's attribution {} (95% CI {} to {}), {} runs",
-        cev.social_total.mean.round_dp(2),
-        cev.social_total.ci95[0].round_dp(2),
-        cev.social_total.ci95[1].round_dp(2),
-        cev.attribution.customer.mean.round_dp(2),
-        cev.attribution.customer.ci95[0].round_dp(2),
-        cev.attribution.customer.ci95[1].round_dp(2),
-        cev.attribution.runs
-    );
+    let _ = writeln!(text, "{cev}");
     text.push_str(&top_lines(&cev.values, 3));
     let _ = writeln!(text, "wrote {}", out.display());
     Ok(text)

@@ -29,6 +29,24 @@ fn check_csv(path: &std::path::Path) -> Vec<Vec<String>> {
     rows
 }
 
+/// `social-loop crm cev --events EVENTS --out OUT EXTRA...`.
+fn crm_cev(
+    events: &std::path::Path,
+    out: &std::path::Path,
+    extra: &[&str],
+) -> std::process::Output {
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        "crm".as_ref(),
+        "cev".as_ref(),
+        "--events".as_ref(),
+        events.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ];
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
+    social_loop(args)
+}
+
 #[test]
 fn crm_cev_writes_the_csv_of_every_customer_ranked() {
     let events = SyntheticCrm::new(1_200).seed(4).events().unwrap();
@@ -39,20 +57,18 @@ fn crm_cev_writes_the_csv_of_every_customer_ranked() {
         + "{\"id\":\"broken\"}\n";
     let file = temp_file("cev", "events.jsonl", &text);
     let out_csv = temp_dir("cev").join("book.csv");
-    let out = social_loop([
-        "crm".as_ref(),
-        "cev".as_ref(),
-        "--events".as_ref(),
-        file.as_os_str(),
-        "--out".as_ref(),
-        out_csv.as_os_str(),
-        "--gain".as_ref(),
-        "battery=5000:EUR".as_ref(),
-        "--draws".as_ref(),
-        "20".as_ref(),
-        "--reach-sets".as_ref(),
-        "50".as_ref(),
-    ]);
+    let out = crm_cev(
+        &file,
+        &out_csv,
+        &[
+            "--gain",
+            "battery=5000:EUR",
+            "--draws",
+            "20",
+            "--reach-sets",
+            "50",
+        ],
+    );
     let stdout = ok_stdout(&out);
     assert!(
         stdout.contains("(1 rejected)") && stdout.contains("wrote"),
@@ -76,6 +92,39 @@ fn crm_cev_writes_the_csv_of_every_customer_ranked() {
         .map(|r| r[5].parse::<Decimal>().unwrap())
         .sum();
     assert_eq!(ckv, Decimal::from(5_000));
+}
+
+#[test]
+fn crm_cev_skips_a_currency_it_cannot_fit_and_says_so_on_stderr() {
+    let mut text: String = SyntheticCrm::new(400)
+        .seed(1)
+        .events()
+        .unwrap()
+        .iter()
+        .map(|e| serde_json::to_string(e).unwrap() + "\n")
+        .collect();
+    // Three customers who paid once each in GBP: no model fits GBP.
+    for i in 0..3 {
+        text.push_str(&format!(
+            "{{\"id\":\"gbp-{i}\",\"at\":\"2024-05-01T10:00:00Z\",\"customer\":\"brit-{i}\",\"kind\":{{\"type\":\"purchase\"}},\"money\":{{\"amount\":\"25.00\",\"currency\":\"GBP\"}}}}\n"
+        ));
+    }
+    let file = temp_file("cev", "gbp.jsonl", &text);
+    let out_csv = temp_dir("cev").join("gbp.csv");
+    let out = crm_cev(&file, &out_csv, &["--draws", "20"]);
+    ok_stdout(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning:")
+            && stderr.contains("skipped the currency GBP (3 customers): the fit failed on "),
+        "{stderr}"
+    );
+    let rows = check_csv(&out_csv);
+    assert!(rows.len() > 300, "{} rows", rows.len());
+    assert!(
+        rows.iter().all(|r| r[1] == "EUR" || r[1] == "USD"),
+        "no GBP row"
+    );
 }
 
 #[test]

@@ -322,6 +322,14 @@ impl TryFrom<EngagementFields> for Engagement {
 }
 
 impl Engagement {
+    /// This engagement aimed at `customer` alone.
+    pub(crate) fn aimed_at(&self, customer: CustomerId) -> Engagement {
+        Engagement {
+            target: Target::Customer(customer),
+            ..self.clone()
+        }
+    }
+
     /// Starts an engagement of `kind` in `channel`; by default it has no topics,
     /// targets everyone, runs once in period 0, costs nothing and is owned by
     /// marketing.

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
-use super::{CustomerEngagementValue, EngagementValues, ValuePart};
+use super::{CustomerEngagementValue, EngagementValues, SkipCause, SkippedCurrency, ValuePart};
 use crate::crm::{BookValueOptions, Currency, CustomerBook, Money, Timestamp};
 use crate::customer::{CustomerId, Stage, Topic};
 use crate::error::{Error, Result};
@@ -216,10 +216,16 @@ impl CustomerBook {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
+    /// A currency whose purchases cannot be valued (its BTYD or spend fit
+    /// fails, as it can on a few customers) does not fail the book: it is
+    /// listed in [`EngagementValues::skipped`] with the reason, and no
+    /// customer gets an entry in it (no CLV, CRV, CIV or CKV in that
+    /// currency: never a silent zero). A customer who bought only in skipped
+    /// currencies has their CIV valued as one without CLV (in the book's
+    /// main currency).
+    ///
     /// # Errors
-    /// As [`customer_values`](Self::customer_values) (a currency whose
-    /// purchases a BTYD model cannot be fitted to fails the whole book), and
-    /// [`ReachOfEach::estimate`]; [`Error::Overflow`].
+    /// [`ReachOfEach::estimate`]'s errors; [`Error::Overflow`].
     ///
     /// # Complexity
     /// O(events) plus the CLV fits, plus `s · n` reverse-reachable sets of
@@ -227,7 +233,19 @@ impl CustomerBook {
     /// in parallel on the reach's threads.
     pub fn engagement_values(&self, options: &EngagementOptions) -> Result<EngagementValues> {
         let overflow = || Error::overflow("an engagement value");
-        let fitted = self.customer_values(options.value)?;
+        let mut fitted = Vec::new();
+        let mut skipped = Vec::new();
+        for each in self.customer_values_each(options.value)? {
+            match each.values {
+                Ok(values) => fitted.push(values),
+                Err(error) => skipped.push(SkippedCurrency {
+                    currency: each.currency,
+                    customers: each.customers,
+                    cause: SkipCause::of(&error),
+                }),
+            }
+        }
+        let is_skipped = |c: &Currency| skipped.iter().any(|s| s.currency == *c);
         let mut parts: BTreeMap<(CustomerId, Currency), Parts> = BTreeMap::new();
         let mut clv: HashMap<&CustomerId, Vec<(Currency, ValuePart)>> = HashMap::new();
         let mut mean_clv: BTreeMap<Currency, Decimal> = BTreeMap::new();
@@ -322,6 +340,9 @@ impl CustomerBook {
             if events == 0 {
                 continue;
             }
+            if is_skipped(&gain.gain.currency) {
+                continue;
+            }
             let mut left = gain.gain.amount;
             let last = feedback.len() - 1;
             for (i, (customer, n)) in feedback.into_iter().enumerate() {
@@ -350,6 +371,6 @@ impl CustomerBook {
                 CustomerEngagementValue::new(customer, currency, clv, crv, civ, ckv)
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(EngagementValues::new(values))
+        Ok(EngagementValues::new(values).with_skipped(skipped))
     }
 }

@@ -51,6 +51,13 @@
 //!   up to the value the [attribution](crate::sim::Attribution) gives the
 //!   customer actor (see [`SimulatedEngagement`](crate::sim::SimulatedEngagement)).
 //!
+//! **Allocating a programme.** [`Programme`] gives one engagement to chosen
+//! customers and measures what one choice gains over another on held-out
+//! runs of the value loop, paired on common random numbers
+//! (`examples/engagement_value.rs` compares choosing by CEV, by CRV + CIV
+//! and by CLV). A book's explanation shows a customer's CEV and its parts:
+//! [`Explanation::with_engagement`](crate::crm::Explanation::with_engagement).
+//!
 //! **Intervals.** Each part's interval is its own 95% interval; the interval
 //! of `cev` adds the parts' lower bounds and their upper bounds: exact when
 //! the parts move together (as CLV and CRV do under the same fitted
@@ -58,7 +65,9 @@
 //! understates the uncertainty for that reason.
 
 mod book;
+mod programme;
 mod value;
 
 pub use book::{EngagementOptions, KnowledgeGain};
-pub use value::{CustomerEngagementValue, EngagementValues, ValuePart};
+pub use programme::Programme;
+pub use value::{CustomerEngagementValue, EngagementValues, SkipCause, SkippedCurrency, ValuePart};

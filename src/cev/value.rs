@@ -177,13 +177,80 @@ impl fmt::Display for CustomerEngagementValue {
     }
 }
 
+/// A currency a book's customers could not be valued in, and why: its
+/// customers have no entry in that currency (not a zero), see
+/// [`EngagementValues::skipped`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SkippedCurrency {
+    /// The currency.
+    pub currency: Currency,
+    /// How many customers bought in it.
+    pub customers: usize,
+    /// Why it could not be valued.
+    pub cause: SkipCause,
+}
+
+/// Why a currency could not be valued ([`SkippedCurrency::cause`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SkipCause {
+    /// A model fit failed ([`Error::Fit`]): too few or too regular histories
+    /// to identify the model's parameters.
+    Fit {
+        /// The model and parameter (`bgnbd.a`).
+        field: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// Another error valuing its histories (its message).
+    Other {
+        /// The error's message.
+        message: String,
+    },
+}
+
+impl SkipCause {
+    /// The cause of `error`.
+    pub(crate) fn of(error: &Error) -> Self {
+        match (error.is_fit_failure(), error.field(), error.reason()) {
+            (true, Some(field), Some(reason)) => SkipCause::Fit {
+                field: field.to_string(),
+                reason: reason.to_string(),
+            },
+            _ => SkipCause::Other {
+                message: error.to_string(),
+            },
+        }
+    }
+}
+
+/// `GBP (12 customers): the fit failed on bgnbd.a: ...`.
+impl fmt::Display for SkippedCurrency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({} customers): ", self.currency, self.customers)?;
+        match &self.cause {
+            SkipCause::Fit { field, reason } => write!(f, "the fit failed on {field}: {reason}"),
+            SkipCause::Other { message } => f.write_str(message),
+        }
+    }
+}
+
 /// Customers' engagement values, ranked: by currency (in alphabetical
-/// order), then by CEV, highest first, ties by customer id.
+/// order), then by CEV, highest first, ties by customer id; and the
+/// currencies that could not be valued.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EngagementValues {
     /// One entry per customer and currency, ranked.
     pub customers: Vec<CustomerEngagementValue>,
+    /// The currencies of a book whose purchases could not be valued (a BTYD
+    /// fit failed), with the reason; none of their customers has an entry
+    /// in them. Empty when every currency was valued (always, for a
+    /// simulated company).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<SkippedCurrency>,
 }
 
 impl EngagementValues {
@@ -195,7 +262,17 @@ impl EngagementValues {
                 .then_with(|| b.cev.value.cmp(&a.cev.value))
                 .then_with(|| a.customer.cmp(&b.customer))
         });
-        EngagementValues { customers: values }
+        EngagementValues {
+            customers: values,
+            skipped: Vec::new(),
+        }
+    }
+
+    /// These values with the currencies that could not be valued.
+    #[must_use]
+    pub(crate) fn with_skipped(mut self, skipped: Vec<SkippedCurrency>) -> Self {
+        self.skipped = skipped;
+        self
     }
 
     /// The entries of `currency`, ranked by CEV.

@@ -157,7 +157,22 @@ impl CustomerBook {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn customer_values(&self, options: BookValueOptions) -> Result<Vec<CurrencyValues>> {
-        let mut logs: BTreeMap<Currency, PurchaseLog> = BTreeMap::new();
+        self.customer_values_each(options)?
+            .into_iter()
+            .map(|each| each.values)
+            .collect()
+    }
+
+    /// [`customer_values`](Self::customer_values) currency by currency: the
+    /// values of each currency, or why that currency could not be valued.
+    ///
+    /// # Errors
+    /// When a purchase cannot be logged (a history the book admitted always can).
+    pub(crate) fn customer_values_each(
+        &self,
+        options: BookValueOptions,
+    ) -> Result<Vec<EachCurrency>> {
+        let mut logs: BTreeMap<Currency, (PurchaseLog, usize)> = BTreeMap::new();
         let mut latest: Option<Date> = None;
         for (id, _) in self.customers() {
             // (date, amount) per currency, in time order.
@@ -190,7 +205,8 @@ impl CustomerBook {
                 }
             }
             for (currency, purchases) in bought {
-                let log = logs.entry(currency).or_default();
+                let (log, customers) = logs.entry(currency).or_default();
+                *customers += 1;
                 for (date, amount) in purchases {
                     latest = Some(latest.map_or(date, |l| l.max(date)));
                     log.push(Purchase {
@@ -202,29 +218,50 @@ impl CustomerBook {
                 }
             }
         }
-        let mut out = Vec::with_capacity(logs.len());
-        for (currency, log) in logs {
-            let mut summary_options = SummaryOptions::default()
-                .period(options.period)
-                .currency(currency);
-            if let Some(end) = options.calibration_end.or(latest) {
-                summary_options = summary_options.calibration_end(end);
-            }
-            let summaries = Summaries::from_log(&log, summary_options)?;
-            let fit = options.model.fit(&summaries)?;
-            let spend = if options.spend_model {
-                Some(SpendFit::fit(&summaries)?)
-            } else {
-                None
-            };
-            let values = CustomerValues::compute(&summaries, &fit, spend.as_ref(), options.value)?;
-            out.push(CurrencyValues {
+        Ok(logs
+            .into_iter()
+            .map(|(currency, (log, customers))| EachCurrency {
                 currency,
-                fit,
-                spend,
-                values,
-            });
-        }
-        Ok(out)
+                customers,
+                values: value_log(&log, currency, options, latest),
+            })
+            .collect())
     }
+}
+
+/// One currency of [`CustomerBook::customer_values_each`].
+pub(crate) struct EachCurrency {
+    pub(crate) currency: Currency,
+    /// Customers who bought in it.
+    pub(crate) customers: usize,
+    pub(crate) values: Result<CurrencyValues>,
+}
+
+/// Fits and values one currency's purchase log.
+fn value_log(
+    log: &PurchaseLog,
+    currency: Currency,
+    options: BookValueOptions,
+    latest: Option<Date>,
+) -> Result<CurrencyValues> {
+    let mut summary_options = SummaryOptions::default()
+        .period(options.period)
+        .currency(currency);
+    if let Some(end) = options.calibration_end.or(latest) {
+        summary_options = summary_options.calibration_end(end);
+    }
+    let summaries = Summaries::from_log(log, summary_options)?;
+    let fit = options.model.fit(&summaries)?;
+    let spend = if options.spend_model {
+        Some(SpendFit::fit(&summaries)?)
+    } else {
+        None
+    };
+    let values = CustomerValues::compute(&summaries, &fit, spend.as_ref(), options.value)?;
+    Ok(CurrencyValues {
+        currency,
+        fit,
+        spend,
+        values,
+    })
 }

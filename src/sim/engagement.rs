@@ -126,6 +126,39 @@ pub struct SimulatedEngagement {
     pub groups: u32,
 }
 
+/// One line: the customers' CRV + CIV + CKV against the customer actor's
+/// attribution, each with its 95% interval, in the currency, over the runs;
+/// amounts rounded half-even to the format's precision (`{:.0}`), else 2
+/// places.
+///
+/// `customers' CRV + CIV + CKV 1202 USD (95% CI 745 to 1659) against the
+/// customer actor's attribution 1566 USD (95% CI 1369 to 1764), 6 runs`
+impl std::fmt::Display for SimulatedEngagement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let places = f
+            .precision()
+            .map_or(2, |p| u32::try_from(p).unwrap_or(u32::MAX));
+        let round =
+            |d: Decimal| d.round_dp_with_strategy(places, RoundingStrategy::MidpointNearestEven);
+        let estimate = |e: &MoneyEstimate| {
+            format!(
+                "{} {} (95% CI {} to {})",
+                round(e.mean),
+                self.attribution.currency,
+                round(e.ci95[0]),
+                round(e.ci95[1])
+            )
+        };
+        write!(
+            f,
+            "customers' CRV + CIV + CKV {} against the customer actor's attribution {}, {} runs",
+            estimate(&self.social_total),
+            estimate(&self.attribution.customer),
+            self.attribution.runs
+        )
+    }
+}
+
 /// One run's parts per customer: CLV, CRV, CIV, CKV.
 type RunParts = Vec<[Decimal; 4]>;
 

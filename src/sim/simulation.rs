@@ -488,6 +488,48 @@ impl Simulation {
         Ok(moved)
     }
 
+    /// The talk boost of each customer an advocacy programme of this period
+    /// targets by name (`programmes`: the programmes' indices in
+    /// `engagements.active`): `1 − Π (1 − programme_talk × landing)` over the
+    /// programmes, with the customer's own landing where they are targeted.
+    ///
+    /// # Complexity
+    /// O(t · p) for t customers targeted by name and p programmes.
+    fn programme_targets(
+        &self,
+        engagements: &Engagements,
+        programmes: &[usize],
+    ) -> Vec<(u32, f64)> {
+        let profiles = self.world.profiles.len();
+        let talk = self.config.rates.programme_talk.get();
+        let mut out: Vec<(u32, f64)> = Vec::new();
+        // The overrides are sorted by (node, engagement): one run per node.
+        for own in engagements.overrides.chunk_by(|a, b| a.0 == b.0) {
+            let Some(&(node, _, _)) = own.first() else {
+                continue;
+            };
+            if !own.iter().any(|o| programmes.contains(&o.1)) {
+                continue;
+            }
+            let profile = self
+                .world
+                .profile_of
+                .get(node as usize)
+                .map_or(0, |&p| usize::from(p));
+            let missed = programmes.iter().fold(1.0, |missed, &e| {
+                let landing = own
+                    .iter()
+                    .find(|o| o.1 == e)
+                    .map(|o| o.2)
+                    .or_else(|| engagements.relevance.get(e * profiles + profile).copied())
+                    .unwrap_or(0.0);
+                missed * (1.0 - talk * landing)
+            });
+            out.push((node, 1.0 - missed));
+        }
+        out
+    }
+
     /// The engagements of period `t` that touch customers, with their landing
     /// probabilities, and the plan positions of the listening ones.
     fn engagements_in(&self, t: u32, factor: f64) -> Result<Engagements> {
@@ -498,6 +540,7 @@ impl Simulation {
         }
         let profiles = &self.world.profiles;
         let mut programme = false;
+        let mut programmes = Vec::new();
         out.programme_boost = vec![0.0f64; profiles.len()];
         for (position, e) in cfg.engagements.engagements().iter().enumerate() {
             if !e.is_active(t) {
@@ -531,6 +574,7 @@ impl Simulation {
             }
             if e.kind() == EngagementKind::AdvocacyProgramme {
                 programme = true;
+                programmes.push(index);
                 let row = out.relevance.get(index * profiles.len()..).unwrap_or(&[]);
                 for (boost, &landing) in out.programme_boost.iter_mut().zip(row) {
                     let p = cfg.rates.programme_talk.get() * landing;
@@ -548,6 +592,7 @@ impl Simulation {
         if !programme {
             out.programme_boost.clear();
         }
+        out.programme_targets = self.programme_targets(&out, &programmes);
         Ok(out)
     }
 
@@ -583,6 +628,7 @@ impl Simulation {
                 advocate_talk: cfg.period.rate(cfg.rates.advocate_talk).get(),
                 adversary_talk: cfg.period.rate(cfg.rates.adversary_talk).get(),
                 programme_boost: &engagements.programme_boost,
+                programme_targets: &engagements.programme_targets,
                 listening: &engagements.listening,
                 listen_capture: cfg.rates.listen_capture.get(),
                 feedback_reach: levers.feedback_reach.get(),
@@ -862,5 +908,8 @@ struct Engagements {
     relevance: Vec<f64>,
     overrides: Vec<(u32, usize, f64)>,
     programme_boost: Vec<f64>,
+    /// `(node, boost)` of the customers an advocacy programme targets by
+    /// name, by node: their own landing replaces their profile's.
+    programme_targets: Vec<(u32, f64)>,
     listening: Vec<u32>,
 }

@@ -66,6 +66,9 @@ pub(crate) struct TalkParams<'a> {
     /// `programme_talk x relevance` of the advocacy programmes running this
     /// period, per profile index (empty when none runs).
     pub(crate) programme_boost: &'a [f64],
+    /// `(node, boost)` for the customers a programme targets by name, by
+    /// node: replaces their profile's boost.
+    pub(crate) programme_targets: &'a [(u32, f64)],
     /// The plan indices of the listening engagements running this period.
     pub(crate) listening: &'a [u32],
     /// Chance one listening engagement hears one speaker.
@@ -143,11 +146,19 @@ impl Talk {
                     let talk = match state.stage().voice() {
                         0 => continue,
                         v if v > 0 => {
-                            let boost = params
-                                .programme_boost
-                                .get(usize::from(profile))
-                                .copied()
-                                .unwrap_or(0.0);
+                            let targeted = params
+                                .programme_targets
+                                .binary_search_by_key(&node, |t| t.0)
+                                .ok()
+                                .and_then(|i| params.programme_targets.get(i));
+                            let boost = match targeted {
+                                Some(&(_, boost)) => boost,
+                                None => params
+                                    .programme_boost
+                                    .get(usize::from(profile))
+                                    .copied()
+                                    .unwrap_or(0.0),
+                            };
                             params.advocate_talk + (1.0 - params.advocate_talk) * boost
                         }
                         _ => params.adversary_talk,

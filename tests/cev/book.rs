@@ -2,10 +2,11 @@
 
 use social_loop::Decimal;
 use social_loop::Probability;
-use social_loop::cev::{EngagementOptions, EngagementValues, KnowledgeGain, ValuePart};
+use social_loop::cev::{EngagementOptions, EngagementValues, KnowledgeGain, SkipCause, ValuePart};
 use social_loop::clv::ValueOptions;
 use social_loop::crm::{
-    BookValueOptions, Currency, CustomerBook, Event, EventId, EventKind, Money, SyntheticCrm,
+    BookValueOptions, Currency, CustomerBook, Event, EventId, EventKind, ExplainOptions,
+    Explanation, Money, SyntheticCrm,
 };
 use social_loop::targeting::ReachOfEach;
 
@@ -153,4 +154,105 @@ fn a_change_gain_is_shared_by_feedback_events_exactly() {
     assert_eq!(ckv(1), ValuePart::exact("33.333333".parse().unwrap()));
     let ranked = EngagementValues::new(values.customers.clone());
     assert_eq!(ranked, values);
+}
+
+#[test]
+fn a_currency_whose_fit_fails_is_skipped_with_its_reason_and_the_rest_is_valued() {
+    let mut book = CustomerBook::new();
+    book.import(SyntheticCrm::new(400).seed(1).events().unwrap());
+    // Three customers who paid once each in GBP: no repeat purchase, so no
+    // BTYD model can be fitted to GBP.
+    let gbp = Currency::new("GBP").unwrap();
+    for i in 0..3 {
+        let at = "2024-05-01T10:00:00Z".parse().unwrap();
+        let event = Event::new(
+            EventId::new(format!("gbp-{i}")).unwrap(),
+            at,
+            format!("brit-{i}"),
+            EventKind::Purchase,
+        )
+        .money(Money::new(Decimal::new(2_500, 2), gbp));
+        book.apply(&event);
+    }
+    let fit = book.customer_values(BookValueOptions::default());
+    assert!(fit.is_err(), "the premise: GBP cannot be fitted");
+    let options = options().gain(KnowledgeGain::new(
+        "battery".into(),
+        Money::new(Decimal::from(100), gbp),
+    ));
+    let values = book.engagement_values(&options).unwrap();
+    assert_eq!(values.skipped.len(), 1, "{:?}", values.skipped);
+    let skipped = &values.skipped[0];
+    assert_eq!((skipped.currency, skipped.customers), (gbp, 3));
+    let error = fit.unwrap_err();
+    match &skipped.cause {
+        SkipCause::Fit { field, reason } => {
+            assert_eq!(Some(field.as_str()), error.field());
+            assert_eq!(Some(reason.as_str()), error.reason());
+        }
+        other => panic!("expected a fit failure, got {other:?}"),
+    }
+    assert!(
+        skipped
+            .to_string()
+            .starts_with("GBP (3 customers): the fit failed on ")
+    );
+    // Nothing in GBP, not even the GBP gain's CKV; EUR valued as alone.
+    assert_eq!(values.of(gbp).count(), 0);
+    let mut eur_only = CustomerBook::new();
+    eur_only.import(SyntheticCrm::new(400).seed(1).events().unwrap());
+    let alone = eur_only.engagement_values(&options).unwrap();
+    assert!(alone.skipped.is_empty());
+    let eur_entries = |v: &EngagementValues| v.of(eur()).cloned().collect::<Vec<_>>();
+    assert!(eur_entries(&values).len() > 300);
+    assert_eq!(eur_entries(&values), eur_entries(&alone));
+    // The CSV keeps its columns and has no GBP row.
+    let csv = values.to_csv();
+    assert!(csv.starts_with("customer,currency,clv,crv,civ,ckv,cev,cev_lo,cev_hi\n"));
+    assert!(!csv.contains(",GBP,"));
+}
+
+#[test]
+fn the_books_explanation_says_where_a_customers_engagement_value_comes_from() {
+    let mut book = CustomerBook::new();
+    book.import(SyntheticCrm::new(1_200).seed(4).events().unwrap());
+    let values = book.engagement_values(&options()).unwrap();
+    // A referrer: their CEV has a referral part.
+    let referrer = values
+        .of(eur())
+        .find(|c| c.crv.value > Decimal::ZERO && c.clv.value > Decimal::ZERO)
+        .unwrap();
+    let id = referrer.customer.as_str();
+    let plain = book.explain(id, ExplainOptions::default()).unwrap();
+    assert!(plain.engagement.is_empty());
+    assert!(!plain.to_string().contains("engagement value"));
+    let why = plain.clone().with_engagement(&values);
+    let expected: Vec<_> = values
+        .customers
+        .iter()
+        .filter(|c| c.customer.as_str() == id)
+        .cloned()
+        .collect();
+    assert_eq!(why.engagement, expected);
+    assert_eq!(why.engagement[0].cev.value, referrer.cev.value);
+    // Everything else is the plain explanation, and the text adds the parts.
+    let mut stripped = why.clone();
+    stripped.engagement.clear();
+    assert_eq!(stripped, plain);
+    let text = why.to_string();
+    assert!(text.starts_with(&plain.to_string()), "{text}");
+    let line = format!("  {referrer}\n");
+    assert!(text.ends_with(&line), "{text}");
+    assert!(
+        text.contains(&format!("CRV {} (", referrer.crv.value)),
+        "{text}"
+    );
+    // It travels as JSON, and a plain explanation's JSON has no such field.
+    let json = serde_json::to_string(&why).unwrap();
+    assert_eq!(serde_json::from_str::<Explanation>(&json).unwrap(), why);
+    assert!(
+        !serde_json::to_string(&plain)
+            .unwrap()
+            .contains("\"engagement\":")
+    );
 }

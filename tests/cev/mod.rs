@@ -1,3 +1,4 @@
 //! Customer engagement value (issue 14).
 mod book;
+mod kumar;
 mod sim;

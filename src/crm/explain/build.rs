@@ -377,6 +377,7 @@ impl CustomerBook {
             moves,
             nps,
             factors,
+            engagement: Vec::new(),
         })
     }
 }

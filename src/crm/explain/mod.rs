@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::event::Source;
 use super::{EventId, Timestamp};
+use crate::cev::{CustomerEngagementValue, EngagementValues};
 use crate::customer::{CustomerId, LikelihoodToRecommend, NpsClass, RuleId, Stage, Transition};
 
 pub(crate) use describe::key_order;
@@ -178,6 +179,48 @@ pub struct Explanation {
     /// an adversary or a lapsed customer, positives otherwise), each side by
     /// the [moves](Factor::moves) its events made.
     pub factors: Vec<Factor>,
+    /// Their engagement value, one per currency they have one in, with the
+    /// parts it comes from: empty unless attached by
+    /// [`with_engagement`](Self::with_engagement) (the book's explanation
+    /// replays events; the values need the fitted models).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub engagement: Vec<CustomerEngagementValue>,
+}
+
+impl Explanation {
+    /// This explanation with the customer's entries of `values` (from
+    /// [`CustomerBook::engagement_values`](crate::crm::CustomerBook::engagement_values)):
+    /// their CEV in each currency and which part of it comes from where
+    /// (their own purchases, their referrals, their word of mouth, their
+    /// feedback), shown by [`Display`](fmt::Display) under
+    /// `engagement value:`.
+    ///
+    /// ```
+    /// use social_loop::cev::EngagementOptions;
+    /// use social_loop::clv::ValueOptions;
+    /// use social_loop::crm::{BookValueOptions, CustomerBook, ExplainOptions, SyntheticCrm};
+    /// let mut book = CustomerBook::new();
+    /// book.import(&SyntheticCrm::new(400).seed(1).events()?);
+    /// let options = EngagementOptions::default()
+    ///     .value(BookValueOptions::default().value(ValueOptions::default().draws(20)));
+    /// let values = book.engagement_values(&options)?;
+    /// let best = values.customers[0].customer.clone();
+    /// let why = book.explain(best.as_str(), ExplainOptions::default())?.with_engagement(&values);
+    /// assert_eq!(why.engagement[0], values.customers[0]);
+    /// assert!(why.to_string().contains(&format!("engagement value (CLV: own purchases, ")));
+    /// assert!(why.to_string().contains(&values.customers[0].to_string()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_engagement(mut self, values: &EngagementValues) -> Self {
+        self.engagement = values
+            .customers
+            .iter()
+            .filter(|c| c.customer == self.customer)
+            .cloned()
+            .collect();
+        self
+    }
 }
 
 impl fmt::Display for Explanation {
@@ -221,6 +264,16 @@ impl fmt::Display for Explanation {
         writeln!(f, "factors:")?;
         for factor in &self.factors {
             writeln!(f, "  {factor}")?;
+        }
+        if !self.engagement.is_empty() {
+            writeln!(
+                f,
+                "engagement value (CLV: own purchases, CRV: customers referred, \
+                 CIV: word of mouth's reach, CKV: product feedback):"
+            )?;
+        }
+        for value in &self.engagement {
+            writeln!(f, "  {value}")?;
         }
         Ok(())
     }
