@@ -18,10 +18,13 @@ const KEYS: [&str; 8] = [
     "spread",
 ];
 
-fn star() -> std::path::PathBuf {
+/// The star graph in a file of its own per test: the tests of this file run in
+/// parallel in one process, and a shared file rewritten by one test was read
+/// empty by another's child process.
+fn star(test: &str) -> std::path::PathBuf {
     temp_file(
         "target",
-        "star.txt",
+        &format!("star_{test}.txt"),
         "hub a 0.5\nhub b 0.5\nhub c 0.5\na d 0.5\ne hub 0.5\n",
     )
 }
@@ -30,7 +33,7 @@ fn star() -> std::path::PathBuf {
 fn one_json_line_with_the_required_fields_in_order() {
     let line = format!(
         "target --edges {} --model ic --k 2 --epsilon 0.3 --rng-seed 4",
-        star().display()
+        star("json_line").display()
     );
     let out = run_line(&line);
     assert_eq!(keys_in_order(ok_stdout(&out).trim()), KEYS);
@@ -73,7 +76,7 @@ fn one_json_line_with_the_required_fields_in_order() {
 
 #[test]
 fn opim_is_anytime_with_rr_and_time_budgets() {
-    let file = star();
+    let file = star("anytime");
     let opim = format!(
         "target --edges {} --model ic --k 2 --rng-seed 4 --algorithm opim",
         file.display()
@@ -105,7 +108,7 @@ fn opim_is_anytime_with_rr_and_time_budgets() {
 
 #[test]
 fn every_algorithm_and_flag_is_accepted_and_threads_do_not_change_the_seeds() {
-    let file = star();
+    let file = star("every_flag");
     let seeds_with = |weights: &str, extra: &str| {
         json_line(&run_line(&format!(
             "target --edges {} --model lt {weights} --k 2 --rng-seed 9 {extra}",
@@ -130,7 +133,7 @@ fn every_algorithm_and_flag_is_accepted_and_threads_do_not_change_the_seeds() {
 
 #[test]
 fn bad_command_lines_exit_2_naming_the_flag() {
-    let file = star();
+    let file = star("every_flag");
     let base = format!("target --edges {} --model ic", file.display());
     for (line, needle) in [
         (format!("{base} --rng-seed 1"), "--k"),

@@ -82,7 +82,9 @@
 //!   draws the live runs only among those where the arc matters (source acting,
 //!   target inactive): each run's 32-bit uniform is compared with `t` bit by bit
 //!   from the top, 64 runs per random word, stopping once every run asked for is
-//!   decided (about `log2(runs asked) + 2` words). The graph is renumbered in
+//!   decided (about `log2(runs asked) + 2` words, drawn four at a time with one
+//!   exit test and no branch on the bits of `t`, because a test per word was
+//!   mispredicted about once per arc). The graph is renumbered in
 //!   breadth-first order from the seeds, and the engine sweeps the nodes with
 //!   pending runs in that order, so a node mostly acts once per sweep with the runs
 //!   of all its nearer in-neighbours merged (and the result does not depend on the

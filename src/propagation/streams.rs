@@ -80,9 +80,16 @@ impl UnitKeys {
 /// One wide multiplication: the cheapest counter-based generator of that quality.
 #[inline]
 pub(crate) fn coin(key: u64, counter: u64) -> u64 {
-    const P0: u64 = 0xa076_1d64_78bd_642f;
+    wyrand_output(key.wrapping_add(counter.wrapping_add(1).wrapping_mul(WYRAND_INCREMENT)))
+}
+
+/// wyrand's state increment (its `P0`).
+const WYRAND_INCREMENT: u64 = 0xa076_1d64_78bd_642f;
+
+/// wyrand's output for the state `s`: the xor of the two halves of `s · (s ^ P1)`.
+#[inline(always)]
+fn wyrand_output(s: u64) -> u64 {
     const P1: u64 = 0xe703_7ed1_a0b4_28db;
-    let s = key.wrapping_add(counter.wrapping_add(1).wrapping_mul(P0));
     let product = u128::from(s) * u128::from(s ^ P1);
     (product as u64) ^ ((product >> 64) as u64)
 }
@@ -159,36 +166,58 @@ pub(crate) fn arc_is_live(key: u64, arc: u32, t: u64) -> bool {
 ///
 /// Lane `l` compares its own 32-bit uniform `U_l` with `t`, most significant bit
 /// first; bit `31 - i` of every lane's `U` is bit `l` of coin word `i`. The loop
-/// stops as soon as every lane asked for is decided, so it draws about
+/// stops once every lane asked for is decided, or once the bits of `t` left are
+/// all 0 (a lane still tied then has `U_l >= t`: dead), so it needs about
 /// `log2(lanes) + 2` words on average, and never more than 32. A lane's answer does
 /// not depend on which other lanes were asked for.
+///
+/// The hot loop of the word-parallel engine, shaped for the branch predictor:
+/// the bit of `t` selects each update by a mask (no branch on it), and the words
+/// come in blocks of [`WORDS_PER_CHECK`] with one exit test per block. How many
+/// words a call needs is random (one or two for a lane or two, seven or eight
+/// for 64), so a test per word was mispredicted about once per arc; drawing up
+/// to three words more than needed costs less (measured on Epinions: about 20%
+/// more instructions, half the mispredicted branches, a third less time). The
+/// words past the decision change nothing (decided lanes stay decided), so the
+/// result is the same as with a test per word. The wyrand state advances by one
+/// addition per word (the same words as [`coin`] at the counters `32 arc + i`).
 #[inline]
 pub(crate) fn live_lanes(key: u64, arc: u32, t: u64, lanes: u64) -> u64 {
     if t >= ONE_FIXED {
         return lanes;
     }
-    if t == 0 {
-        return 0;
-    }
-    let base = u64::from(arc) * WORDS_PER_ARC;
+    // t's 32 bits, most significant first, in the top half of a word: the sign
+    // bit is the bit of t that the next word is compared with.
+    let mut t_bits = t << 32;
+    let mut state = key.wrapping_add(
+        (u64::from(arc) * WORDS_PER_ARC)
+            .wrapping_add(1)
+            .wrapping_mul(WYRAND_INCREMENT),
+    );
     let mut undecided = lanes;
     let mut live = 0u64;
-    for i in 0..WORDS_PER_ARC {
-        let bits = coin(key, base + i);
-        if (t >> (31 - i)) & 1 == 1 {
-            // t has a 1 here: lanes with a 0 are below t (live); lanes with a 1 tie.
-            live |= undecided & !bits;
-            undecided &= bits;
-        } else {
-            // t has a 0 here: lanes with a 1 are above t (dead); lanes with a 0 tie.
-            undecided &= !bits;
-        }
-        if undecided == 0 {
-            break;
+    // Once t's bits left are all 0, a lane still tied has U >= t: dead.
+    while undecided != 0 && t_bits != 0 {
+        for _ in 0..WORDS_PER_CHECK {
+            let bits = wyrand_output(state);
+            state = state.wrapping_add(WYRAND_INCREMENT);
+            // All ones where t has a 1. The lanes whose bit differs from t's are
+            // decided: below t (live) where t has a 1, above t (dead) where it
+            // has a 0. The lanes whose bit equals t's stay tied.
+            let t_has_one = ((t_bits as i64) >> 63) as u64;
+            let decided = undecided & (bits ^ t_has_one);
+            live |= decided & t_has_one;
+            undecided ^= decided;
+            t_bits <<= 1;
         }
     }
     live
 }
+
+/// Words [`live_lanes`] draws between two tests of whether it is done (32 is a
+/// multiple of it). Measured on Epinions (weighted cascade, 50 seeds): 4 beats
+/// 2, 3, 6 and 8.
+const WORDS_PER_CHECK: u32 = 4;
 
 /// A uniform draw in `(0, 1]` for node `node` under `key` (53-bit resolution).
 #[inline]
@@ -251,6 +280,40 @@ mod tests {
         }
         assert_eq!(live_lanes(1, 2, ONE_FIXED, 0b1011), 0b1011);
         assert_eq!(live_lanes(1, 2, 0, u64::MAX), 0);
+    }
+
+    #[test]
+    fn live_lanes_is_each_lanes_32_bit_uniform_below_t() {
+        // The oracle: lane l's uniform has bit 31 - i equal to bit l of coin word
+        // 32 arc + i, and the lane is live when that uniform is below t.
+        let key = 0x5DEE_CE66_D1CE_5EEDu64;
+        let mut x = 17u64;
+        for arc in 0..3000u32 {
+            x = mix64(x);
+            // Thresholds with few and many bits set, and the ends.
+            let t = match arc % 5 {
+                0 => x >> 32,
+                1 => (x >> 32) >> (arc % 31),
+                2 => (x >> 32) & !0xFFFF,
+                3 => u64::from(arc % 7),
+                _ => ONE_FIXED - u64::from(arc % 3),
+            };
+            let lanes = mix64(x ^ 1) | mix64(x ^ 2);
+            let mut expected = 0u64;
+            for l in 0..64 {
+                let u: u64 = (0..32u64)
+                    .map(|i| ((coin(key, u64::from(arc) * 32 + i) >> l) & 1) << (31 - i))
+                    .sum();
+                if u < t {
+                    expected |= 1 << l;
+                }
+            }
+            assert_eq!(
+                live_lanes(key, arc, t, lanes),
+                expected & lanes,
+                "arc {arc}, t {t}"
+            );
+        }
     }
 
     #[test]

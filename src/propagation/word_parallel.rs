@@ -115,6 +115,61 @@ struct Activation {
     schedule: bool,
 }
 
+/// The node states of a batch and the list of the nodes touched, borrowed apart
+/// from the worker's other buffers so that the hot loop keeps them in registers.
+struct States<'a> {
+    nodes: &'a mut [Lanes],
+    touched: &'a mut Vec<u32>,
+}
+
+impl States<'_> {
+    /// Takes node `u`'s pending runs (none when out of range).
+    #[inline(always)]
+    fn take_pending(&mut self, u: u32) -> u64 {
+        self.nodes
+            .get_mut(u as usize)
+            .map_or(0, |state| std::mem::take(&mut state.pending))
+    }
+
+    /// Node `u` acts in the runs of `mask` along arc `arc` (`edge` is
+    /// `arcs[arc]`): draws the arc's live runs among those where its target is
+    /// still inactive, and activates it there.
+    #[inline(always)]
+    fn try_arc(
+        &mut self,
+        arcs: &[Arc],
+        key: u64,
+        arc: usize,
+        edge: Arc,
+        mask: u64,
+    ) -> Option<Activation> {
+        if let Some(ahead) = arcs.get(arc + PREFETCH_DISTANCE) {
+            prefetch(self.nodes, ahead.target as usize);
+        }
+        let v = edge.target as usize;
+        let state = self.nodes.get_mut(v)?;
+        let asked = mask & !state.active;
+        if asked == 0 {
+            return None;
+        }
+        let live = live_lanes(key, arc as u32, edge.threshold(), asked);
+        if live == 0 {
+            return None;
+        }
+        if state.active == 0 {
+            self.touched.push(v as u32);
+        }
+        state.active |= live;
+        let schedule = state.pending == 0;
+        state.pending |= live;
+        Some(Activation {
+            target: v,
+            live,
+            schedule,
+        })
+    }
+}
+
 impl WordWorker {
     pub(crate) fn new(network: &BfsCsr) -> Self {
         let n = network.node_count();
@@ -155,59 +210,43 @@ impl WordWorker {
         self.finish(network, lanes, tally);
     }
 
-    /// Node `u` acts in the runs of `mask` along arc `arc`: draws the arc's live
-    /// runs among those where its target is still inactive, and activates it there.
-    #[inline(always)]
-    fn try_arc(&mut self, arcs: &[Arc], key: u64, arc: usize, mask: u64) -> Option<Activation> {
-        if let Some(ahead) = arcs.get(arc + PREFETCH_DISTANCE) {
-            prefetch(&self.nodes, ahead.target as usize);
-        }
-        let edge = arcs[arc];
-        let v = edge.target as usize;
-        let state = &mut self.nodes[v];
-        let asked = mask & !state.active;
-        if asked == 0 {
-            return None;
-        }
-        let live = live_lanes(key, arc as u32, edge.threshold(), asked);
-        if live == 0 {
-            return None;
-        }
-        if state.active == 0 {
-            self.touched.push(v as u32);
-        }
-        state.active |= live;
-        let schedule = state.pending == 0;
-        state.pending |= live;
-        Some(Activation {
-            target: v,
-            live,
-            schedule,
-        })
-    }
-
     /// Sweep propagation: repeated passes over the nodes with pending runs in
     /// increasing node order, until none is left. A node reached from a lower
     /// node acts in the same pass, after its runs have accumulated.
     fn spread_by_sweeps(&mut self, network: &BfsCsr, key: u64) {
         let arcs = &network.arcs;
-        for &s in &self.queue {
-            self.waiting[(s / 64) as usize] |= 1 << (s % 64);
+        let WordWorker {
+            nodes,
+            queue,
+            waiting,
+            touched,
+            ..
+        } = self;
+        for &s in queue.iter() {
+            if let Some(word) = waiting.get_mut((s / 64) as usize) {
+                *word |= 1 << (s % 64);
+            }
         }
-        self.queue.clear();
+        queue.clear();
+        let mut states = States { nodes, touched };
         loop {
             let mut acted = false;
-            for w in 0..self.waiting.len() {
-                while self.waiting[w] != 0 {
-                    let bit = self.waiting[w].trailing_zeros();
-                    self.waiting[w] &= !(1u64 << bit);
+            for w in 0..waiting.len() {
+                while let Some(&word) = waiting.get(w).filter(|&&word| word != 0) {
+                    let bit = word.trailing_zeros();
+                    waiting[w] = word & !(1u64 << bit);
                     acted = true;
                     let u = (w as u32) * 64 + bit;
-                    let mask = std::mem::take(&mut self.nodes[u as usize].pending);
-                    for arc in network.arc_range(u) {
-                        if let Some(hit) = self.try_arc(arcs, key, arc, mask) {
+                    let mask = states.take_pending(u);
+                    let range = network.arc_range(u);
+                    let first = range.start;
+                    let out = arcs.get(range).unwrap_or_default();
+                    for (i, &edge) in out.iter().enumerate() {
+                        if let Some(hit) = states.try_arc(arcs, key, first + i, edge, mask) {
                             if hit.schedule {
-                                self.waiting[hit.target / 64] |= 1 << (hit.target % 64);
+                                if let Some(word) = waiting.get_mut(hit.target / 64) {
+                                    *word |= 1 << (hit.target % 64);
+                                }
                             }
                         }
                     }
@@ -239,8 +278,16 @@ impl WordWorker {
             let mut activations = 0u64;
             let frontier = std::mem::take(&mut self.frontier);
             for &(u, newly) in &frontier {
-                for arc in network.arc_range(u) {
-                    if let Some(hit) = self.try_arc(arcs, key, arc, newly) {
+                let range = network.arc_range(u);
+                let first = range.start;
+                let out = arcs.get(range).unwrap_or_default();
+                for (i, &edge) in out.iter().enumerate() {
+                    let arc = first + i;
+                    let mut states = States {
+                        nodes: &mut self.nodes,
+                        touched: &mut self.touched,
+                    };
+                    if let Some(hit) = states.try_arc(arcs, key, arc, edge, newly) {
                         if hit.schedule {
                             self.queue.push(hit.target as u32);
                         }
