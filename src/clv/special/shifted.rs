@@ -32,6 +32,7 @@ use super::{MAX_NODES, ln_gamma, ln_hyp2f1, nodes};
 /// A node whose log term stays this far below the largest is left out
 /// (at most 293 · e^{−50} ≈ 6·10⁻²⁰ of the sum).
 const NEGLIGIBLE: f64 = 50.0;
+
 /// A node kept in a segment starts at least e^{−400} of the largest term.
 const FLOOR: f64 = 400.0;
 /// After a step the sum must stay in [e^{−250}, e^{250}] (kept terms then stay
@@ -273,9 +274,29 @@ impl Segment {
                 *v *= w;
             }
         } else {
-            let power = i32::try_from(steps).unwrap_or(i32::MAX);
-            for (v, w) in values.iter_mut().zip(factors) {
-                *v *= w.powi(power);
+            // w^steps by squaring, node by node in step (vectorises, unlike powi's libcall).
+            let mut power = [0.0f64; MAX_NODES];
+            let mut square = [0.0f64; MAX_NODES];
+            let power = power.get_mut(..kept).unwrap_or_default();
+            let square = square.get_mut(..kept).unwrap_or_default();
+            square.copy_from_slice(factors);
+            power.fill(1.0);
+            let mut left = steps;
+            while left > 0 {
+                if left & 1 == 1 {
+                    for (p, q) in power.iter_mut().zip(square.iter()) {
+                        *p *= q;
+                    }
+                }
+                left >>= 1;
+                if left > 0 {
+                    for q in square.iter_mut() {
+                        *q *= *q;
+                    }
+                }
+            }
+            for (v, p) in values.iter_mut().zip(power.iter()) {
+                *v *= p;
             }
         }
         self.sum()
