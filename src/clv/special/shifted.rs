@@ -61,10 +61,11 @@ struct Euler {
     ln_front: Vec<f64>,
 }
 
-/// Per node: the log term at shift 0 and its growth per shift, `ln w`.
+/// Per node: the log term at shift 0, its growth per shift `ln w`, and `w`.
 struct Terms {
     base: [f64; MAX_NODES],
     step: [f64; MAX_NODES],
+    factor: [f64; MAX_NODES],
     used: usize,
 }
 
@@ -162,14 +163,22 @@ impl ShiftedHyp2f1 {
         let mut terms = Terms {
             base: [0.0; MAX_NODES],
             step: [0.0; MAX_NODES],
+            factor: [0.0; MAX_NODES],
             used: 0,
         };
-        for ((e, lw), &(ln_t, ln_1mt, ln_base, t)) in
-            terms.base.iter_mut().zip(terms.step.iter_mut()).zip(nodes())
+        for (((e, lw), w), &(ln_t, ln_1mt, ln_base, t)) in terms
+            .base
+            .iter_mut()
+            .zip(terms.step.iter_mut())
+            .zip(terms.factor.iter_mut())
+            .zip(nodes())
         {
-            let ln_1mzt = (-z * t).ln_1p();
+            let zt = z * t;
+            let ln_1mzt = (-zt).ln_1p();
             *e = ln_base + euler.q * ln_t + (self.c - euler.q) * ln_1mt - euler.p * ln_1mzt;
             *lw = ln_t - ln_1mzt;
+            // = exp(lw) for the same rounded zt (1 − zt is exact for zt ≥ ½), by a division.
+            *w = t / (1.0 - zt);
             terms.used += 1;
         }
         let mut start = 0;
@@ -221,30 +230,32 @@ impl Segment {
     fn classify(terms: &Terms, n0: f64, n1: f64) -> Option<Self> {
         let (m0, top0) = terms.largest(n0);
         let (m1, top1) = terms.largest(n1);
+        // Each largest node's term at the other end.
+        let (cross0, cross1) = (terms.term(m1, n0), terms.term(m0, n1));
         let mut segment = Segment {
             values: [0.0; MAX_NODES],
             factors: [0.0; MAX_NODES],
             kept: 0,
             scale: top0,
         };
-        for (e0, lw) in terms.at(n0).zip(&terms.step) {
+        for ((e0, lw), &w) in terms.at(n0).zip(&terms.step).zip(&terms.factor) {
             let e1 = e0 + (n1 - n0) * lw;
             // Below a node that is at most the largest, at both ends (the
             // difference is linear in n): below the largest all through.
-            let negligible = (e0 - top0 < -NEGLIGIBLE && e1 - terms.term(m0, n1) < -NEGLIGIBLE)
-                || (e0 - terms.term(m1, n0) < -NEGLIGIBLE && e1 - top1 < -NEGLIGIBLE);
+            let negligible = (e0 - top0 < -NEGLIGIBLE && e1 - cross1 < -NEGLIGIBLE)
+                || (e0 - cross0 < -NEGLIGIBLE && e1 - top1 < -NEGLIGIBLE);
             if negligible {
                 continue;
             }
             if e0 - top0 < -FLOOR {
                 return None;
             }
-            if let (Some(v), Some(w)) = (
+            if let (Some(v), Some(f)) = (
                 segment.values.get_mut(segment.kept),
                 segment.factors.get_mut(segment.kept),
             ) {
                 *v = (e0 - top0).exp();
-                *w = lw.exp();
+                *f = w;
                 segment.kept += 1;
             }
         }
