@@ -23,8 +23,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::fit::Likelihood;
 use super::discount::DiscountRule;
+use super::fit::Likelihood;
 use super::special::{ShiftedHyp2f1, ln_gamma, ln_hyp2f1, log_add_exp};
 use super::triples::{Compressed, Triple};
 use crate::error::{Error, Result};

@@ -228,7 +228,8 @@ impl Likelihood for SpendData {
         self.points.len() as f64
     }
     fn start(&self) -> Vec<f64> {
-        let mean = self.points.iter().map(|(_, z, _)| z).sum::<f64>() / self.points.len().max(1) as f64;
+        let mean =
+            self.points.iter().map(|(_, z, _)| z).sum::<f64>() / self.points.len().max(1) as f64;
         vec![1.0, 2.0, mean.max(1e-6)]
     }
     /// [`GammaGamma::log_likelihood`] summed, bit for bit: the same terms in

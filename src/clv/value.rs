@@ -402,7 +402,12 @@ impl SameT {
     /// DET if alive of each `x` under `model`, all at once where the model
     /// allows; one at a time otherwise, where a failure is an error when
     /// `strict` and NaN when not.
-    fn discounted_if_alive(&self, model: &Params, rule: &DiscountRule, strict: bool) -> Result<Vec<f64>> {
+    fn discounted_if_alive(
+        &self,
+        model: &Params,
+        rule: &DiscountRule,
+        strict: bool,
+    ) -> Result<Vec<f64>> {
         if let Some(det) = model.discounted_if_alive(&self.xs, self.t_cal, rule) {
             return Ok(det);
         }
@@ -410,7 +415,11 @@ impl SameT {
             .iter()
             .map(|&x| {
                 let det = rule.apply(|tau| model.expected_if_alive(f64::from(x), self.t_cal, tau));
-                if strict { det } else { Ok(det.unwrap_or(f64::NAN)) }
+                if strict {
+                    det
+                } else {
+                    Ok(det.unwrap_or(f64::NAN))
+                }
             })
             .collect()
     }
