@@ -23,8 +23,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::discount::DiscountRule;
 use super::fit::Likelihood;
-use super::special::{ln_gamma, ln_hyp2f1, log_add_exp};
+use super::special::{ShiftedHyp2f1, ln_gamma, ln_hyp2f1, log_add_exp};
 use super::triples::{Compressed, Triple};
 use crate::error::{Error, Result};
 
@@ -147,8 +148,49 @@ impl BgNbd {
                 format!("2F1({k}, {bb}; {c}; {z}) cannot be evaluated for these parameters"),
             )
         })?;
-        let ln_term = k * (big_a / (big_a + t)).ln() + ln_f;
-        Ok(c / (self.a - 1.0) * -ln_term.exp_m1())
+        Ok(self.while_alive_of(k, c, (big_a / (big_a + t)).ln(), ln_f))
+    }
+
+    /// `c/(a−1) · [1 − e^{k ln(A/(A+t)) + ln ₂F₁}]`.
+    fn while_alive_of(&self, k: f64, c: f64, ln_ratio: f64, ln_f: f64) -> f64 {
+        c / (self.a - 1.0) * -(k * ln_ratio + ln_f).exp_m1()
+    }
+
+    /// Discounted expected purchases after `T` if alive at `T`
+    /// (`rule.apply(|τ| expected_if_alive(x, T, τ))`), for every `x` of `xs`
+    /// (strictly ascending) at once: one [`ShiftedHyp2f1`] family per time
+    /// of the rule serves all of them. `None` when the family cannot be
+    /// evaluated (then one `x` at a time tells why).
+    ///
+    /// # Complexity
+    /// O(points × (293 + xs)) arithmetic, O(points × 293) logarithms and
+    /// exponentials.
+    pub(crate) fn discounted_if_alive(
+        &self,
+        xs: &[u32],
+        t_cal: f64,
+        rule: &DiscountRule,
+    ) -> Option<Vec<f64>> {
+        let BgNbd { r, alpha, a, b } = *self;
+        let first = *xs.first()?;
+        let x0 = f64::from(first);
+        let shifts: Vec<u32> = xs.iter().map(|&x| x.saturating_sub(first)).collect();
+        let family = ShiftedHyp2f1::new(r + x0, b + x0, a + b + x0 - 1.0, &shifts)?;
+        let big_a = alpha + t_cal;
+        let mut det = vec![0.0; xs.len()];
+        let mut ln_f = vec![0.0; xs.len()];
+        for &(tau, weight) in rule.points() {
+            if tau <= 0.0 {
+                continue; // nothing is expected in no time
+            }
+            family.ln_values(tau / (big_a + tau), &mut ln_f)?;
+            let ln_ratio = (big_a / (big_a + tau)).ln();
+            for ((d, &x), &lf) in det.iter_mut().zip(xs).zip(&ln_f) {
+                let x = f64::from(x);
+                *d += weight * self.while_alive_of(r + x, a + b + x - 1.0, ln_ratio, lf);
+            }
+        }
+        Some(det)
     }
 }
 
@@ -202,4 +244,51 @@ impl Likelihood for BgNbdData<'_> {
 /// The mean time observed, a natural scale for `α` (and `β`).
 pub(crate) fn mean_t(data: &Compressed) -> f64 {
     data.weighted_sum(|t| t.t_cal) / data.customers().max(1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// DET of every `x` at once equals DET one `x` at a time (the scalar
+    /// `expected_if_alive`, whose ₂F₁ is the series below z = 0.75 and the
+    /// integral above) within 10⁻¹⁰ relative: without a horizon, with one,
+    /// and undiscounted; for CDNOW's estimates, the synthetic CRM's (100,000
+    /// customers over 1,000 days) and a drop-out prior with `a > 1` (the
+    /// other orientation of Euler's integral); `T` from 0 to 143 weeks and
+    /// `x` up to 107 with gaps.
+    #[test]
+    fn discounted_transactions_of_all_x_at_once_match_one_at_a_time() {
+        let xs: Vec<u32> = (0..=30).chain([33, 40, 57, 80, 107]).collect();
+        let delta = 0.1f64.ln_1p() / 52.0;
+        let mut worst: f64 = 0.0;
+        for (r, alpha, a, b) in [
+            (0.2426, 4.4135, 0.7929, 2.4258),
+            (0.3558, 2.5513, 0.6423, 3.2047),
+            (0.6, 10.0, 1.4, 5.0),
+        ] {
+            let m = BgNbd::new(r, alpha, a, b).unwrap();
+            for rule in [
+                DiscountRule::new(delta, None),
+                DiscountRule::new(delta, Some(104.0)),
+                DiscountRule::new(0.0, Some(39.0)),
+            ] {
+                for t_cal in [0.0, 1.0, 27.0, 38.86, 142.7] {
+                    let all = m.discounted_if_alive(&xs, t_cal, &rule).unwrap();
+                    for (&x, got) in xs.iter().zip(&all) {
+                        let want = rule
+                            .apply(|tau| m.expected_if_alive(f64::from(x), t_cal, tau))
+                            .unwrap();
+                        let rel = (got - want).abs() / want.abs();
+                        worst = worst.max(rel);
+                        assert!(
+                            rel <= 1e-10,
+                            "{r} {alpha} {a} {b} T {t_cal} x {x}: {got} vs {want}"
+                        );
+                    }
+                }
+            }
+        }
+        eprintln!("largest relative difference: {worst:e}");
+    }
 }

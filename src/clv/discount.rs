@@ -96,32 +96,45 @@ fn laguerre() -> &'static [(f64, f64)] {
     })
 }
 
-/// `DET` for the expected-transactions function `expected` (see the module),
-/// with `delta` the discount rate per period and `horizon` in periods
-/// (`None`: no end). `delta > 0` is required without a horizon (checked by
-/// the caller).
-pub(crate) fn discounted_transactions(
-    expected: impl Fn(f64) -> Result<f64>,
-    delta: f64,
-    horizon: Option<f64>,
-) -> Result<f64> {
-    match horizon {
-        Some(h) if delta == 0.0 => expected(h),
-        Some(h) => {
-            let mut integral = 0.0;
-            for &(x, w) in legendre() {
-                let tau = 0.5 * h * (1.0 + x);
-                integral += w * 0.5 * h * (-delta * tau).exp() * expected(tau)?;
-            }
-            Ok((-delta * h).exp() * expected(h)? + delta * integral)
+/// `DET` as a weighted sum of the expected transactions at fixed times
+/// (see the module): `Σ weight · E(τ)` over [`points`](Self::points), the
+/// same for every customer and parameter draw, so that callers can evaluate
+/// `E` at all the times of many customers together.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct DiscountRule {
+    points: Vec<(f64, f64)>,
+}
+
+impl DiscountRule {
+    /// The rule for `delta`, the discount rate per period, and `horizon` in
+    /// periods (`None`: no end). `delta > 0` is required without a horizon
+    /// (checked by the caller).
+    pub(crate) fn new(delta: f64, horizon: Option<f64>) -> Self {
+        let points = match horizon {
+            Some(h) if delta == 0.0 => vec![(h, 1.0)],
+            Some(h) => std::iter::once((h, (-delta * h).exp()))
+                .chain(legendre().iter().map(|&(x, w)| {
+                    let tau = 0.5 * h * (1.0 + x);
+                    (tau, delta * w * 0.5 * h * (-delta * tau).exp())
+                }))
+                .collect(),
+            None => laguerre().iter().map(|&(u, w)| (u / delta, w)).collect(),
+        };
+        DiscountRule { points }
+    }
+
+    /// `(τ, weight)` pairs: `DET = Σ weight · E(τ)`.
+    pub(crate) fn points(&self) -> &[(f64, f64)] {
+        &self.points
+    }
+
+    /// `DET` for the expected-transactions function `expected`.
+    pub(crate) fn apply(&self, expected: impl Fn(f64) -> Result<f64>) -> Result<f64> {
+        let mut sum = 0.0;
+        for &(tau, weight) in &self.points {
+            sum += weight * expected(tau)?;
         }
-        None => {
-            let mut sum = 0.0;
-            for &(u, w) in laguerre() {
-                sum += w * expected(u / delta)?;
-            }
-            Ok(sum)
-        }
+        Ok(sum)
     }
 }
 
@@ -145,10 +158,10 @@ mod tests {
         // E(τ) = λτ: DET(H) = λ(1 − e^{−δH})/δ, DET(∞) = λ/δ.
         let (lambda, delta) = (0.3, 0.002);
         let e = |t: f64| Ok(lambda * t);
-        let finite = discounted_transactions(e, delta, Some(52.0)).unwrap();
+        let finite = DiscountRule::new(delta, Some(52.0)).apply(e).unwrap();
         assert!((finite - lambda * (1.0 - (-delta * 52.0f64).exp()) / delta).abs() < 1e-10);
-        let infinite = discounted_transactions(e, delta, None).unwrap();
+        let infinite = DiscountRule::new(delta, None).apply(e).unwrap();
         assert!((infinite - lambda / delta).abs() < 1e-8 * lambda / delta);
-        assert_eq!(discounted_transactions(e, 0.0, Some(10.0)).unwrap(), 3.0);
+        assert_eq!(DiscountRule::new(0.0, Some(10.0)).apply(e).unwrap(), 3.0);
     }
 }

@@ -7,6 +7,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::bgnbd::BgNbdData;
+use super::discount::DiscountRule;
 use super::fit::{Estimates, maximise};
 use super::pareto_nbd::ParetoNbdData;
 use super::triples::Compressed;
@@ -157,6 +158,22 @@ impl Params {
         match self {
             Params::BgNbd(m) => m.expected_if_alive(x, t_cal, t),
             Params::ParetoNbd(m) => Ok(m.expected_if_alive(x, t_cal, t)),
+        }
+    }
+
+    /// Discounted expected transactions if alive of every `x` of `xs`
+    /// (strictly ascending) observed for `t_cal`, all at once when the model
+    /// has a shortcut for it (BG/NBD); `None` otherwise or when the shortcut
+    /// fails (then one `x` at a time with [`DiscountRule::apply`]).
+    pub fn discounted_if_alive(
+        &self,
+        xs: &[u32],
+        t_cal: f64,
+        rule: &DiscountRule,
+    ) -> Option<Vec<f64>> {
+        match self {
+            Params::BgNbd(m) => m.discounted_if_alive(xs, t_cal, rule),
+            Params::ParetoNbd(_) => None,
         }
     }
 

@@ -29,9 +29,9 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::discount::discounted_transactions;
+use super::discount::DiscountRule;
 use super::model::{Params, TransactionFit};
-use super::triples::Compressed;
+use super::triples::{Compressed, Triple};
 use super::{GammaGamma, Period, SpendFit, Summaries};
 use crate::crm::Currency;
 use crate::customer::CustomerId;
@@ -244,47 +244,37 @@ impl CustomerValues {
         let point = fit.params();
         let holdout_length = summaries.holdout.as_ref().map(|h| h.length);
         // Expected transactions if alive depend on (x, T) only, not on t_x:
-        // DET is computed once per distinct (x, T), then scaled by P(alive).
-        let mut pair_index: HashMap<(u64, u64), usize> = HashMap::new();
-        let mut pairs: Vec<(f64, f64)> = Vec::new();
-        let pair_of: Vec<usize> = data
-            .triples
-            .iter()
-            .map(|t| {
-                *pair_index
-                    .entry((t.x.to_bits(), t.t_cal.to_bits()))
-                    .or_insert_with(|| {
-                        pairs.push((t.x, t.t_cal));
-                        pairs.len() - 1
-                    })
-            })
+        // DET is computed once per distinct (x, T), then scaled by P(alive);
+        // the x of one T share their ₂F₁ work. One task per T and model.
+        let rule = DiscountRule::new(delta, horizon);
+        let (groups, of_triple) = SameT::group(&data.triples);
+        let models: Vec<&Params> = std::iter::once(&point)
+            .chain(draws.iter().map(|(m, _)| m))
             .collect();
-        let det_if_alive: Vec<(f64, Vec<f64>)> = pairs
-            .par_iter()
-            .map(|&(x, t_cal)| {
-                let det_of = |m: &Params| {
-                    discounted_transactions(
-                        |tau| m.expected_if_alive(x, t_cal, tau),
-                        delta,
-                        horizon,
-                    )
-                };
-                let det = det_of(&point)?;
-                let det_draws = draws
-                    .iter()
-                    .map(|(m, _)| det_of(m).unwrap_or(f64::NAN))
-                    .collect();
-                Ok((det, det_draws))
+        let per_task: Vec<Vec<f64>> = (0..groups.len() * models.len())
+            .into_par_iter()
+            .map(|task| {
+                let (group, model) = (task / models.len(), task % models.len());
+                match (groups.get(group), models.get(model)) {
+                    // Only the point estimate's failure is an error; a draw's is NaN.
+                    (Some(g), Some(m)) => g.discounted_if_alive(m, &rule, model == 0),
+                    _ => Err(Error::invalid("summary", "lost group")),
+                }
             })
             .collect::<Result<_>>()?;
+        let det_of = |triple: usize, model: usize| -> Option<f64> {
+            let &(group, position) = of_triple.get(triple)?;
+            per_task
+                .get(group * models.len() + model)?
+                .get(position)
+                .copied()
+        };
         let per_triple: Vec<TripleValue> = data
             .triples
             .par_iter()
-            .zip(pair_of.par_iter())
-            .map(|(t, &pair)| {
-                let (det, det_draws) = det_if_alive
-                    .get(pair)
-                    .ok_or_else(|| Error::invalid("summary", "lost pair"))?;
+            .enumerate()
+            .map(|(n, t)| {
+                let det = det_of(n, 0).ok_or_else(|| Error::invalid("summary", "lost pair"))?;
                 let p_alive = point.p_alive(t.x, t.t_x, t.t_cal);
                 Ok(TripleValue {
                     p_alive,
@@ -294,8 +284,10 @@ impl CustomerValues {
                     det: det * p_alive,
                     det_draws: draws
                         .iter()
-                        .zip(det_draws)
-                        .map(|((m, _), d)| d * m.p_alive(t.x, t.t_x, t.t_cal))
+                        .enumerate()
+                        .map(|(d, (m, _))| {
+                            det_of(n, d + 1).unwrap_or(f64::NAN) * m.p_alive(t.x, t.t_x, t.t_cal)
+                        })
                         .collect(),
                 })
             })
@@ -357,6 +349,79 @@ impl CustomerValues {
             currency: summaries.currency,
             holdout,
         })
+    }
+}
+
+/// The distinct repeat counts among the customers observed for one `T`.
+struct SameT {
+    t_cal: f64,
+    /// Strictly ascending.
+    xs: Vec<u32>,
+}
+
+impl SameT {
+    /// The groups of `triples` by `T` (in order of first appearance) and,
+    /// per triple, its group and the position of its `x` there.
+    fn group(triples: &[Triple]) -> (Vec<SameT>, Vec<(usize, usize)>) {
+        let mut index: HashMap<u64, usize> = HashMap::new();
+        let mut groups: Vec<SameT> = Vec::new();
+        let group_of: Vec<usize> = triples
+            .iter()
+            .map(|t| {
+                let g = *index.entry(t.t_cal.to_bits()).or_insert_with(|| {
+                    groups.push(SameT {
+                        t_cal: t.t_cal,
+                        xs: Vec::new(),
+                    });
+                    groups.len() - 1
+                });
+                if let Some(group) = groups.get_mut(g) {
+                    group.xs.push(t.x as u32); // a whole count of repeats
+                }
+                g
+            })
+            .collect();
+        for group in &mut groups {
+            group.xs.sort_unstable();
+            group.xs.dedup();
+        }
+        let of_triple = triples
+            .iter()
+            .zip(group_of)
+            .map(|(t, g)| {
+                let position = groups
+                    .get(g)
+                    .and_then(|group| group.xs.binary_search(&(t.x as u32)).ok())
+                    .unwrap_or(usize::MAX);
+                (g, position)
+            })
+            .collect();
+        (groups, of_triple)
+    }
+
+    /// DET if alive of each `x` under `model`, all at once where the model
+    /// allows; one at a time otherwise, where a failure is an error when
+    /// `strict` and NaN when not.
+    fn discounted_if_alive(
+        &self,
+        model: &Params,
+        rule: &DiscountRule,
+        strict: bool,
+    ) -> Result<Vec<f64>> {
+        if let Some(det) = model.discounted_if_alive(&self.xs, self.t_cal, rule) {
+            return Ok(det);
+        }
+        self.xs
+            .iter()
+            .map(|&x| {
+                let det = rule.apply(|tau| model.expected_if_alive(f64::from(x), self.t_cal, tau));
+                if strict {
+                    det
+                } else {
+                    Ok(det.unwrap_or(f64::NAN))
+                }
+            })
+            .collect()
     }
 }
 

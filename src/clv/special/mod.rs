@@ -25,6 +25,15 @@
 //! Pareto/NBD's terms are `₂F₁(r+s+x, ·; r+s+x+1; z)`, so `c > a` always holds
 //! there; BG/NBD's conditional expectation has `c = a+b+x−1`, and `c > r+x`
 //! or `c > b+x` for any estimate met in practice.
+//!
+//! The CLV draws need BG/NBD's term for every `x` of one `T` at the same `z`:
+//! [`ShiftedHyp2f1`] evaluates the whole family at once on the same nodes
+//! (the integral at every `z`, not only above 0.75), sharing `ln(1 − zt)` and
+//! stepping from one `x` to the next by a multiplication per node.
+
+mod shifted;
+
+pub(crate) use shifted::ShiftedHyp2f1;
 
 /// `ln Γ(x)` for `x > 0`.
 pub(crate) fn ln_gamma(x: f64) -> f64 {
