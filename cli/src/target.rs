@@ -8,7 +8,10 @@
 //! `estimated_spread` is the mean of an independent Monte Carlo evaluation of
 //! the chosen seeds (10,000 runs on a stream apart from the selection's), and
 //! `spread` that evaluation with its standard error and 95% confidence
-//! interval; `elapsed_ms` times the selection alone. `certified_ratio` is the
+//! interval; `elapsed_ms` times the selection alone (IMM and OPIM: with the
+//! network's RR-set sampling arrays built first, as the published codes time
+//! theirs with the graph loaded; that build is `timings.prepare_ms` in the
+//! `TARGET_DETAILS` output). `certified_ratio` is the
 //! fraction of the optimum the selection is certified to reach with probability
 //! `1 − 1/n` (OPIM: certified from its RR sets; IMM: `1 − 1/e − ε`; `null` for
 //! the strategies that certify nothing); `rr_sets` counts the RR sets drawn (0

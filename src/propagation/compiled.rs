@@ -9,6 +9,7 @@ use super::live_arcs::LiveArcSampler;
 use crate::customer::CustomerId;
 use crate::error::{Error, Result};
 use crate::network::{InfluenceNetwork, TieSign};
+use crate::targeting::rr_sets::ReverseGraph;
 
 /// An [`InfluenceNetwork`] frozen into compressed sparse row (CSR) arrays.
 ///
@@ -29,7 +30,8 @@ use crate::network::{InfluenceNetwork, TieSign};
 /// * **In-arcs** (a reverse CSR, for Linear Threshold enumeration and in-degrees)
 ///   are built lazily on first use and cached. The RR-set samplers of targeting
 ///   do not use them: they lay out their own reverse arrays from the out-arcs in
-///   one pass.
+///   one pass, also on first use and cached
+///   ([`prepare_rr_sets`](Self::prepare_rr_sets)).
 ///
 /// # Precision
 /// Probabilities (Independent Cascade probabilities, Linear Threshold weights) are
@@ -72,6 +74,9 @@ pub struct CompiledNetwork {
     negative: Vec<u64>,
     reverse: OnceLock<ReverseCsr>,
     sampler: OnceLock<LiveArcSampler>,
+    /// The RR-set samplers' reverse arrays (targeting), without and with the
+    /// ties' signs, built on first use.
+    rr_graphs: [OnceLock<ReverseGraph>; 2],
 }
 
 /// The in-arcs of every node (reverse CSR).
@@ -153,6 +158,7 @@ impl CompiledNetwork {
             negative,
             reverse: OnceLock::new(),
             sampler: OnceLock::new(),
+            rr_graphs: [OnceLock::new(), OnceLock::new()],
         }
     }
 
@@ -353,7 +359,47 @@ impl CompiledNetwork {
             (r.offsets.len() + r.sources.len() + r.arcs.len()) * 4
         });
         let sampler = self.sampler.get().map_or(0, LiveArcSampler::heap_bytes);
-        forward + reverse + sampler
+        let rr_graphs: usize = self
+            .rr_graphs
+            .iter()
+            .filter_map(OnceLock::get)
+            .map(ReverseGraph::heap_bytes)
+            .sum();
+        forward + reverse + sampler + rr_graphs
+    }
+
+    /// Builds the reverse arrays that targeting's RR-set selections (IMM, OPIM,
+    /// [`ReachOfEach`](crate::targeting::ReachOfEach)) draw from, unless they are
+    /// built already: about 16 bytes per arc and 20 per node, kept for the
+    /// network's lifetime. A selection builds them on first use anyway; calling
+    /// this first keeps that out of the selection's time, as the published
+    /// influence-maximization codes keep building their graph out of theirs, and
+    /// lets many selections on one network (a sweep over `k`, `ε` or budgets)
+    /// share them. `signed`: with the ties' signs, for the signed model.
+    ///
+    /// ```
+    /// use social_loop::network::InfluenceNetwork;
+    /// use social_loop::propagation::CompiledNetwork;
+    ///
+    /// let net = InfluenceNetwork::from_triples([("a", "b", 0.5), ("b", "c", 0.5)])?;
+    /// let compiled = CompiledNetwork::from_network(&net);
+    /// let before = compiled.heap_bytes();
+    /// compiled.prepare_rr_sets(false);
+    /// assert!(compiled.heap_bytes() > before);
+    /// # Ok::<(), social_loop::Error>(())
+    /// ```
+    ///
+    /// # Complexity
+    /// O(n + m), once.
+    pub fn prepare_rr_sets(&self, signed: bool) {
+        self.rr_graph(signed);
+    }
+
+    /// The RR-set samplers' reverse arrays, built on first use and cached.
+    pub(crate) fn rr_graph(&self, signed: bool) -> &ReverseGraph {
+        let [plain, with_signs] = &self.rr_graphs;
+        let slot = if signed { with_signs } else { plain };
+        slot.get_or_init(|| ReverseGraph::new(self, signed))
     }
 
     /// The per-node plans of the skipping engine, built on first use and cached

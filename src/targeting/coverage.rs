@@ -192,6 +192,29 @@ impl<'a> CoverageGain<'a> {
     /// # Complexity
     /// O(n + members of the covered sets + k·K·log n) under a count.
     pub(crate) fn greedy(&mut self, candidates: &[bool], constraint: &Constraint) -> Result<Picks> {
+        self.greedy_bounding(candidates, constraint, true)
+    }
+
+    /// The same picks as [`greedy`](Self::greedy), without the optimum's bound
+    /// under a count ([`Picks::optimum_bound`] is `None` then): one fresh key
+    /// per pick instead of the `K` largest (IMM needs no bound).
+    ///
+    /// # Errors
+    /// As [`greedy`](Self::greedy).
+    pub(crate) fn greedy_picks(
+        &mut self,
+        candidates: &[bool],
+        constraint: &Constraint,
+    ) -> Result<Picks> {
+        self.greedy_bounding(candidates, constraint, false)
+    }
+
+    fn greedy_bounding(
+        &mut self,
+        candidates: &[bool],
+        constraint: &Constraint,
+        bounding: bool,
+    ) -> Result<Picks> {
         let nodes: Vec<u32> = (0..candidates.len() as u32)
             .filter(|&v| candidates.get(v as usize).copied().unwrap_or(false))
             .collect();
@@ -213,10 +236,13 @@ impl<'a> CoverageGain<'a> {
         let mut bound = f64::INFINITY;
         let mut value = 0u64;
         let mut fresh: Vec<u64> = Vec::with_capacity(most);
+        // Fresh keys wanted each round: the `most` largest for the bound, or
+        // the one to pick.
+        let wanted = if bounding { most } else { most.min(1) };
         for round in 0..=most {
-            // The `most` largest current gains, fresh on top of the queue.
+            // The `wanted` largest current gains, fresh on top of the queue.
             fresh.clear();
-            while fresh.len() < most {
+            while fresh.len() < wanted {
                 let Some(top) = queue.pop() else { break };
                 let (stale, v) = unkey(top);
                 let gain = self.count(v);
@@ -258,7 +284,7 @@ impl<'a> CoverageGain<'a> {
                 picks.gains.push(0.0);
             }
         }
-        picks.optimum_bound = Some(bound);
+        picks.optimum_bound = bounding.then_some(bound);
         Ok(picks)
     }
 }
@@ -598,6 +624,15 @@ mod tests {
                     picks.total() <= optimum && optimum <= bound,
                     "{picks:?} {optimum}"
                 );
+                // Without the bound: the same picks, no bound.
+                let unbounded = CoverageGain::new(&sets, &index)
+                    .greedy_picks(&candidates, &Constraint::count(k))
+                    .unwrap();
+                assert_eq!(
+                    (&unbounded.nodes, &unbounded.gains),
+                    (&picks.nodes, &picks.gains)
+                );
+                assert_eq!(unbounded.optimum_bound, None);
                 // The bound at the first state alone is the k largest counts.
                 let mut counts: Vec<usize> = (0..n as u32)
                     .filter(|&v| v != 5)

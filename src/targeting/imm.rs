@@ -32,7 +32,7 @@ use super::celf::Picks;
 use super::costs::Constraint;
 use super::coverage::{CoverageGain, SignedRule, greedy};
 use super::feasible::{Feasible, GREEDY_RATIO, renumbered};
-use super::rr_sets::{InvertedIndex, ReverseGraph, RrSets, Sampler, Walk};
+use super::rr_sets::{InvertedIndex, RrSets, Sampler, Walk};
 use super::selection::RrSetStats;
 use crate::error::{Error, Result};
 use crate::propagation::CompiledNetwork;
@@ -142,8 +142,8 @@ pub(crate) fn imm(
     let rho = feasible.ratio.unwrap_or(GREEDY_RATIO / 2.0);
     let sizes = sample_sizes(n, feasible.log_sets, rho, settings.epsilon, settings.ell);
     let signed = matches!(objective, ImmObjective::Signed { .. });
-    let graph = ReverseGraph::new(network, signed);
-    let (candidates, constraint) = renumbered(&graph, candidates, constraint);
+    let graph = network.rr_graph(signed);
+    let (candidates, constraint) = renumbered(graph, candidates, constraint);
     let (candidates, constraint) = (candidates.as_slice(), &constraint);
     let sampling_walk = match objective {
         ImmObjective::Spread(walk) => walk,
@@ -151,13 +151,15 @@ pub(crate) fn imm(
     };
 
     // Phase 1: a lower bound of the optimum.
-    let sampler = Sampler::new(&graph, sampling_walk, &[]);
+    let sampler = Sampler::new(graph, sampling_walk, &[]);
     let mut sets = RrSets::new();
     let mut index = InvertedIndex::new(n);
     let mut counts = vec![0u64; n];
     let mut lower_bound = 1.0;
     let mut peak_bytes = 0usize;
     let (mut sampling, mut selecting) = (Duration::ZERO, Duration::ZERO);
+    // The passing round's picks and how many sets they were made on.
+    let mut last_picks: Option<(usize, Picks)> = None;
     let nf = n as f64;
     let rounds = nf.log2().floor() as i32 - 1;
     for i in 1..=rounds.max(0) {
@@ -184,13 +186,14 @@ pub(crate) fn imm(
         }
         index.extend(&sets);
         let mut coverage = CoverageGain::new(&sets, &index);
-        let picks = coverage.greedy(candidates, constraint)?;
+        let picks = coverage.greedy_picks(candidates, constraint)?;
         selecting += t1.elapsed();
         peak_bytes =
             peak_bytes.max(sets.heap_bytes() + index.heap_bytes() + coverage.heap_bytes() + 16 * n);
         let estimate = nf * picks.total() / sets.len().max(1) as f64;
         if estimate >= target {
             lower_bound = estimate / (1.0 + sizes.epsilon_prime);
+            last_picks = Some((sets.len(), picks));
             break;
         }
     }
@@ -218,15 +221,23 @@ pub(crate) fn imm(
     let picks: Picks = match objective {
         ImmObjective::Spread(walk) => {
             let t0 = Instant::now();
-            Sampler::new(&graph, walk, &[]).extend(&mut sets, final_seed, theta);
+            Sampler::new(graph, walk, &[]).extend(&mut sets, final_seed, theta);
             let t1 = Instant::now();
-            index.extend(&sets);
-            let mut coverage = CoverageGain::new(&sets, &index);
-            let picks = coverage.greedy(candidates, constraint)?;
+            let (picks, coverage_bytes) = match last_picks {
+                // Reused and no set added: the passing round's greedy on the
+                // same sets, already made.
+                Some((len, picks)) if reuse && len == sets.len() => (picks, 0),
+                _ => {
+                    index.extend(&sets);
+                    let mut coverage = CoverageGain::new(&sets, &index);
+                    let picks = coverage.greedy_picks(candidates, constraint)?;
+                    (picks, coverage.heap_bytes())
+                }
+            };
             sampling += t1 - t0;
             selecting += t1.elapsed();
-            peak_bytes = peak_bytes
-                .max(sets.heap_bytes() + index.heap_bytes() + coverage.heap_bytes() + 16 * n);
+            peak_bytes =
+                peak_bytes.max(sets.heap_bytes() + index.heap_bytes() + coverage_bytes + 16 * n);
             picks
         }
         ImmObjective::Signed {
@@ -235,7 +246,7 @@ pub(crate) fn imm(
             negativity_bias,
         } => {
             let t0 = Instant::now();
-            Sampler::new(&graph, Walk::Signed, adversaries).extend(&mut sets, final_seed, theta);
+            Sampler::new(graph, Walk::Signed, adversaries).extend(&mut sets, final_seed, theta);
             let t1 = Instant::now();
             index.extend(&sets);
             let rule = SignedRule {
@@ -284,10 +295,12 @@ pub(crate) fn imm(
 
 /// The sum of the `most` largest `counts` among the candidates.
 fn largest_sum(counts: &[u64], candidates: &[bool], most: usize) -> f64 {
+    // Zeros add nothing to the sum: only the candidates in some set count
+    // (few in the early rounds, so the selection below stays small).
     let mut values: Vec<u64> = counts
         .iter()
         .zip(candidates)
-        .filter(|(_, allowed)| **allowed)
+        .filter(|&(&c, &allowed)| allowed && c > 0)
         .map(|(&c, _)| c)
         .collect();
     let most = most.min(values.len());

@@ -143,7 +143,7 @@ mod heuristics;
 mod imm;
 mod opim;
 mod reach;
-mod rr_sets;
+pub(crate) mod rr_sets;
 mod selection;
 mod strategy;
 

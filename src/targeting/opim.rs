@@ -29,6 +29,11 @@
 //! together with probability at least `1 − δ` (union bound), whenever the run
 //! stops: that is what makes every intermediate result a valid answer.
 //!
+//! Without a budget the checks start at OPIM-C's first size
+//! `θ₀ = θ_max·ε²·K/n = 2(ρα + β)²` (567 sets on NetHEPT for `K = 50`): the
+//! doublings below it draw their sets but run no greedy (a check skipped only
+//! leaves the union bound loose), as the published OPIM-C starts there.
+//!
 //! Without a budget the run stops at the target. With one it is **anytime**:
 //! it draws until the budget runs out (or the sample limit), since the
 //! certified ratio only grows with the sets, and stops early only when the
@@ -45,7 +50,7 @@ use rayon::prelude::*;
 use super::costs::Constraint;
 use super::coverage::CoverageGain;
 use super::feasible::{Feasible, GREEDY_RATIO, renumbered};
-use super::rr_sets::{InvertedIndex, ReverseGraph, RrSets, Sampler, UNIT, Walk};
+use super::rr_sets::{InvertedIndex, RrSets, Sampler, UNIT, Walk};
 use super::selection::{Certificate, Guarantee, RrSetStats, Stop};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
@@ -108,11 +113,17 @@ pub(crate) fn optimum_upper_bound(coverage_bound: f64, sets: f64, n: f64, a: f64
 /// OPIM-C's `θ_max`: sets a collection needs for a `(ρ − ε)` guarantee with
 /// probability `1 − δ/3` (see the module docs).
 pub(crate) fn max_sets(n: usize, feasible: &Feasible, rho: f64, epsilon: f64, delta: f64) -> f64 {
-    let ln_6_delta = (6.0 / delta).ln();
-    let alpha = ln_6_delta.sqrt();
-    let beta = (rho * (feasible.log_sets + ln_6_delta)).sqrt();
-    2.0 * n as f64 * (rho * alpha + beta).powi(2)
+    first_sample_size(feasible, rho, delta) * n as f64
         / (feasible.most.max(1) as f64 * epsilon * epsilon)
+}
+
+/// OPIM-C's first sample size, `θ₀ = 2(ρα + β)² = θ_max·ε²·K/n` sets a
+/// collection (independent of `ε` and of `n` but through `|𝒮|`): the size at
+/// which the published OPIM-C makes its first check.
+pub(crate) fn first_sample_size(feasible: &Feasible, rho: f64, delta: f64) -> f64 {
+    let ln_6_delta = (6.0 / delta).ln();
+    let beta = (rho * (feasible.log_sets + ln_6_delta)).sqrt();
+    2.0 * (rho * ln_6_delta.sqrt() + beta).powi(2)
 }
 
 /// The number of doublings `N` from one unit until a collection holds
@@ -193,10 +204,19 @@ pub(crate) fn opim(
     // doubling up to θ_max).
     let run_to = checks.min(MAX_DOUBLINGS);
     let a = (3.0 * f64::from(checks) / settings.delta).ln();
+    // Without a budget the first check comes at OPIM-C's first sample size,
+    // `θ₀ = θ_max·ε²·K/n` (the sets below it are drawn, not checked; fewer
+    // checks only loosen the union bound, which counts every doubling). A
+    // budgeted run checks every doubling, so that a larger budget's checks
+    // include a smaller one's and its ratio never decreases.
+    let first_check = match budgeted {
+        true => 0.0,
+        false => first_sample_size(&feasible, rho, settings.delta),
+    };
 
-    let graph = ReverseGraph::new(network, false);
-    let (candidates, constraint) = renumbered(&graph, candidates, constraint);
-    let sampler = Sampler::new(&graph, settings.walk, &[]);
+    let graph = network.rr_graph(false);
+    let (candidates, constraint) = renumbered(graph, candidates, constraint);
+    let sampler = Sampler::new(graph, settings.walk, &[]);
     let (mut selection, mut validation) = (RrSets::new(), RrSets::new());
     let mut index = InvertedIndex::new(n);
     let mut seed_marks = vec![false; n];
@@ -236,6 +256,10 @@ pub(crate) fn opim(
             stopped_by = Stop::TimeBudget;
             break;
         }
+        let last = doubling + 1 == run_to;
+        if (size as f64) < first_check && !last {
+            continue;
+        }
         index.extend(&selection);
         let mut coverage = CoverageGain::new(&selection, &index);
         let picks = coverage.greedy(&candidates, &constraint)?;
@@ -259,7 +283,6 @@ pub(crate) fn opim(
         }
         let lower = spread_lower_bound(covered_by(&validation, &seed_marks) as f64, theta2, nf, a);
         selecting += t1.elapsed();
-        let last = doubling + 1 == run_to;
         if last || best.as_ref().is_none_or(|b| lower >= b.lower) {
             let scale = nf / theta1.max(1.0);
             best = Some(Best {
@@ -375,6 +398,10 @@ mod tests {
         let beta = (GREEDY_RATIO * (feasible.log_sets + (6.0 / delta).ln())).sqrt();
         let base = 2.0 * (GREEDY_RATIO * alpha + beta).powi(2);
         assert!((theta - base * n as f64 / (50.0 * 0.01)).abs() < 1e-6 * theta);
+        // OPIM-C's first size, `numRbase` in its alg.cpp: 567 sets on NetHEPT.
+        let first = first_sample_size(&feasible, GREEDY_RATIO, delta);
+        assert!((first - base).abs() < 1e-9 * base);
+        assert!((560.0..575.0).contains(&first), "{first}");
         // 256 · 2^(N−1) is the first size at or above θ_max.
         let checks = doublings(theta);
         assert!((UNIT << (checks - 1)) as f64 >= theta);

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::rr_sets::{ReverseGraph, RrSets, Sampler, Walk};
+use super::rr_sets::{RrSets, Sampler, Walk};
 use crate::error::{Error, Result};
 use crate::propagation::{CompiledNetwork, Influencer, MonteCarloSettings, Summary, Z_95};
 
@@ -126,11 +126,11 @@ impl ReachOfEach {
             pool = pool.threads(threads)?;
         }
         let n = network.node_count();
-        let graph = ReverseGraph::new(network, false);
+        let graph = network.rr_graph(false);
         let target = u64::from(self.sets_per_customer).saturating_mul(n as u64);
         let sets = pool.install(|| {
             let mut sets = RrSets::new();
-            Sampler::new(&graph, Walk::Cascade, &[]).extend(&mut sets, self.seed, target);
+            Sampler::new(graph, Walk::Cascade, &[]).extend(&mut sets, self.seed, target);
             Ok(sets)
         })?;
         // k_v: the sets that contain v and are rooted elsewhere (the root is

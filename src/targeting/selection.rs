@@ -176,7 +176,12 @@ pub struct RrSetStats {
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Timings {
-    /// The selection alone.
+    /// Building the network's RR-set sampling arrays (IMM and OPIM; 0 when the
+    /// network had them already, see
+    /// [`CompiledNetwork::prepare_rr_sets`](crate::propagation::CompiledNetwork::prepare_rr_sets)).
+    #[serde(default)]
+    pub prepare_ms: f64,
+    /// The selection alone (the sampling arrays built beforehand).
     pub selection_ms: f64,
     /// Monte Carlo estimation of the heuristics' marginal gains (0 for IMM and CELF).
     pub gains_ms: f64,

@@ -169,28 +169,32 @@ impl InvertedIndex {
                 *c += 1;
             }
         }
-        // New offsets; the counts become each node's first new position.
-        let mut offsets = std::mem::take(&mut self.spare_offsets);
-        offsets.clear();
-        let mut at = 0u64;
-        for (v, count) in counts.iter_mut().enumerate() {
-            offsets.push(at);
-            at += self.sets_of(v as u32).len() as u64;
-            let new = *count;
-            *count = at;
-            at += new;
-        }
-        offsets.push(at);
+        // New offsets, each node's old list copied in front of its new
+        // entries, and the counts turned into each node's first new position,
+        // in one pass over the nodes.
+        let old_total = self.sets.len();
         let mut buffer = std::mem::take(&mut self.spare);
         buffer.clear();
-        buffer.resize(at as usize, 0);
-        for v in 0..n {
-            let old = self.sets_of(v as u32);
-            let lo = offsets.get(v).copied().unwrap_or(0) as usize;
-            if let Some(slot) = buffer.get_mut(lo..lo + old.len()) {
-                slot.copy_from_slice(old);
+        buffer.resize(old_total + members.len(), 0);
+        let mut offsets = std::mem::take(&mut self.spare_offsets);
+        offsets.clear();
+        offsets.reserve(n + 1);
+        let mut shift = 0u64;
+        for (bounds, count) in self.offsets.windows(2).zip(counts.iter_mut()) {
+            let &[lo, hi] = bounds else { continue };
+            let at = lo + shift;
+            offsets.push(at);
+            if hi > lo {
+                let old = self.sets.get(lo as usize..hi as usize).unwrap_or(&[]);
+                if let Some(slot) = buffer.get_mut(at as usize..(at + hi - lo) as usize) {
+                    slot.copy_from_slice(old);
+                }
             }
+            let new = *count;
+            *count = at + hi - lo;
+            shift += new;
         }
+        offsets.push(old_total as u64 + shift);
         for r in first..sets.len() {
             for &v in sets.nodes.get(sets.range(r)).unwrap_or(&[]) {
                 if let Some(c) = counts.get_mut(v as usize) {
