@@ -80,10 +80,12 @@ OURS = [
     ("opim 2^18 RR sets", ["--algorithm", "opim", "--rr-budget", "262144"]),
     ("opim 2^20 RR sets", ["--algorithm", "opim", "--rr-budget", "1048576"]),
     ("imm eps 0.5", ["--algorithm", "imm", "--epsilon", "0.5"]),
+    ("imm eps 0.7", ["--algorithm", "imm", "--epsilon", "0.7"]),
     ("imm eps 0.1", ["--algorithm", "imm", "--epsilon", "0.1"]),
     ("imm reused eps 0.7", ["--algorithm", "imm", "--epsilon", "0.7", "--imm-sampling", "reused"]),
     ("imm reused eps 0.5", ["--algorithm", "imm", "--epsilon", "0.5", "--imm-sampling", "reused"]),
     ("imm reused eps 0.3", ["--algorithm", "imm", "--epsilon", "0.3", "--imm-sampling", "reused"]),
+    ("imm reused eps 0.15", ["--algorithm", "imm", "--epsilon", "0.15", "--imm-sampling", "reused"]),
 ]
 # Ours that certify a ratio (OPIM) or carry IMM's proven guarantee (fresh
 # sets); `imm reused` is the published IMM's sampling, whose guarantee is not
