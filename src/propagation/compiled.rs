@@ -376,6 +376,7 @@ impl CompiledNetwork {
     /// influence-maximization codes keep building their graph out of theirs, and
     /// lets many selections on one network (a sweep over `k`, `ε` or budgets)
     /// share them. `signed`: with the ties' signs, for the signed model.
+    /// Returns whether it built them (`false`: they were built already).
     ///
     /// ```
     /// use social_loop::network::InfluenceNetwork;
@@ -384,22 +385,32 @@ impl CompiledNetwork {
     /// let net = InfluenceNetwork::from_triples([("a", "b", 0.5), ("b", "c", 0.5)])?;
     /// let compiled = CompiledNetwork::from_network(&net);
     /// let before = compiled.heap_bytes();
-    /// compiled.prepare_rr_sets(false);
+    /// assert!(compiled.prepare_rr_sets(false));
     /// assert!(compiled.heap_bytes() > before);
+    /// assert!(!compiled.prepare_rr_sets(false)); // kept: built once
     /// # Ok::<(), social_loop::Error>(())
     /// ```
     ///
     /// # Complexity
     /// O(n + m), once.
-    pub fn prepare_rr_sets(&self, signed: bool) {
-        self.rr_graph(signed);
+    pub fn prepare_rr_sets(&self, signed: bool) -> bool {
+        let mut built = false;
+        self.rr_graph_slot(signed).get_or_init(|| {
+            built = true;
+            ReverseGraph::new(self, signed)
+        });
+        built
     }
 
     /// The RR-set samplers' reverse arrays, built on first use and cached.
     pub(crate) fn rr_graph(&self, signed: bool) -> &ReverseGraph {
+        self.rr_graph_slot(signed)
+            .get_or_init(|| ReverseGraph::new(self, signed))
+    }
+
+    fn rr_graph_slot(&self, signed: bool) -> &OnceLock<ReverseGraph> {
         let [plain, with_signs] = &self.rr_graphs;
-        let slot = if signed { with_signs } else { plain };
-        slot.get_or_init(|| ReverseGraph::new(self, signed))
+        if signed { with_signs } else { plain }
     }
 
     /// The per-node plans of the skipping engine, built on first use and cached

@@ -87,7 +87,7 @@ pub(crate) struct ImmOutcome {
     /// Marginal gains on the spread scale.
     pub gains: Vec<f64>,
     pub stats: RrSetStats,
-    /// The approximation ratio `ρ − ε` of the guarantee.
+    /// The approximation ratio `ρ − ε` of the guarantee (0 when `ε ≥ ρ`).
     pub ratio: f64,
 }
 
@@ -289,7 +289,8 @@ pub(crate) fn imm(
             .collect(),
         gains: picks.gains.iter().map(|g| g * scale).collect(),
         stats,
-        ratio: rho - settings.epsilon,
+        // ε at or above ρ proves nothing: a ratio of 0, never a negative one.
+        ratio: (rho - settings.epsilon).max(0.0),
     })
 }
 

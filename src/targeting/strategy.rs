@@ -397,12 +397,15 @@ impl Targeting {
         // The RR-set samplers' reverse arrays, kept by the network: built here
         // (once per network) and timed apart from the selection.
         let start = Instant::now();
-        match self.algorithm {
+        let built = match self.algorithm {
             Algorithm::Imm => network.prepare_rr_sets(signed),
             Algorithm::Opim => network.prepare_rr_sets(false),
-            _ => {}
-        }
-        let prepare_ms = start.elapsed().as_secs_f64() * 1e3;
+            _ => false,
+        };
+        let prepare_ms = match built {
+            true => start.elapsed().as_secs_f64() * 1e3,
+            false => 0.0,
+        };
         let start = Instant::now();
         let (nodes, gains, guarantee, rr_sets) = match self.algorithm {
             Algorithm::Imm => {

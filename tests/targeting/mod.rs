@@ -13,7 +13,9 @@ use social_loop::Error;
 use social_loop::network::{InfluenceNetwork, Tie};
 use social_loop::propagation::MonteCarloSettings;
 use social_loop::propagation::{CompiledNetwork, Model, exact};
-use social_loop::targeting::{Algorithm, Costs, ImmSampling, Selection, SpreadOracle, Targeting};
+use social_loop::targeting::{
+    Algorithm, Costs, ImmSampling, RrSetStats, Selection, SpreadOracle, Targeting,
+};
 
 const GREEDY_RATIO: f64 = 1.0 - 1.0 / std::f64::consts::E;
 
@@ -197,6 +199,39 @@ fn imm_reports_its_sets_gains_and_an_independent_evaluation() {
     );
     assert_eq!(eval.objective, eval.spread);
     assert!(selection.timings.selection_ms >= 0.0 && selection.timings.gains_ms == 0.0);
+    // The sampling arrays were built for this selection and timed apart; the
+    // network keeps them, so the next selection on it does not build them again
+    // and draws the same sets.
+    assert!(selection.timings.prepare_ms > 0.0);
+    let again = Targeting::new(Algorithm::Imm)
+        .epsilon(0.3)
+        .seed(9)
+        .select(&network, 2)
+        .unwrap();
+    assert_eq!(again.timings.prepare_ms, 0.0);
+    let sets = |s: &RrSetStats| (s.drawn, s.members, s.lower_bound, s.rr_estimate);
+    assert_eq!(again.seeds, selection.seeds);
+    assert_eq!(sets(&again.rr_sets.unwrap()), sets(&stats));
+}
+
+#[test]
+fn an_imm_epsilon_at_or_above_the_greedy_ratio_proves_a_ratio_of_zero() {
+    let network = random_network(5, 8, 14, false);
+    for epsilon in [0.7, 0.9] {
+        let selection = Targeting::new(Algorithm::Imm)
+            .epsilon(epsilon)
+            .seed(9)
+            .select(&network, 2)
+            .unwrap();
+        assert_eq!(selection.certified_ratio(), Some(0.0), "ε = {epsilon}");
+    }
+    let proven = Targeting::new(Algorithm::Imm)
+        .epsilon(0.5)
+        .seed(9)
+        .select(&network, 2)
+        .unwrap();
+    let ratio = proven.certified_ratio().unwrap();
+    assert!((ratio - (GREEDY_RATIO - 0.5)).abs() < 1e-12, "{ratio}");
 }
 
 #[test]
