@@ -29,12 +29,11 @@
 //! together with probability at least `1 − δ` (union bound), whenever the run
 //! stops: that is what makes every intermediate result a valid answer.
 //!
-//! Without a budget the checks start at OPIM-C's first size
-//! `θ₀ = θ_max·ε²·K/n = 2(ρα + β)²` (567 sets on NetHEPT for `K = 50`): the
-//! doublings below it draw their sets but run no greedy (a check skipped only
-//! leaves the union bound loose), as the published OPIM-C starts there.
-//!
-//! Without a budget the run stops at the target. With one it is **anytime**:
+//! Without a budget the run checks from OPIM-C's first size on,
+//! `θ₀ = θ_max·ε²·K/n = 2(ρα + β)²` (567 sets on NetHEPT for `K = 50`; the
+//! doublings below it draw their sets but run no greedy, and a skipped check
+//! only leaves the union bound loose), and stops at the target. With a budget
+//! it checks every doubling and is **anytime**:
 //! it draws until the budget runs out (or the sample limit), since the
 //! certified ratio only grows with the sets, and stops early only when the
 //! selection is certified optimal. An RR budget stops it before the first
@@ -204,11 +203,8 @@ pub(crate) fn opim(
     // doubling up to θ_max).
     let run_to = checks.min(MAX_DOUBLINGS);
     let a = (3.0 * f64::from(checks) / settings.delta).ln();
-    // Without a budget the first check comes at OPIM-C's first sample size,
-    // `θ₀ = θ_max·ε²·K/n` (the sets below it are drawn, not checked; fewer
-    // checks only loosen the union bound, which counts every doubling). A
-    // budgeted run checks every doubling, so that a larger budget's checks
-    // include a smaller one's and its ratio never decreases.
+    // The first doubling checked (module docs): a budgeted run checks all, so
+    // that a larger budget's checks include a smaller one's.
     let first_check = match budgeted {
         true => 0.0,
         false => first_sample_size(&feasible, rho, settings.delta),
