@@ -88,6 +88,8 @@ OURS = [
     ("imm reused eps 0.3", ["--algorithm", "imm", "--epsilon", "0.3", "--imm-sampling", "reused"]),
     ("imm reused eps 0.15", ["--algorithm", "imm", "--epsilon", "0.15", "--imm-sampling", "reused"]),
     ("imm reused eps 0.12", ["--algorithm", "imm", "--epsilon", "0.12", "--imm-sampling", "reused"]),
+    ("imm reused eps 0.1", ["--algorithm", "imm", "--epsilon", "0.1", "--imm-sampling", "reused"]),
+    ("imm reused eps 0.09", ["--algorithm", "imm", "--epsilon", "0.09", "--imm-sampling", "reused"]),
 ]
 # The frontier's last column keeps to our runs with a positive certified or
 # proven ratio (OPIM; IMM on fresh sets with ε < 1 − 1/e): `imm reused` is the
