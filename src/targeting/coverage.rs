@@ -550,18 +550,22 @@ mod tests {
     #[test]
     fn the_index_lists_every_set_of_every_node_in_order() {
         let (sets, n) = random_sets(9);
-        // Built in two steps, on one thread (the serial path) and on two.
+        // Built in three steps (old lists moved up twice), on one thread (the
+        // serial path) and on two (two chunks a step).
         let build = |threads: usize| {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build()
                 .unwrap();
             pool.install(|| {
-                let mut half = RrSets::new();
-                half.nodes = sets.nodes[..sets.offsets[1_024] as usize].to_vec();
-                half.offsets = sets.offsets[..=1_024].to_vec();
                 let mut index = InvertedIndex::new(n);
-                index.extend(&half);
+                for end in [1_024, 3_072] {
+                    let mut part = RrSets::new();
+                    part.nodes = sets.nodes[..sets.offsets[end] as usize].to_vec();
+                    part.offsets = sets.offsets[..=end].to_vec();
+                    index.extend(&part);
+                    assert_eq!(index.chunks_of_last_build(), threads);
+                }
                 index.extend(&sets);
                 index
             })

@@ -14,11 +14,9 @@ pub(crate) struct InvertedIndex {
     sets: Vec<u32>,
     /// How many sets are indexed.
     indexed: usize,
-    /// A buffer kept for the next build (fresh memory costs page faults).
-    spare: Vec<u32>,
-    /// One thread: the offsets and write cursors of the next build, kept too.
-    spare_offsets: Vec<u64>,
-    cursors: Vec<u64>,
+    /// Per chunk of a build: its members per node, then its write positions;
+    /// kept for the next build.
+    cursors: Vec<Vec<u64>>,
 }
 
 impl InvertedIndex {
@@ -28,8 +26,6 @@ impl InvertedIndex {
             offsets: vec![0; n + 1],
             sets: Vec::new(),
             indexed: 0,
-            spare: Vec::new(),
-            spare_offsets: Vec::new(),
             cursors: Vec::new(),
         }
     }
@@ -37,27 +33,28 @@ impl InvertedIndex {
     /// Empties the index (for a new collection of sets), keeping its memory.
     pub(crate) fn reset(&mut self) {
         self.offsets.fill(0);
+        self.sets.clear();
         self.indexed = 0;
-        let old = std::mem::take(&mut self.sets);
-        if old.capacity() > self.spare.capacity() {
-            self.spare = old;
-        }
     }
 
     /// Indexes the sets of `sets` added since the last call. Each node's list
     /// keeps its old entries and gets the new sets appended, in set order.
     ///
-    /// The new sets are split into contiguous chunks, one per rayon thread (at
-    /// most); each chunk counts its members per node, the counts give every chunk
-    /// its own write position in every node's list, and the chunks fill their
-    /// positions in parallel (relaxed atomic stores to distinct slots). Lists stay
-    /// sorted by set whatever the number of chunks, so the index does not depend on
-    /// the thread count.
+    /// The index grows in place, in one buffer: the new sets are split into
+    /// contiguous chunks, one per rayon thread (at most); each chunk counts its
+    /// members per node; the old lists move up to their new places, from the last
+    /// node to the first (a list only ever moves up, past lists already moved),
+    /// which leaves every chunk its own write position in every node's list; the
+    /// chunks fill their positions (in parallel, with relaxed atomic stores to
+    /// distinct slots, when there are several). Lists stay sorted by set whatever
+    /// the number of chunks, so the index does not depend on the thread count,
+    /// and growing touches no memory but the new entries' (fresh memory costs
+    /// page faults).
     ///
     /// # Complexity
     /// O(old entries + new members + chunks · n).
     pub(crate) fn extend(&mut self, sets: &RrSets) {
-        let n = self.offsets.len().saturating_sub(1);
+        let n = self.node_count();
         let first = self.indexed.min(sets.len());
         if first == sets.len() {
             return; // nothing new
@@ -66,10 +63,6 @@ impl InvertedIndex {
         let new_members = (sets.nodes.len() as u64).saturating_sub(new_start);
         let chunks = (new_members / (4 * n.max(1) as u64))
             .clamp(1, rayon::current_num_threads() as u64) as usize;
-        if chunks == 1 {
-            self.extend_serially(sets, first);
-            return;
-        }
         let per_chunk = (sets.len() - first).div_ceil(chunks).max(1);
         let ranges: Vec<std::ops::Range<usize>> = (0..chunks)
             .map(|c| {
@@ -78,27 +71,91 @@ impl InvertedIndex {
             })
             .collect();
         // Members per node in each chunk.
-        let mut cursors: Vec<Vec<u64>> = ranges
-            .par_iter()
-            .map(|range| {
-                let mut counts = vec![0u64; n];
-                let lo = sets.offsets.get(range.start).copied().unwrap_or(0) as usize;
-                let hi = sets.offsets.get(range.end).copied().unwrap_or(0) as usize;
-                for &v in sets.nodes.get(lo..hi).unwrap_or(&[]) {
-                    if let Some(c) = counts.get_mut(v as usize) {
-                        *c += 1;
-                    }
+        let mut cursors = std::mem::take(&mut self.cursors);
+        cursors.resize_with(chunks, Vec::new);
+        cursors.truncate(chunks);
+        let count = |(range, counts): (&std::ops::Range<usize>, &mut Vec<u64>)| {
+            counts.clear();
+            counts.resize(n, 0);
+            let lo = sets.offsets.get(range.start).copied().unwrap_or(0) as usize;
+            let hi = sets.offsets.get(range.end).copied().unwrap_or(0) as usize;
+            for &v in sets.nodes.get(lo..hi).unwrap_or(&[]) {
+                if let Some(c) = counts.get_mut(v as usize) {
+                    *c += 1;
                 }
-                counts
-            })
-            .collect();
-        // New offsets; turn each chunk's counts into its first write position.
-        let mut offsets = Vec::with_capacity(n + 1);
-        let mut at = 0u64;
-        for v in 0..n {
-            offsets.push(at);
-            let old = self.sets_of(v as u32).len() as u64;
-            at += old;
+            }
+        };
+        if chunks == 1 {
+            ranges.iter().zip(cursors.iter_mut()).for_each(count);
+        } else {
+            ranges
+                .par_iter()
+                .zip(cursors.par_iter_mut())
+                .for_each(count);
+        }
+        self.make_room(&mut cursors);
+        if chunks == 1 {
+            if let (Some(range), Some(cursor)) = (ranges.first(), cursors.first_mut()) {
+                let index = &mut self.sets;
+                fill(sets, range, cursor, |position, set| {
+                    if let Some(slot) = index.get_mut(position as usize) {
+                        *slot = set;
+                    }
+                });
+            }
+        } else {
+            // The conversions to and from atomics happen in place (same size and
+            // alignment).
+            let index: Vec<AtomicU32> = std::mem::take(&mut self.sets)
+                .into_iter()
+                .map(AtomicU32::new)
+                .collect();
+            ranges
+                .par_iter()
+                .zip(cursors.par_iter_mut())
+                .for_each(|(range, cursor)| {
+                    fill(sets, range, cursor, |position, set| {
+                        if let Some(slot) = index.get(position as usize) {
+                            slot.store(set, Ordering::Relaxed);
+                        }
+                    });
+                });
+            self.sets = index.into_iter().map(AtomicU32::into_inner).collect();
+        }
+        self.cursors = cursors;
+        self.indexed = sets.len();
+    }
+
+    /// Grows the index for new entries counted per chunk and node in `cursors`
+    /// (`cursors[c][v]`: chunk `c`'s new entries of node `v`): the buffer grows
+    /// at its end, the old lists move up to their new places from the last node
+    /// to the first, and each count turns into its chunk's first write position
+    /// in the node's list (after the old entries and the earlier chunks').
+    fn make_room(&mut self, cursors: &mut [Vec<u64>]) {
+        let n = self.node_count();
+        let added: u64 = cursors.iter().flatten().sum();
+        let old_total = self.sets.len() as u64;
+        self.sets.resize((old_total + added) as usize, 0);
+        // Before node `v` (from the last down): the new entries of the nodes
+        // below it, by which its old list moves up.
+        let mut shift = added;
+        // The old end of node `v`'s list.
+        let mut hi = old_total;
+        for v in (0..n).rev() {
+            shift -= cursors
+                .iter()
+                .map(|c| c.get(v).copied().unwrap_or(0))
+                .sum::<u64>();
+            let lo = self.offsets.get(v).copied().unwrap_or(hi);
+            let new_lo = lo + shift;
+            if shift > 0 && hi > lo && new_lo + (hi - lo) <= old_total + added {
+                self.sets
+                    .copy_within(lo as usize..hi as usize, new_lo as usize);
+            }
+            if let Some(slot) = self.offsets.get_mut(v) {
+                *slot = new_lo;
+            }
+            let mut at = new_lo + (hi - lo);
             for chunk in cursors.iter_mut() {
                 if let Some(c) = chunk.get_mut(v) {
                     let count = *c;
@@ -106,47 +163,11 @@ impl InvertedIndex {
                     at += count;
                 }
             }
+            hi = lo;
         }
-        offsets.push(at);
-        // Reuse the spare buffer (the conversions to and from atomics happen in
-        // place: same size and alignment).
-        let mut buffer = std::mem::take(&mut self.spare);
-        buffer.clear();
-        buffer.resize(at as usize, 0);
-        let index: Vec<AtomicU32> = buffer.into_iter().map(AtomicU32::new).collect();
-        let store = |position: u64, set: u32| {
-            if let Some(slot) = index.get(position as usize) {
-                slot.store(set, Ordering::Relaxed);
-            }
-        };
-        // The old lists, at the front of each node's new list.
-        (0..n).into_par_iter().with_min_len(1024).for_each(|v| {
-            let start = offsets.get(v).copied().unwrap_or(0);
-            for (i, &r) in self.sets_of(v as u32).iter().enumerate() {
-                store(start + i as u64, r);
-            }
-        });
-        // The new sets, each chunk at its own positions.
-        ranges
-            .par_iter()
-            .zip(cursors.par_iter_mut())
-            .for_each(|(range, cursor)| {
-                for r in range.clone() {
-                    for &v in sets.nodes.get(sets.range(r)).unwrap_or(&[]) {
-                        if let Some(c) = cursor.get_mut(v as usize) {
-                            store(*c, r as u32);
-                            *c += 1;
-                        }
-                    }
-                }
-            });
-        let old = std::mem::replace(
-            &mut self.sets,
-            index.into_iter().map(AtomicU32::into_inner).collect(),
-        );
-        self.spare = old;
-        self.offsets = offsets;
-        self.indexed = sets.len();
+        if let Some(end) = self.offsets.last_mut() {
+            *end = old_total + added;
+        }
     }
 
     /// Number of nodes indexed.
@@ -154,61 +175,10 @@ impl InvertedIndex {
         self.offsets.len().saturating_sub(1)
     }
 
-    /// [`extend`](Self::extend) on one thread: a counting sort of the new
-    /// members into buffers kept from the last build, each node's old list
-    /// copied in front of its new entries (the same index, no atomics).
-    fn extend_serially(&mut self, sets: &RrSets, first: usize) {
-        let n = self.offsets.len().saturating_sub(1);
-        let start = sets.offsets.get(first).copied().unwrap_or(0) as usize;
-        let members = sets.nodes.get(start..).unwrap_or(&[]);
-        let mut counts = std::mem::take(&mut self.cursors);
-        counts.clear();
-        counts.resize(n, 0);
-        for &v in members {
-            if let Some(c) = counts.get_mut(v as usize) {
-                *c += 1;
-            }
-        }
-        // New offsets, each node's old list copied in front of its new
-        // entries, and the counts turned into each node's first new position,
-        // in one pass over the nodes.
-        let old_total = self.sets.len();
-        let mut buffer = std::mem::take(&mut self.spare);
-        buffer.clear();
-        buffer.resize(old_total + members.len(), 0);
-        let mut offsets = std::mem::take(&mut self.spare_offsets);
-        offsets.clear();
-        offsets.reserve(n + 1);
-        let mut shift = 0u64;
-        for (bounds, count) in self.offsets.windows(2).zip(counts.iter_mut()) {
-            let &[lo, hi] = bounds else { continue };
-            let at = lo + shift;
-            offsets.push(at);
-            if hi > lo {
-                let old = self.sets.get(lo as usize..hi as usize).unwrap_or(&[]);
-                if let Some(slot) = buffer.get_mut(at as usize..(at + hi - lo) as usize) {
-                    slot.copy_from_slice(old);
-                }
-            }
-            let new = *count;
-            *count = at + hi - lo;
-            shift += new;
-        }
-        offsets.push(old_total as u64 + shift);
-        for r in first..sets.len() {
-            for &v in sets.nodes.get(sets.range(r)).unwrap_or(&[]) {
-                if let Some(c) = counts.get_mut(v as usize) {
-                    if let Some(slot) = buffer.get_mut(*c as usize) {
-                        *slot = r as u32;
-                    }
-                    *c += 1;
-                }
-            }
-        }
-        self.spare = std::mem::replace(&mut self.sets, buffer);
-        self.spare_offsets = std::mem::replace(&mut self.offsets, offsets);
-        self.cursors = counts;
-        self.indexed = sets.len();
+    /// How many chunks the last build used.
+    #[cfg(test)]
+    pub(crate) fn chunks_of_last_build(&self) -> usize {
+        self.cursors.len()
     }
 
     /// The sets that hold `v`.
@@ -221,9 +191,28 @@ impl InvertedIndex {
         }
     }
 
-    /// Heap bytes (the spare buffer included).
+    /// Heap bytes (the kept counts included).
     pub(crate) fn heap_bytes(&self) -> usize {
-        (self.offsets.capacity() + self.spare_offsets.capacity() + self.cursors.capacity()) * 8
-            + (self.sets.capacity() + self.spare.capacity()) * 4
+        (self.offsets.capacity() + self.cursors.iter().map(Vec::capacity).sum::<usize>()) * 8
+            + self.sets.capacity() * 4
+    }
+}
+
+/// Writes every set of `range` at its members' positions in `cursor` (advancing
+/// them) through `store(position, set)`.
+#[inline]
+fn fill(
+    sets: &RrSets,
+    range: &std::ops::Range<usize>,
+    cursor: &mut [u64],
+    mut store: impl FnMut(u64, u32),
+) {
+    for r in range.clone() {
+        for &v in sets.nodes.get(sets.range(r)).unwrap_or(&[]) {
+            if let Some(c) = cursor.get_mut(v as usize) {
+                store(*c, r as u32);
+                *c += 1;
+            }
+        }
     }
 }
