@@ -14,6 +14,7 @@ use super::celf::{Marginal, Picks, lazy_greedy};
 use super::costs::{Constraint, Spend};
 use super::rr_sets::{InvertedIndex, NEGATIVE, NO_ARRIVAL, POSITIVE, RrSets};
 use crate::error::Result;
+use crate::propagation::prefetch;
 
 /// What an RR set is worth, given the seeds chosen so far (its *state*).
 pub(crate) trait Rule {
@@ -295,7 +296,19 @@ impl Marginal for CoverageGain<'_> {
     }
 
     fn commit(&mut self, v: u32, _gain: f64) {
-        for &r in self.index.sets_of(v) {
+        // The sets of `v` lie anywhere in memory: their offsets are fetched
+        // `2 · AHEAD` sets ahead, their members `AHEAD` ahead.
+        const AHEAD: usize = 8;
+        let list = self.index.sets_of(v);
+        for (i, &r) in list.iter().enumerate() {
+            if let Some(&later) = list.get(i + 2 * AHEAD) {
+                prefetch(&self.sets.offsets, later as usize);
+            }
+            if let Some(&soon) = list.get(i + AHEAD) {
+                if let Some(&start) = self.sets.offsets.get(soon as usize) {
+                    prefetch(&self.sets.nodes, start as usize);
+                }
+            }
             let r = r as usize;
             let Some(word) = self.covered.get_mut(r / 64) else {
                 continue;
