@@ -296,19 +296,9 @@ impl Marginal for CoverageGain<'_> {
     }
 
     fn commit(&mut self, v: u32, _gain: f64) {
-        // The sets of `v` lie anywhere in memory: their offsets are fetched
-        // `2 · AHEAD` sets ahead, their members `AHEAD` ahead.
-        const AHEAD: usize = 8;
         let list = self.index.sets_of(v);
         for (i, &r) in list.iter().enumerate() {
-            if let Some(&later) = list.get(i + 2 * AHEAD) {
-                prefetch(&self.sets.offsets, later as usize);
-            }
-            if let Some(&soon) = list.get(i + AHEAD) {
-                if let Some(&start) = self.sets.offsets.get(soon as usize) {
-                    prefetch(&self.sets.nodes, start as usize);
-                }
-            }
+            prefetch_ahead(self.sets, list, i);
             let r = r as usize;
             let Some(word) = self.covered.get_mut(r / 64) else {
                 continue;
@@ -327,6 +317,22 @@ impl Marginal for CoverageGain<'_> {
 
     fn base(&self) -> f64 {
         0.0
+    }
+}
+
+/// Hints the processor to fetch the sets a loop over `list` (sets by number)
+/// will read after its `i`-th: the sets of one node lie anywhere in memory, so
+/// their offsets are fetched `2 · AHEAD` sets ahead and their members `AHEAD`.
+#[inline(always)]
+fn prefetch_ahead(sets: &RrSets, list: &[u32], i: usize) {
+    const AHEAD: usize = 8;
+    if let Some(&later) = list.get(i + 2 * AHEAD) {
+        prefetch(&sets.offsets, later as usize);
+    }
+    if let Some(&soon) = list.get(i + AHEAD) {
+        if let Some(&start) = sets.offsets.get(soon as usize) {
+            prefetch(&sets.nodes, start as usize);
+        }
     }
 }
 
@@ -402,7 +408,9 @@ pub(crate) fn greedy<R: Rule>(
         if let Some(p) = picked.get_mut(best as usize) {
             *p = true;
         }
-        for &r in index.sets_of(best) {
+        let list = index.sets_of(best);
+        for (i, &r) in list.iter().enumerate() {
+            prefetch_ahead(sets, list, i);
             let r = r as usize;
             let Some(s) = state.get(r).copied() else {
                 continue;
