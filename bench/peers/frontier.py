@@ -79,6 +79,7 @@ OURS = [
     ("opim 2^17 RR sets", ["--algorithm", "opim", "--rr-budget", "131072"]),
     ("opim 2^18 RR sets", ["--algorithm", "opim", "--rr-budget", "262144"]),
     ("opim 2^20 RR sets", ["--algorithm", "opim", "--rr-budget", "1048576"]),
+    ("opim 2^21 RR sets", ["--algorithm", "opim", "--rr-budget", "2097152"]),
     ("imm eps 0.5", ["--algorithm", "imm", "--epsilon", "0.5"]),
     ("imm eps 0.7", ["--algorithm", "imm", "--epsilon", "0.7"]),
     ("imm eps 0.1", ["--algorithm", "imm", "--epsilon", "0.1"]),
@@ -90,6 +91,7 @@ OURS = [
     ("imm reused eps 0.12", ["--algorithm", "imm", "--epsilon", "0.12", "--imm-sampling", "reused"]),
     ("imm reused eps 0.1", ["--algorithm", "imm", "--epsilon", "0.1", "--imm-sampling", "reused"]),
     ("imm reused eps 0.09", ["--algorithm", "imm", "--epsilon", "0.09", "--imm-sampling", "reused"]),
+    ("imm reused eps 0.08", ["--algorithm", "imm", "--epsilon", "0.08", "--imm-sampling", "reused"]),
 ]
 # The frontier's last column keeps to our runs with a positive certified or
 # proven ratio (OPIM; IMM on fresh sets with ε < 1 − 1/e): `imm reused` is the
