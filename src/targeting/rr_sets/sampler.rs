@@ -152,14 +152,20 @@ impl<'a> Sampler<'a> {
             lens: Vec::with_capacity(UNIT as usize),
             ..Batch::default()
         };
-        // The roots first, so that the next root's record can be fetched ahead.
+        // The roots first, so that they can be fetched ahead: a root's record
+        // `2 · AHEAD` sets ahead, its first in-arcs (where the record says)
+        // `AHEAD` sets ahead (most sets are small: a root alone, or a few).
+        const AHEAD: usize = 4;
         let mut roots = [0u32; UNIT as usize];
         for root in roots.iter_mut() {
             *root = rng.random_range(0..n);
         }
         for (i, &root) in roots.iter().enumerate() {
-            if let Some(&next) = roots.get(i + 1) {
-                self.graph.prefetch(next);
+            if let Some(&later) = roots.get(i + 2 * AHEAD) {
+                self.graph.prefetch(later);
+            }
+            if let Some(&soon) = roots.get(i + AHEAD) {
+                self.graph.prefetch_arcs(soon);
             }
             scratch.next_epoch();
             match self.walk {
